@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'curate',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/curate',
+};

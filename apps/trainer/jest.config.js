@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'trainer',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/apps/trainer',
+};

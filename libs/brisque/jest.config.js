@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'brisque',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/brisque',
+};

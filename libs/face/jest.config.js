@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'face',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/face',
+};

@@ -1,0 +1,7 @@
+export {
+  decodeImage,
+  ImageDecodeError,
+  DEFAULT_MAX_PIXELS,
+  type RawImage,
+  type DecodeOptions,
+} from './lib/decode';

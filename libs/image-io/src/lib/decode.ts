@@ -1,0 +1,88 @@
+import sharp from 'sharp';
+
+/** Decoded pixels, interleaved, 8 bits per channel, sRGB. */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+}
+
+export interface DecodeOptions {
+  /** 3 = RGB (default), 1 = gray (sharp's luminance of the sRGB image). */
+  channels?: 1 | 3;
+  /** Refuse images with more pixels than this (decompression bombs). Default 100 MP. */
+  maxPixels?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/** A photo that could not be decoded; `reason` is meant for people. */
+export class ImageDecodeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path}: ${reason}`, options);
+    this.name = 'ImageDecodeError';
+  }
+}
+
+/**
+ * Decodes any photo sharp reads (first frame of animations), applies EXIF orientation,
+ * converts CMYK/gray/16-bit/alpha to 8-bit sRGB (alpha flattened on white) or gray.
+ */
+export async function decodeImage(
+  input: string | Buffer,
+  options: DecodeOptions = {},
+  label = typeof input === 'string' ? input : '<buffer>',
+): Promise<RawImage> {
+  const channels = options.channels ?? 3;
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  try {
+    let pipeline = sharp(input, {
+      limitInputPixels: maxPixels,
+      failOn: 'error',
+      pages: 1,
+    })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace(channels === 1 ? 'b-w' : 'srgb');
+    pipeline =
+      channels === 1 ? pipeline.extractChannel(0) : pipeline.removeAlpha();
+    const { data, info } = await pipeline
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels) {
+      throw new Error(
+        `expected ${channels} channels after conversion, got ${info.channels}`,
+      );
+    }
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      width: info.width,
+      height: info.height,
+      channels,
+    };
+  } catch (err) {
+    throw new ImageDecodeError(label, humanReason(err, maxPixels), {
+      cause: err,
+    });
+  }
+}
+
+function humanReason(err: unknown, maxPixels: number): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/pixel limit/i.test(message)) {
+    return `image has more than ${maxPixels.toLocaleString('en')} pixels (decompression-bomb guard); raise maxPixels if it is genuine`;
+  }
+  if (/unsupported image format/i.test(message))
+    return 'not an image sharp can read (unsupported or not an image file)';
+  if (/premature end|truncated|VipsJpeg|corrupt/i.test(message))
+    return `truncated or corrupt image data (${message.split('\n')[0]})`;
+  if (/ENOENT/.test(message)) return 'file does not exist';
+  if (/EACCES/.test(message)) return 'file is not readable (permission denied)';
+  if (/empty/i.test(message)) return 'file is empty (0 bytes)';
+  return message.split('\n')[0];
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'manifest',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/manifest',
+};

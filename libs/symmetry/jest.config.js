@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'symmetry',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/symmetry',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'tf-runtime',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/tf-runtime',
+};

@@ -1,0 +1,10 @@
+export {
+  initTf,
+  isBackendChoice,
+  BACKEND_PREFERENCE,
+  resetTfRuntimeForTests,
+  type BackendChoice,
+  type BackendAttempt,
+  type TfRuntime,
+  type InitTfOptions,
+} from './lib/backend';
