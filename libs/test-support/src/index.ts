@@ -1,0 +1,1 @@
+export { SHARED_DIR, sharedPath, describeWithShared } from './lib/shared-data';
