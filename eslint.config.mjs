@@ -7,14 +7,7 @@ export default [
   ...nx.configs['flat/javascript'],
   prettier,
   {
-    ignores: [
-      '**/dist',
-      '**/out-tsc',
-      '**/node_modules',
-      'data/**',
-      'tmp/**',
-      '**/*.min.js',
-    ],
+    ignores: ['**/dist', '**/out-tsc', '**/node_modules', 'data/**', 'tmp/**', '**/*.min.js'],
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cts'],

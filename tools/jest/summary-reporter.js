@@ -13,18 +13,14 @@ class SummaryReporter {
     if (!dir) return;
     fs.mkdirSync(dir, { recursive: true });
     const name = path.basename(this.globalConfig.rootDir);
-    const failedSuites =
-      results.numRuntimeErrorTestSuites + (results.wasInterrupted ? 1 : 0);
+    const failedSuites = results.numRuntimeErrorTestSuites + (results.wasInterrupted ? 1 : 0);
     const summary = {
       project: name,
       passed: results.numPassedTests,
       failed: results.numFailedTests + failedSuites,
       skipped: results.numPendingTests + results.numTodoTests,
     };
-    fs.writeFileSync(
-      path.join(dir, `${name}.json`),
-      JSON.stringify(summary) + '\n',
-    );
+    fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(summary) + '\n');
   }
 }
 

@@ -14,20 +14,14 @@ describe('decodeImage', () => {
       .png()
       .toBuffer();
     const rgb = await decodeImage(png);
-    expect([rgb.width, rgb.height, rgb.channels, rgb.data.length]).toEqual([
-      4, 3, 3, 36,
-    ]);
+    expect([rgb.width, rgb.height, rgb.channels, rgb.data.length]).toEqual([4, 3, 3, 36]);
     expect(Array.from(rgb.data.slice(0, 3))).toEqual([255, 0, 0]);
     const gray = await decodeImage(png, { channels: 1 });
     expect(gray.data.length).toBe(12);
   });
 
   it('names the input when the bytes are not an image', async () => {
-    await expect(
-      decodeImage(Buffer.from('hello'), {}, 'notes.jpg'),
-    ).rejects.toThrow(ImageDecodeError);
-    await expect(
-      decodeImage(Buffer.from('hello'), {}, 'notes.jpg'),
-    ).rejects.toThrow(/^notes\.jpg: /);
+    await expect(decodeImage(Buffer.from('hello'), {}, 'notes.jpg')).rejects.toThrow(ImageDecodeError);
+    await expect(decodeImage(Buffer.from('hello'), {}, 'notes.jpg')).rejects.toThrow(/^notes\.jpg: /);
   });
 });

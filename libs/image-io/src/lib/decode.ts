@@ -49,15 +49,10 @@ export async function decodeImage(
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace(channels === 1 ? 'b-w' : 'srgb');
-    pipeline =
-      channels === 1 ? pipeline.extractChannel(0) : pipeline.removeAlpha();
-    const { data, info } = await pipeline
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    pipeline = channels === 1 ? pipeline.extractChannel(0) : pipeline.removeAlpha();
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== channels) {
-      throw new Error(
-        `expected ${channels} channels after conversion, got ${info.channels}`,
-      );
+      throw new Error(`expected ${channels} channels after conversion, got ${info.channels}`);
     }
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.length),

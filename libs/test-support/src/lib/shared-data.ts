@@ -13,11 +13,7 @@ export function sharedPath(...parts: string[]): string {
  * `describe` for tests that read ../shared: in CI (CI=true) a missing folder is a failure;
  * elsewhere the suite is skipped with a visible notice.
  */
-export function describeWithShared(
-  relative: string,
-  name: string,
-  fn: (dir: string) => void,
-): void {
+export function describeWithShared(relative: string, name: string, fn: (dir: string) => void): void {
   const dir = sharedPath(relative);
   if (existsSync(dir)) {
     describe(name, () => fn(dir));
@@ -26,9 +22,7 @@ export function describeWithShared(
   if (process.env['CI'] === 'true') {
     describe(name, () => {
       it(`needs ${dir}`, () => {
-        throw new Error(
-          `${dir} is missing: CI must have ../shared beside the clone`,
-        );
+        throw new Error(`${dir} is missing: CI must have ../shared beside the clone`);
       });
     });
     return;

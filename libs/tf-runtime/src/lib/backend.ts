@@ -1,12 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** tfjs backends in order of preference. `tensorflow` is what tfjs-node(-gpu) registers. */
-export const BACKEND_PREFERENCE = [
-  'tfjs-node-gpu',
-  'tfjs-node',
-  'wasm',
-  'cpu',
-] as const;
+export const BACKEND_PREFERENCE = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_PREFERENCE)[number];
 
 export interface BackendAttempt {
@@ -55,9 +50,7 @@ function candidates(requested: BackendChoice | 'auto'): BackendChoice[] {
   return requested === 'auto' ? [...BACKEND_PREFERENCE] : [requested];
 }
 
-function requestedBackend(
-  opt: InitTfOptions['backend'],
-): BackendChoice | 'auto' {
+function requestedBackend(opt: InitTfOptions['backend']): BackendChoice | 'auto' {
   const value = opt ?? process.env['PORTRAIT_FORGE_BACKEND'] ?? 'auto';
   if (value === 'auto' || isBackendChoice(value)) return value;
   throw new Error(
@@ -73,20 +66,15 @@ let current: TfRuntime | undefined;
  */
 export async function initTf(options: InitTfOptions = {}): Promise<TfRuntime> {
   const requested = requestedBackend(options.backend);
-  if (current && (requested === 'auto' || requested === current.choice))
-    return current;
+  if (current && (requested === 'auto' || requested === current.choice)) return current;
   const load = options.requireModule ?? ((id: string) => require(id));
-  const log =
-    options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const attempts: BackendAttempt[] = [];
   for (const choice of candidates(requested)) {
     try {
       load(MODULE_OF[choice]);
       const ok = await tf.setBackend(TF_NAME_OF[choice]);
-      if (!ok)
-        throw new Error(
-          `tf.setBackend('${TF_NAME_OF[choice]}') returned false`,
-        );
+      if (!ok) throw new Error(`tf.setBackend('${TF_NAME_OF[choice]}') returned false`);
       await tf.ready();
       attempts.push({ choice, ok: true });
       current = { tf, choice, backendName: tf.getBackend(), attempts };

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'curation',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/curation',
+};
