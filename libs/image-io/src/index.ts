@@ -5,3 +5,5 @@ export {
   type RawImage,
   type DecodeOptions,
 } from './lib/decode';
+export { rawToSharp, sharpToRaw, toGray, encodePng, encodeJpeg } from './lib/raw-image';
+export { imageToTensor, type PixelRange } from './lib/tensor';

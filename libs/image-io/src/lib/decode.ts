@@ -76,7 +76,7 @@ function humanReason(err: unknown, maxPixels: number): string {
     return 'not an image sharp can read (unsupported or not an image file)';
   if (/premature end|truncated|VipsJpeg|corrupt/i.test(message))
     return `truncated or corrupt image data (${message.split('\n')[0]})`;
-  if (/ENOENT/.test(message)) return 'file does not exist';
+  if (/ENOENT|Input file is missing/.test(message)) return 'file does not exist';
   if (/EACCES/.test(message)) return 'file is not readable (permission denied)';
   if (/empty/i.test(message)) return 'file is empty (0 bytes)';
   return message.split('\n')[0];
