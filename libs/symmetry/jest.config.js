@@ -1,5 +1,6 @@
 module.exports = {
   displayName: 'symmetry',
   preset: '../../jest.preset.js',
+  testEnvironment: '<rootDir>/jest-environment.js',
   coverageDirectory: '../../coverage/libs/symmetry',
 };
