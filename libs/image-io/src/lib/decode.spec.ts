@@ -168,3 +168,17 @@ describe('decodeImage: broken input gets a clear ImageDecodeError', () => {
     );
   });
 });
+
+describe('decodeImage: OpenCV-like options', () => {
+  it('drops alpha instead of flattening it when asked', async () => {
+    const img = await decodeImage(await solid(4, 4, 4).png().toBuffer(), { alpha: 'drop' });
+    expect(pixel(img, 1, 1)).toEqual([255, 0, 0]);
+  });
+
+  it('ignores an embedded ICC profile when asked', async () => {
+    const p3 = await solid(4, 4).withIccProfile('p3').jpeg({ quality: 100 }).toBuffer();
+    const managed = await decodeImage(p3);
+    const raw = await decodeImage(p3, { ignoreIcc: true });
+    expect(pixel(managed, 1, 1)).not.toEqual(pixel(raw, 1, 1));
+  });
+});

@@ -13,6 +13,10 @@ export interface DecodeOptions {
   channels?: 1 | 3;
   /** Refuse images with more pixels than this (decompression bombs). Default 100 MP. */
   maxPixels?: number;
+  /** Ignore an embedded ICC profile, as OpenCV's imread and PIL do (BRISQUE must equal OpenCV's). */
+  ignoreIcc?: boolean;
+  /** `flatten` on white (default) or `drop` the alpha channel (what OpenCV's imread does). */
+  alpha?: 'flatten' | 'drop';
 }
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -45,10 +49,10 @@ export async function decodeImage(
       limitInputPixels: maxPixels,
       failOn: 'error',
       pages: 1,
-    })
-      .rotate()
-      .flatten({ background: '#ffffff' })
-      .toColourspace(channels === 1 ? 'b-w' : 'srgb');
+      ignoreIcc: options.ignoreIcc ?? false,
+    }).rotate();
+    if (options.alpha !== 'drop') pipeline = pipeline.flatten({ background: '#ffffff' });
+    pipeline = pipeline.toColourspace(channels === 1 ? 'b-w' : 'srgb');
     pipeline = channels === 1 ? pipeline.extractChannel(0) : pipeline.removeAlpha();
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== channels) {
