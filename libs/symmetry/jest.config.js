@@ -1,6 +1,6 @@
 module.exports = {
   displayName: 'symmetry',
   preset: '../../jest.preset.js',
-  testEnvironment: '<rootDir>/jest-environment.js',
+  testEnvironment: '<rootDir>/../../tools/jest/shared-typed-arrays-environment.js',
   coverageDirectory: '../../coverage/libs/symmetry',
 };
