@@ -19,6 +19,12 @@ describe('raw image helpers', () => {
     expect([big.width, big.height, big.channels]).toEqual([4, 4, 3]);
   });
 
+  it('keeps gray images gray through a resize', async () => {
+    const gray = toGray(image);
+    const big = await sharpToRaw(rawToSharp(gray).resize(4, 4, { kernel: 'nearest' }));
+    expect([big.width, big.height, big.channels]).toEqual([4, 4, 1]);
+  });
+
   it('converts to gray with BT.601 weights', () => {
     expect(Array.from(toGray(image).data)).toEqual([76, 150, 29, 18]);
   });

@@ -3,7 +3,11 @@ import type { RawImage } from './decode';
 
 /** A sharp pipeline over decoded pixels, for resizing/encoding without a second decode. */
 export function rawToSharp(image: RawImage): sharp.Sharp {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  const pipeline = sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  });
+  // sharp would otherwise widen 1-channel raw input to sRGB on output.
+  return image.channels === 1 ? pipeline.toColourspace('b-w') : pipeline;
 }
 
 /** Runs a sharp pipeline to 8-bit interleaved pixels. */

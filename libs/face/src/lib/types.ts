@@ -1,0 +1,31 @@
+/** A point in source-image pixel coordinates (x right, y down). */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** Axis-aligned box in source-image pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One detected face: detector box and score, and face-api's 68 landmarks (iBUG 300-W order). */
+export interface DetectedFace {
+  box: Box;
+  /** Detector confidence, 0..1. */
+  score: number;
+  /** 68 points; 36–41 are the eye on the image's left, 42–47 the eye on the image's right. */
+  landmarks: Point[];
+}
+
+/** FFHQ's oriented crop square: corners top-left, bottom-left, bottom-right, top-right (source pixels). */
+export type Quad = [Point, Point, Point, Point];
+
+/** What a face-api model needs to know about an image, without its pixels. */
+export interface ImageSize {
+  width: number;
+  height: number;
+}

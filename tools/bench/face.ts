@@ -1,0 +1,90 @@
+/**
+ * Face benchmark on faces-dev: ms per image for detection + 68 landmarks with SSD MobileNet v1 vs the
+ * Tiny Face Detector (same images, decode excluded), and ms per face for FFHQ alignment at 256/512/1024.
+ * Figures are wall time on whatever else the machine is doing; ratios are against SSD and against 256.
+ *
+ *   npx tsx tools/bench/face.ts [--dir DIR] [--sample N] [--align-limit 20]
+ */
+import { Command } from 'commander';
+import { initTf } from '@portrait-forge/tf-runtime';
+import { alignFace, decideFace, readLabels } from '@portrait-forge/face';
+import { DEFAULT_FACES_DEV, detectLabelled, parsePositiveInt, type DetectedImage } from '../scripts/face-run';
+
+interface Options {
+  dir: string;
+  sample?: number;
+  alignLimit: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+async function main(options: Options): Promise<void> {
+  const { backendName } = await initTf();
+  const total = readLabels(options.dir).length;
+  const step = options.sample ? Math.max(1, total / options.sample) : 1;
+  const picked = new Set(
+    Array.from({ length: Math.min(total, options.sample ?? total) }, (_, i) => Math.floor(i * step)),
+  );
+  const sampler = () => {
+    let index = 0;
+    return () => picked.has(index++);
+  };
+  const ssd = await detectLabelled(options.dir, 'ssd', sampler());
+  const tiny = await detectLabelled(options.dir, 'tiny', sampler());
+  const stats = (rows: DetectedImage[]) => {
+    const ms = rows.map((r) => r.detectMs);
+    return { mean: mean(ms), median: median(ms), faces: rows.reduce((s, r) => s + r.faces.length, 0) };
+  };
+  const s = stats(ssd);
+  const t = stats(tiny);
+  console.log(`\nbackend ${backendName}, ${ssd.length} images of ${options.dir}\n`);
+  console.log('detector + 68 landmarks   mean ms/img   median ms/img   faces found   vs SSD (mean)');
+  console.log(
+    `ssd (SSD MobileNet v1)    ${s.mean.toFixed(0).padStart(11)}   ${s.median.toFixed(0).padStart(13)}   ${String(s.faces).padStart(11)}   1.00×`,
+  );
+  console.log(
+    `tiny (Tiny Face Det.)     ${t.mean.toFixed(0).padStart(11)}   ${t.median.toFixed(0).padStart(13)}   ${String(t.faces).padStart(11)}   ${(t.mean / s.mean).toFixed(2)}×`,
+  );
+
+  const faces = ssd
+    .map((r) => ({ r, d: decideFace(r.faces, r.image) }))
+    .filter(({ d }) => d.primary && d.reasons.length === 0)
+    .slice(0, options.alignLimit);
+  console.log(
+    `\nFFHQ alignment of ${faces.length} accepted faces (source ${faces[0]?.r.image.width ?? 0}… px wide)`,
+  );
+  console.log('size    mean ms/face   median ms/face   padded   vs 256');
+  let base = 0;
+  for (const size of [256, 512, 1024]) {
+    const ms: number[] = [];
+    let padded = 0;
+    for (const { r, d } of faces) {
+      const t0 = performance.now();
+      const aligned = await alignFace(r.image, d.primary!.landmarks, size);
+      ms.push(performance.now() - t0);
+      if (aligned.padded) padded++;
+    }
+    if (size === 256) base = mean(ms);
+    console.log(
+      `${String(size).padEnd(6)}  ${mean(ms).toFixed(0).padStart(12)}   ${median(ms).toFixed(0).padStart(14)}   ${String(padded).padStart(6)}   ${(mean(ms) / base).toFixed(2)}×`,
+    );
+  }
+}
+
+new Command()
+  .name('bench-face')
+  .description('Benchmark face detection (SSD vs tiny, with landmarks) and FFHQ alignment at 256/512/1024.')
+  .option('--dir <dir>', 'labelled folder with labels.csv', DEFAULT_FACES_DEV)
+  .option(
+    '--sample <n>',
+    'N images spread evenly over labels.csv (all categories) instead of all',
+    parsePositiveInt,
+  )
+  .option('--align-limit <n>', 'faces to align per size', parsePositiveInt, 20)
+  .action((options: Options) => main(options))
+  .parseAsync()
+  .catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
