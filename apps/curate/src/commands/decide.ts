@@ -1,0 +1,73 @@
+import {
+  decideAll,
+  defaultThresholds,
+  mergeThresholds,
+  MANIFEST_FILE,
+  type Thresholds,
+} from '@portrait-forge/curation';
+import { Manifest } from '@portrait-forge/manifest';
+import { Command } from 'commander';
+import { join } from 'node:path';
+import { fail, outDir } from '../options';
+import { addThresholdOptions, thresholdsFrom, type ThresholdFlags } from '../thresholds';
+
+interface DecideFlags extends ThresholdFlags {
+  out?: string;
+  dryRun?: boolean;
+  limit: string;
+}
+
+/** The thresholds of the last filter/decide run, so `decide` with no flags changes nothing. */
+export function storedThresholds(manifest: Manifest): Thresholds {
+  const last = [...manifest.runs()].reverse().find((r) => r.kind === 'decide' || r.kind === 'filter');
+  const size = Number(manifest.lastRun('filter')?.config['size'] ?? 256);
+  return last
+    ? mergeThresholds(defaultThresholds(size), last.thresholds as Partial<Thresholds>)
+    : defaultThresholds(size);
+}
+
+export function decideCommand(): Command {
+  const cmd = new Command('decide')
+    .description('recompute every decision from stored raw scores (no image is read) and show what changed')
+    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
+    .option('--dry-run', 'show the changes without storing them')
+    .option('--limit <n>', 'changes to list (the rest are counted)', '50');
+  addThresholdOptions(cmd);
+  return cmd.action((flags: DecideFlags) => {
+    try {
+      const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
+      const thresholds = thresholdsFrom(flags, storedThresholds(manifest));
+      const t0 = performance.now();
+      const inputs = manifest.decisionInputs();
+      const { changes } = decideAll(inputs, thresholds);
+      const ms = performance.now() - t0;
+      if (!flags.dryRun) {
+        const run = manifest.startRun({
+          kind: 'decide',
+          inputRoot: null,
+          config: {},
+          thresholds: { ...thresholds },
+          versions: {},
+        });
+        manifest.updateDecisions(changes.map((c) => ({ id: c.id, ...c.to })));
+        manifest.endRun(run, { files: inputs.length, changed: changes.length });
+      }
+      manifest.close();
+      const limit = Number(flags.limit);
+      for (const c of changes.slice(0, limit)) {
+        process.stdout.write(
+          `  ${c.path}: ${c.from.decision}${c.from.reasons.length ? ` (${c.from.reasons.join(';')})` : ''} → ${c.to.decision}${c.to.reasons.length ? ` (${c.to.reasons.join(';')})` : ''}\n`,
+        );
+      }
+      if (changes.length > limit) process.stdout.write(`  … and ${changes.length - limit} more\n`);
+      const became = (d: string) =>
+        changes.filter((c) => c.to.decision === d && c.from.decision !== d).length;
+      process.stdout.write(
+        `${inputs.length} files re-decided in ${ms.toFixed(0)} ms: ${changes.length} changed (${became('keep')} now kept, ${became('reject')} now rejected)${flags.dryRun ? ' — dry run, nothing stored' : ''}\n` +
+          `overrides from review still win; run \`curate report\` / \`curate export\` to see the result\n`,
+      );
+    } catch (err) {
+      fail(err);
+    }
+  });
+}

@@ -1,0 +1,48 @@
+import { DEFAULT_NEAR_DISTANCE, findDuplicates, MANIFEST_FILE } from '@portrait-forge/curation';
+import { Manifest } from '@portrait-forge/manifest';
+import { Command } from 'commander';
+import { join } from 'node:path';
+import { fail, outDir, positiveInt } from '../options';
+
+export function dedupeCommand(): Command {
+  return new Command('dedupe')
+    .description(
+      'mark exact (content hash) and near (aligned-crop dHash) duplicates; the best-scored copy stays',
+    )
+    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
+    .option(
+      '--distance <bits>',
+      `max differing dHash bits for near duplicates (0 = exact only; ≤ 7)`,
+      positiveInt,
+      DEFAULT_NEAR_DISTANCE,
+    )
+    .option('--exact-only', 'only identical files')
+    .action((flags: { out?: string; distance: number; exactOnly?: boolean }) => {
+      try {
+        const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
+        const files = manifest.files().map((f) => ({ ...f, duplicateOf: null }));
+        const groups = findDuplicates(
+          flags.exactOnly ? files.map((f) => ({ ...f, phash: null })) : files,
+          flags.distance,
+        );
+        const links = groups.flatMap((g) => g.others.map((o) => ({ id: o.id, duplicateOf: g.best.id })));
+        const run = manifest.startRun({
+          kind: 'dedupe',
+          inputRoot: null,
+          config: { distance: flags.distance, exactOnly: !!flags.exactOnly },
+          thresholds: {},
+          versions: {},
+        });
+        manifest.setDuplicates(links);
+        manifest.endRun(run, { groups: groups.length, duplicates: links.length });
+        manifest.close();
+        for (const g of groups)
+          process.stdout.write(
+            `${g.kind.padEnd(5)} keep ${g.best.path}\n${g.others.map((o) => `        dup  ${o.path}`).join('\n')}\n`,
+          );
+        process.stdout.write(`${groups.length} group(s), ${links.length} file(s) marked duplicate_of\n`);
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

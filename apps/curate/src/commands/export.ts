@@ -1,0 +1,35 @@
+import { exportDataset, MANIFEST_FILE, type ExportFormat } from '@portrait-forge/curation';
+import { Manifest } from '@portrait-forge/manifest';
+import { Command, InvalidArgumentError } from 'commander';
+import { join, relative, resolve } from 'node:path';
+import { fail, outDir } from '../options';
+
+function format(value: string): ExportFormat {
+  if (value !== 'sg2ada' && value !== 'folder') throw new InvalidArgumentError('expected sg2ada or folder');
+  return value;
+}
+
+export function exportCommand(): Command {
+  return new Command('export')
+    .description(
+      'write the kept aligned crops as a StyleGAN2-ADA dataset zip (dataset.json, 00000/img00000000.png) or a folder',
+    )
+    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
+    .option('--format <f>', 'sg2ada (zip) or folder', format, 'sg2ada')
+    .option('--dest <path>', 'zip file or folder to write (default: <out>/dataset.zip or <out>/dataset)')
+    .action(async (flags: { out?: string; format: ExportFormat; dest?: string }) => {
+      try {
+        const out = outDir(flags.out);
+        const manifest = Manifest.open(join(out, MANIFEST_FILE), { readonly: true });
+        const kept = manifest.kept();
+        manifest.close();
+        const dest = resolve(flags.dest ?? join(out, flags.format === 'sg2ada' ? 'dataset.zip' : 'dataset'));
+        const result = await exportDataset(kept, out, dest, flags.format);
+        process.stdout.write(
+          `exported ${result.count} image(s) to ${relative(process.cwd(), result.path)}\n`,
+        );
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

@@ -1,0 +1,53 @@
+import type { StoredFile } from '@portrait-forge/manifest';
+
+export const DECISIONS_CSV_HEADER = [
+  'file',
+  'decision',
+  'reasons',
+  'faces',
+  'roll',
+  'yaw',
+  'brisque',
+  'symmetry',
+  'face_size',
+  'symmetry_backend',
+  'override',
+  'duplicate_of',
+  'error',
+] as const;
+
+function cell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = typeof value === 'number' ? String(Math.round(value * 1e4) / 1e4) : value;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * decisions.csv: one row per file sorted by path; `decision` is the effective one (a review
+ * override wins), reasons `;`-joined, then the raw scores.
+ */
+export function decisionsCsv(files: StoredFile[]): string {
+  const byId = new Map(files.map((f) => [f.id, f.path]));
+  const rows = [...files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) =>
+      [
+        f.path,
+        f.override ?? (f.duplicateOf !== null ? 'reject' : f.decision),
+        [...f.reasons, ...(f.duplicateOf !== null ? ['duplicate'] : [])].join(';'),
+        f.scores.faceCount,
+        f.scores.roll,
+        f.scores.yaw,
+        f.scores.brisque,
+        f.scores.symmetry,
+        f.scores.faceSize,
+        f.scores.symmetryBackend,
+        f.override,
+        f.duplicateOf !== null ? (byId.get(f.duplicateOf) ?? null) : null,
+        f.decodeError,
+      ]
+        .map(cell)
+        .join(','),
+    );
+  return [DECISIONS_CSV_HEADER.join(','), ...rows].join('\n') + '\n';
+}

@@ -1,0 +1,235 @@
+import { DEFAULT_MAX_PIXELS } from '@portrait-forge/image-io';
+import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import type { DetectorKind } from '@portrait-forge/face';
+import type { SilhouetteChoice } from '@portrait-forge/symmetry';
+import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { emptyAnalysis, type Analysis } from './analyse';
+import { decisionsCsv } from './csv';
+import { decide, toDecisionInput } from './decide';
+import { sha256 } from './hash';
+import { WorkerPool } from './pool';
+import { summarise, type Summary } from './summary';
+import type { Thresholds } from './thresholds';
+import { walkImages, type WalkEntry } from './walk';
+
+export const MANIFEST_FILE = 'manifest.sqlite';
+export const DECISIONS_FILE = 'decisions.csv';
+/** Files above this are not read (no photo is this big; protects memory). */
+export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+export interface FilterOptions {
+  input: string;
+  out: string;
+  size: number;
+  workers?: number;
+  resume?: boolean;
+  detector?: DetectorKind;
+  silhouette?: SilhouetteChoice;
+  u2netModel?: string;
+  thresholds: Thresholds;
+  maxPixels?: number;
+  /** Called after every file (for the progress bar). */
+  onProgress?: (done: number, total: number, path: string) => void;
+  log?: (line: string) => void;
+  /** Files per manifest transaction. */
+  batchSize?: number;
+}
+
+export interface FilterResult {
+  manifestPath: string;
+  decisionsPath: string;
+  /** Files seen (image extensions) / analysed now / skipped by --resume / ignored (other extensions). */
+  seen: number;
+  analysed: number;
+  skipped: number;
+  ignored: number;
+  summary: Summary;
+  elapsedMs: number;
+  /** Mean ms per analysed file, per stage. */
+  stageMs: Record<string, number>;
+  backends: { detector: string; silhouette: string } | null;
+}
+
+export const defaultWorkers = () => availableParallelism();
+
+/**
+ * The `filter` pipeline: walk → (resume) → worker pool (decode, face, BRISQUE, symmetry, align)
+ * → decide → manifest in batched transactions → decisions.csv. Throws only for a broken manifest or
+ * an unusable input folder; every file problem becomes a row with a reason.
+ */
+export async function runFilter(options: FilterOptions): Promise<FilterResult> {
+  const started = performance.now();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const input = resolve(options.input);
+  const out = resolve(options.out);
+  const manifestPath = join(out, MANIFEST_FILE);
+  const manifest = Manifest.open(manifestPath);
+  try {
+    const { entries, ignored } = await walkImages(input).catch((err: unknown) => {
+      throw new Error(
+        `cannot read input folder ${input} (${err instanceof Error ? err.message : err}); pass --input DIR`,
+        { cause: err },
+      );
+    });
+    const known = manifest.knownHashes();
+    const present = new Set(entries.map((e) => e.path));
+    manifest.deleteFiles([...known.keys()].filter((p) => !present.has(p)));
+
+    const workers = Math.max(1, options.workers ?? defaultWorkers());
+    const config = {
+      input,
+      size: options.size,
+      workers,
+      resume: options.resume ?? false,
+      detector: options.detector ?? 'ssd',
+      silhouette: options.silhouette ?? 'auto',
+      maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+    };
+    const runId = manifest.startRun({
+      kind: 'filter',
+      inputRoot: input,
+      config,
+      thresholds: { ...options.thresholds },
+      versions: { node: process.version },
+    });
+
+    let pool: WorkerPool | null = null;
+    let backends: FilterResult['backends'] = null;
+    const getPool = async () => {
+      if (!pool) {
+        pool = new WorkerPool(
+          workers,
+          {
+            outDir: out,
+            size: options.size,
+            detector: config.detector,
+            silhouette: config.silhouette,
+            u2netModel: options.u2netModel,
+            face: { ...options.thresholds.face, targetSize: options.size },
+            maxPixels: config.maxPixels,
+            thumbSize: 256,
+          },
+          log,
+        );
+        backends = await pool.ready();
+        log(`models: detector ${backends.detector}, silhouette ${backends.silhouette}; ${workers} worker(s)`);
+      }
+      return pool;
+    };
+
+    const pending: FileRecord[] = [];
+    const batchSize = options.batchSize ?? 32;
+    const flush = () => {
+      if (pending.length) manifest.writeFiles(pending.splice(0), runId);
+    };
+    const stageTotals: Record<string, number> = {};
+    let analysed = 0;
+    let skipped = 0;
+    let done = 0;
+
+    const record = (entry: WalkEntry, hash: string | null, analysis: Analysis): FileRecord => {
+      const partial: FileRecord = {
+        path: entry.path,
+        size: entry.size,
+        mtimeMs: entry.mtimeMs,
+        sha256: hash,
+        ...analysis,
+        decision: 'reject',
+        reasons: [],
+      };
+      return { ...partial, ...decide(toDecisionInput(partial), options.thresholds) };
+    };
+
+    const processEntry = async (entry: WalkEntry): Promise<FileRecord | null> => {
+      if (entry.kind === 'problem') return record(entry, null, emptyAnalysis(entry.problem));
+      if (entry.size > MAX_FILE_BYTES) {
+        return record(
+          entry,
+          null,
+          emptyAnalysis(`unreadable: file is ${entry.size} bytes, above the ${MAX_FILE_BYTES}-byte limit`),
+        );
+      }
+      let buffer: Buffer;
+      try {
+        buffer = await readFile(entry.absolute);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const why =
+          code === 'EACCES' ? 'permission denied; fix its permissions (chmod a+r)' : `${code ?? err}`;
+        return record(entry, null, emptyAnalysis(`unreadable: ${why}`));
+      }
+      const hash = sha256(buffer);
+      if (options.resume && known.get(entry.path) === hash) {
+        skipped++;
+        return null;
+      }
+      if (buffer.length === 0)
+        return record(entry, hash, emptyAnalysis('decode_error: file is empty (0 bytes)'));
+      const worker = await getPool();
+      const bytes = new Uint8Array(
+        buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength),
+      );
+      let analysis: Analysis;
+      try {
+        analysis = await worker.run({ path: entry.path, sha256: hash, buffer: bytes });
+      } catch (err) {
+        const text = err instanceof Error ? err.message : String(err);
+        analysis = emptyAnalysis(
+          text.startsWith('worker crashed') ? `worker_crashed: ${text}` : `decode_error: ${text}`,
+        );
+      }
+      analysed++;
+      for (const [stage, ms] of Object.entries(analysis.stageMs))
+        stageTotals[stage] = (stageTotals[stage] ?? 0) + ms;
+      return record(entry, hash, analysis);
+    };
+
+    // Keep every worker busy plus one file read ahead each.
+    const inFlight = new Set<Promise<void>>();
+    for (const entry of entries) {
+      const task: Promise<void> = processEntry(entry).then((rec) => {
+        if (rec) pending.push(rec);
+        if (pending.length >= batchSize) flush();
+        options.onProgress?.(++done, entries.length, entry.path);
+      });
+      const tracked = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      if (inFlight.size >= workers * 2) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    flush();
+    if (pool) await (pool as WorkerPool).close();
+
+    const files = manifest.files();
+    const summary = summarise(files);
+    manifest.endRun(runId, {
+      files: summary.total,
+      kept: summary.kept,
+      analysed,
+      skipped,
+      ignored,
+      ...summary.byReason,
+    });
+    const decisionsPath = join(out, DECISIONS_FILE);
+    await writeFile(decisionsPath, decisionsCsv(files));
+    const stageMs = Object.fromEntries(
+      Object.entries(stageTotals).map(([k, v]) => [k, analysed ? v / analysed : 0]),
+    );
+    return {
+      manifestPath,
+      decisionsPath,
+      seen: entries.length,
+      analysed,
+      skipped,
+      ignored,
+      summary,
+      elapsedMs: performance.now() - started,
+      stageMs,
+      backends,
+    };
+  } finally {
+    manifest.close();
+  }
+}

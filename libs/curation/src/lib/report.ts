@@ -1,0 +1,224 @@
+import type { RunInfo, StoredFile } from '@portrait-forge/manifest';
+import { isSilhouetteChoice, symmetryThreshold } from '@portrait-forge/symmetry';
+import { Eta } from 'eta';
+import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { REPORT_TEMPLATE } from './report-template';
+import { effectiveDecision, summarise } from './summary';
+import type { Thresholds } from './thresholds';
+
+/** Thumbnails per reason section (a million-photo run still gives a page a browser can open). */
+export const MAX_TILES_PER_SECTION = 600;
+const TILE_WIDTH = 200;
+
+export interface Histogram {
+  caption: string;
+  svg: string;
+}
+
+const fmt = (v: number | null, digits = 2) => (v === null ? '–' : v.toFixed(digits));
+
+/** Inline SVG histogram of `values` with the threshold marked as a red line. */
+export function histogramSvg(values: number[], threshold: number | null, label: string, bins = 30): string {
+  const W = 320,
+    H = 140,
+    pad = 24;
+  if (values.length === 0)
+    return `<svg width="${W}" height="${H}" role="img" aria-label="${label}: no values"><text x="10" y="70">no values</text></svg>`;
+  let lo = Math.min(...values, threshold ?? Infinity);
+  let hi = Math.max(...values, threshold ?? -Infinity);
+  if (hi === lo) hi = lo + 1;
+  const span = hi - lo;
+  lo -= span * 0.02;
+  hi += span * 0.02;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
+  const max = Math.max(...counts);
+  const bw = (W - 2 * pad) / bins;
+  const x = (v: number) => pad + ((v - lo) / (hi - lo)) * (W - 2 * pad);
+  const bars = counts
+    .map((c, i) => {
+      const h = (c / max) * (H - 2 * pad);
+      return `<rect x="${(pad + i * bw).toFixed(1)}" y="${(H - pad - h).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="#68a"><title>${c}</title></rect>`;
+    })
+    .join('');
+  const cut =
+    threshold === null
+      ? ''
+      : `<line class="threshold" x1="${x(threshold).toFixed(1)}" x2="${x(threshold).toFixed(1)}" y1="${pad / 2}" y2="${H - pad}" stroke="#d22" stroke-width="2"/><text x="${(x(threshold) + 3).toFixed(1)}" y="${pad}" fill="#d22" font-size="11">${threshold}</text>`;
+  const axis = `<text x="${pad}" y="${H - 6}" font-size="11">${fmt(lo)}</text><text x="${W - pad}" y="${H - 6}" font-size="11" text-anchor="end">${fmt(hi)}</text><text x="${W / 2}" y="${H - 6}" font-size="11" text-anchor="middle">${label}</text>`;
+  return `<svg width="${W}" height="${H}" role="img" aria-label="${label} histogram">${bars}${cut}${axis}</svg>`;
+}
+
+/** Landmarks (dots) and boxes of every face, in thumbnail pixels. */
+function marksSvg(file: StoredFile, width: number, height: number): string {
+  const s =
+    (file.thumbScale ?? 1) * (width / Math.max(1, Math.round((file.width ?? 1) * (file.thumbScale ?? 1))));
+  const parts = file.faces.map((f, i) => {
+    const colour = i === 0 ? '#0f0' : '#ff0';
+    const dots: string[] = [];
+    for (let k = 0; k < f.landmarks.length; k += 2) {
+      dots.push(
+        `<circle cx="${(f.landmarks[k] * s).toFixed(1)}" cy="${(f.landmarks[k + 1] * s).toFixed(1)}" r="1.2" fill="${colour}"/>`,
+      );
+    }
+    return `<rect x="${(f.box.x * s).toFixed(1)}" y="${(f.box.y * s).toFixed(1)}" width="${(f.box.width * s).toFixed(1)}" height="${(f.box.height * s).toFixed(1)}" fill="none" stroke="${colour}" stroke-width="1"/>${dots.join('')}`;
+  });
+  return `<svg class="marks" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
+}
+
+function hoverText(f: StoredFile): string {
+  const s = f.scores;
+  return [
+    f.path,
+    `decision ${effectiveDecision(f)}${f.override ? ' (override)' : ''}${f.reasons.length ? `: ${f.reasons.join(', ')}` : ''}`,
+    `faces ${s.faceCount ?? '–'}, face size ${fmt(s.faceSize, 0)} px, roll ${fmt(s.roll, 1)}°, yaw ${fmt(s.yaw, 1)}°`,
+    `BRISQUE ${fmt(s.brisque)}, symmetry ${fmt(s.symmetry, 3)}${s.symmetryBackend ? ` (${s.symmetryBackend})` : ''}${s.symmetryNote ? ` ${s.symmetryNote}` : ''}`,
+    ...(f.decodeError ? [f.decodeError] : []),
+  ].join('\n');
+}
+
+/** Hard link (no extra disk), copy when linking is not possible. */
+async function place(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await rm(to, { force: true });
+  await link(from, to).catch(() => copyFile(from, to));
+}
+
+export interface ReportResult {
+  indexPath: string;
+  tiles: number;
+}
+
+/** Writes `<reportDir>/index.html` plus the thumbnails and kept crops it shows. */
+export async function writeReport(
+  files: StoredFile[],
+  outDir: string,
+  reportDir: string,
+  run: RunInfo | null,
+  thresholds: Thresholds,
+): Promise<ReportResult> {
+  const summary = summarise(files);
+  const sectionOf = (f: StoredFile) =>
+    effectiveDecision(f) === 'keep'
+      ? ['kept']
+      : f.duplicateOf !== null && !f.reasons.length
+        ? ['duplicate']
+        : f.override === 'reject' && !f.reasons.length
+          ? ['override_reject']
+          : f.reasons;
+  const names = [
+    'kept',
+    ...Object.keys(summary.byReason).sort((a, b) => summary.byReason[b] - summary.byReason[a]),
+  ];
+  const members = new Map<string, StoredFile[]>(names.map((n) => [n, []]));
+  for (const f of files) {
+    for (const r of sectionOf(f)) {
+      const list = members.get(r) ?? [];
+      list.push(f);
+      members.set(r, list);
+    }
+  }
+  await rm(reportDir, { recursive: true, force: true });
+  const needed = new Set<string>();
+  let tileCount = 0;
+  const sections = [...members.entries()]
+    .filter(([, list]) => list.length)
+    .map(([name, list]) => {
+      const shown = list.slice(0, MAX_TILES_PER_SECTION);
+      tileCount += shown.length;
+      return {
+        name,
+        title: name === 'kept' ? 'Kept' : `Rejected: ${name}`,
+        total: list.length,
+        truncated: list.length > shown.length,
+        tiles: shown.map((f) => {
+          const tw = f.width && f.thumbScale ? Math.max(1, Math.round(f.width * f.thumbScale)) : 0;
+          const th = f.height && f.thumbScale ? Math.max(1, Math.round(f.height * f.thumbScale)) : 0;
+          const width = Math.min(TILE_WIDTH, tw);
+          const height = tw ? Math.round((th * width) / tw) : 0;
+          if (f.thumbPath) needed.add(f.thumbPath);
+          return {
+            path: f.path,
+            decision: effectiveDecision(f),
+            hover: hoverText(f),
+            thumb: f.thumbPath,
+            width,
+            height,
+            svg: f.thumbPath ? marksSvg(f, width, height) : '',
+            error: f.decodeError ?? '',
+          };
+        }),
+      };
+    });
+  const crops = files.filter((f) => effectiveDecision(f) === 'keep' && f.alignedPath).slice(0, 5000);
+  for (const c of crops) if (c.alignedPath) needed.add(c.alignedPath);
+  for (const rel of needed) await place(join(outDir, rel), join(reportDir, rel)).catch(() => undefined);
+
+  const pick = (get: (f: StoredFile) => number | null) =>
+    files.map(get).filter((v): v is number => v !== null);
+  const histograms: Histogram[] = [
+    {
+      caption: 'BRISQUE (reject above the red line)',
+      svg: histogramSvg(
+        pick((f) => f.scores.brisque),
+        thresholds.brisque,
+        'BRISQUE',
+      ),
+    },
+    {
+      caption: `symmetry (reject at/above the red line${thresholds.symmetry === null ? ", the backend's default" : ''})`,
+      svg: histogramSvg(
+        pick((f) => f.scores.symmetry),
+        thresholds.symmetry ?? symmetryDefault(files),
+        'symmetry',
+      ),
+    },
+    {
+      caption: '|roll| of the primary face, degrees',
+      svg: histogramSvg(
+        pick((f) => (f.scores.roll === null ? null : Math.abs(f.scores.roll))),
+        thresholds.face.maxRollDeg,
+        '|roll|°',
+      ),
+    },
+    {
+      caption: '|yaw| of the primary face, degrees',
+      svg: histogramSvg(
+        pick((f) => (f.scores.yaw === null ? null : Math.abs(f.scores.yaw))),
+        thresholds.face.maxYawDeg,
+        '|yaw|°',
+      ),
+    },
+    {
+      caption: 'face size (FFHQ quad side, px); reject below the line',
+      svg: histogramSvg(
+        pick((f) => f.scores.faceSize),
+        thresholds.face.targetSize / thresholds.face.maxUpscale,
+        'face px',
+      ),
+    },
+  ];
+  const html = new Eta({ autoEscape: true, autoTrim: false }).renderString(REPORT_TEMPLATE, {
+    inputRoot: run?.inputRoot ?? '?',
+    generatedAt: new Date().toISOString(),
+    summary,
+    reasons: Object.entries(summary.byReason)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, count]) => ({ name, count })),
+    thresholdsJson: JSON.stringify(thresholds),
+    histograms,
+    sections,
+    crops: crops.map((c) => ({ src: c.alignedPath, path: c.path })),
+  });
+  const indexPath = join(reportDir, 'index.html');
+  await mkdir(reportDir, { recursive: true });
+  await writeFile(indexPath, html);
+  return { indexPath, tiles: tileCount };
+}
+
+/** The cut to draw when the config defers to the backend: that of the backend that scored the run. */
+function symmetryDefault(files: StoredFile[]): number | null {
+  const backend = files.find((f) => f.scores.symmetryBackend)?.scores.symmetryBackend;
+  return backend && isSilhouetteChoice(backend) && backend !== 'auto' ? symmetryThreshold(backend) : null;
+}
