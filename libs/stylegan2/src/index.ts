@@ -1,1 +1,56 @@
-export {};
+export {
+  CONFIG_NAMES,
+  channelsAt,
+  isConfigName,
+  lazyAdamParams,
+  stylegan2Config,
+  type ConfigName,
+  type ConfigOptions,
+  type DiscriminatorArchitecture,
+  type GeneratorArchitecture,
+  type StyleGAN2Config,
+} from './lib/config';
+export {
+  Generator,
+  MappingNetwork,
+  SynthesisNetwork,
+  normalize2ndMoment,
+  truncate,
+  type GenerateOptions,
+  type MappingOptions,
+  type SynthesisOptions,
+} from './lib/generator';
+export { Discriminator, minibatchStd } from './lib/discriminator';
+export { modulatedConv2d, type NoiseMode } from './lib/layers';
+export { downsample2d, upsample2d, lrelu } from './lib/ops';
+export {
+  PHASES,
+  dLossFake,
+  dLossReal,
+  gLossNonSaturating,
+  pathLengthPenalty,
+  pathLengths,
+  plNoiseLike,
+  r1Penalty,
+  type AugmentFn,
+  type Phase,
+} from './lib/loss';
+export { Adam, type AdamParams } from './lib/adam';
+export {
+  StyleGAN2,
+  createStyleGAN2,
+  type PhaseInputs,
+  type PhaseStats,
+  type StyleGAN2State,
+  type TrainPhaseBatch,
+  type TrainPhaseOptions,
+} from './lib/model';
+export {
+  ParamStore,
+  copyWeights,
+  deserializeWeights,
+  lerpWeights,
+  serializeWeights,
+  type PlainTensor,
+  type PlainWeights,
+} from './lib/weights';

@@ -1,0 +1,203 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { Command } from 'commander';
+import { Eta } from 'eta';
+import {
+  FailureMonitor,
+  formatAlert,
+  lineChart,
+  STAT_KEYS,
+  toTraceRecord,
+  type Alert,
+  type Series,
+  type TraceRecord,
+} from '@portrait-forge/metrics';
+
+export interface MetricPoint {
+  metric: string;
+  kimg: number;
+  value: number;
+}
+
+export interface SampleGrid {
+  kimg: number;
+  /** Path relative to the run directory. */
+  file: string;
+}
+
+export interface RunData {
+  dir: string;
+  trace: TraceRecord[];
+  metrics: MetricPoint[];
+  grids: SampleGrid[];
+}
+
+const GRID_PATTERN = /^(?:fakes|grid|samples?)[-_]?(\d+)\.(?:png|jpe?g|webp)$/i;
+
+export async function readRun(dir: string): Promise<RunData> {
+  const statsPath = join(dir, 'stats.jsonl');
+  if (!existsSync(statsPath)) {
+    throw new Error(
+      `${statsPath} not found: pass --run the training run directory (the one holding stats.jsonl)`,
+    );
+  }
+  const trace = parseJsonLines(await readFile(statsPath, 'utf8'), statsPath).map((json) =>
+    toTraceRecord(json),
+  );
+  const names = await readdir(dir);
+  const metrics: MetricPoint[] = [];
+  for (const name of names.filter((n) => /^metric-.*\.jsonl$/.test(n)).sort()) {
+    const path = join(dir, name);
+    metrics.push(...parseJsonLines(await readFile(path, 'utf8'), path).flatMap(metricPoints));
+  }
+  const grids: SampleGrid[] = [];
+  for (const sub of ['.', 'samples', 'grids']) {
+    const folder = join(dir, sub);
+    if (!existsSync(folder)) continue;
+    for (const name of await readdir(folder)) {
+      const match = GRID_PATTERN.exec(name);
+      if (match) grids.push({ kimg: Number(match[1]), file: join(sub, name) });
+    }
+  }
+  grids.sort((a, b) => a.kimg - b.kimg);
+  return { dir, trace, metrics, grids };
+}
+
+export function parseJsonLines(text: string, label: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .map((line, i) => ({ line: line.trim(), i }))
+    .filter(({ line }) => line.length > 0)
+    .map(({ line, i }) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`${label}:${i + 1}: not valid JSON (a truncated last line? delete it and re-run)`);
+      }
+    });
+}
+
+/** SG2-ADA metric-*.jsonl line: {results: {fid50k_full: 3.1}, snapshot_pkl: 'network-snapshot-000200.pkl'} (or a `kimg` field). */
+export function metricPoints(json: Record<string, unknown>): MetricPoint[] {
+  const results = json['results'];
+  if (!results || typeof results !== 'object') return [];
+  const kimgField = json['kimg'];
+  const snapshot = typeof json['snapshot_pkl'] === 'string' ? /(\d+)\.\w+$/.exec(json['snapshot_pkl']) : null;
+  const kimg = typeof kimgField === 'number' ? kimgField : snapshot ? Number(snapshot[1]) : NaN;
+  return Object.entries(results as Record<string, unknown>)
+    .filter((e): e is [string, number] => typeof e[1] === 'number')
+    .map(([metric, value]) => ({ metric, kimg, value }));
+}
+
+function traceSeries(trace: TraceRecord[], keys: string[]): Series[] {
+  return keys
+    .filter((key) => trace.some((r) => r.values[key] !== undefined))
+    .map((key) => ({
+      name: key,
+      points: trace
+        .filter((r) => r.values[key] !== undefined)
+        .map((r): [number, number] => [r.kimg, r.values[key]]),
+    }));
+}
+
+function metricSeries(points: MetricPoint[]): Series[] {
+  const names = [...new Set(points.map((p) => p.metric))].sort();
+  return names.map((name) => ({
+    name,
+    points: points.filter((p) => p.metric === name).map((p): [number, number] => [p.kimg, p.value]),
+  }));
+}
+
+/** Monitor alerts over the whole trace, each at the kimg it first fired. */
+export function runAlerts(trace: TraceRecord[]): Alert[] {
+  const monitor = new FailureMonitor();
+  return trace.flatMap((r) => monitor.observe(r));
+}
+
+const TEMPLATE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Run report: <%= it.title %></title>
+<style>body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em}
+figure{display:inline-block;margin:4px}figure img{max-width:256px;image-rendering:pixelated}
+pre{background:#fff4f4;border-left:4px solid #d62728;padding:6px;white-space:pre-wrap}</style></head>
+<body>
+<h1>Run report: <%= it.title %></h1>
+<p><%= it.summary %></p>
+<h2>Failure-mode monitor</h2>
+<% if (it.alerts.length === 0) { %><p>No alerts.</p><% } %>
+<% it.alerts.forEach(function (a) { %><pre><%= a %></pre><% }) %>
+<h2>Losses</h2>
+<%~ it.charts.losses %>
+<%~ it.charts.regularizers %>
+<h2>Metrics</h2>
+<p>Metric names carry their feature extractor (e.g. <code>fid[face128]</code>); only <code>[inception]</code> values are comparable with published FID.</p>
+<% it.charts.metrics.forEach(function (svg) { %><%~ svg %><% }) %>
+<h2>ADA</h2>
+<%~ it.charts.ada %>
+<h2>Sample grids over time</h2>
+<% if (it.grids.length === 0) { %><p>No sample grids found (fakesNNNNNN.png in the run directory or samples/).</p><% } %>
+<% it.grids.forEach(function (g) { %><figure><img src="<%= g.src %>" alt="kimg <%= g.kimg %>"><figcaption>kimg <%= g.kimg %></figcaption></figure><% }) %>
+</body></html>
+`;
+
+export function renderReport(run: RunData, outPath: string): string {
+  const { trace } = run;
+  const last = trace[trace.length - 1];
+  const metricCharts = metricSeries([
+    ...run.metrics,
+    ...traceSeries(
+      trace,
+      Object.keys(last?.values ?? {}).filter((k) => k.startsWith('Metrics/')),
+    ).flatMap((s) => s.points.map(([kimg, value]) => ({ metric: s.name, kimg, value }))),
+  ]).map((s) => lineChart([s], { title: s.name }));
+  const eta = new Eta({ autoEscape: true, autoTrim: false });
+  return eta.renderString(TEMPLATE, {
+    title: run.dir,
+    summary: `${trace.length} stats records, last at kimg ${last ? last.kimg : '–'}; ${run.metrics.length} metric results; ${run.grids.length} sample grids.`,
+    alerts: runAlerts(trace).map(formatAlert),
+    charts: {
+      losses: lineChart(traceSeries(trace, [STAT_KEYS.gLoss, STAT_KEYS.dLoss]), { title: 'G and D loss' }),
+      regularizers: lineChart(
+        traceSeries(trace, [STAT_KEYS.r1, 'Loss/G/reg', 'Loss/pl_penalty', STAT_KEYS.gGradNorm]),
+        {
+          title: 'Regularisers and G gradient norm',
+        },
+      ),
+      metrics: metricCharts.length > 0 ? metricCharts : ['<p>No metric results yet.</p>'],
+      ada: lineChart(traceSeries(trace, [STAT_KEYS.augment, STAT_KEYS.rt]), { title: 'ADA p and r_t' }),
+    },
+    grids: run.grids.map((g) => ({
+      kimg: g.kimg,
+      src: relative(dirname(outPath), resolve(run.dir, g.file)),
+    })),
+  });
+}
+
+export async function runReport(opts: { run: string; out?: string }): Promise<string> {
+  const out = opts.out ?? join(opts.run, 'report.html');
+  const html = renderReport(await readRun(opts.run), out);
+  await writeFile(out, html);
+  return out;
+}
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description(
+      'HTML run report from a training run directory: loss, metric and ADA curves (inline SVG), monitor alerts, sample grids over time',
+    )
+    .requiredOption('--run <dir>', 'run directory holding stats.jsonl (and metric-*.jsonl, fakesNNNNNN.png)')
+    .option('--out <html>', 'output file (default <run>/report.html)')
+    .action(async (opts: { run: string; out?: string }) => {
+      const out = await runReport(opts);
+      process.stderr.write(`report → ${out}\n`);
+    });
+}
+
+if (require.main === module) {
+  reportCommand()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

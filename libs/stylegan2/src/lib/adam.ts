@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import type { PlainWeights } from './weights';
+
+export interface AdamParams {
+  learningRate: number;
+  betas: [number, number];
+  epsilon: number;
+}
+
+/**
+ * Adam as torch.optim.Adam (per-parameter step counts, bias correction, ε outside the sqrt), with NVlabs'
+ * nan_to_num on gradients. Its state serialises to the same plain format as the weights.
+ */
+export class Adam {
+  private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable; step: number }>();
+
+  constructor(public params: AdamParams) {}
+
+  /** p ← p − lr·m̂/(√v̂ + ε) for every (name → variable) with a gradient. */
+  apply(variables: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>): void {
+    const { learningRate: lr, betas, epsilon } = this.params;
+    const [b1, b2] = betas;
+    for (const [name, variable] of variables) {
+      const rawGrad = grads.get(name);
+      if (!rawGrad) continue;
+      const state = this.stateFor(name, variable);
+      state.step += 1;
+      const bc1 = 1 - b1 ** state.step;
+      const bc2 = 1 - b2 ** state.step;
+      tf.tidy(() => {
+        const g = tf.clipByValue(tf.where(tf.isNaN(rawGrad), tf.zerosLike(rawGrad), rawGrad), -1e5, 1e5);
+        const m = tf.add(tf.mul(state.m, b1), tf.mul(g, 1 - b1));
+        const v = tf.add(tf.mul(state.v, b2), tf.mul(tf.square(g), 1 - b2));
+        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), epsilon);
+        state.m.assign(m);
+        state.v.assign(v);
+        variable.assign(tf.sub(variable, tf.mul(tf.div(m, denom), lr / bc1)));
+      });
+    }
+  }
+
+  private stateFor(name: string, like: tf.Variable): { m: tf.Variable; v: tf.Variable; step: number } {
+    let state = this.moments.get(name);
+    if (!state) {
+      state = {
+        m: tf.variable(tf.zerosLike(like), false),
+        v: tf.variable(tf.zerosLike(like), false),
+        step: 0,
+      };
+      this.moments.set(name, state);
+    }
+    return state;
+  }
+
+  /** `<name>.exp_avg`, `<name>.exp_avg_sq` and `<name>.step` tensors. */
+  serialize(): PlainWeights {
+    const out: PlainWeights = {};
+    for (const [name, s] of this.moments) {
+      out[`${name}.exp_avg`] = {
+        shape: [...s.m.shape],
+        dtype: 'float32',
+        data: Float32Array.from(s.m.dataSync()),
+      };
+      out[`${name}.exp_avg_sq`] = {
+        shape: [...s.v.shape],
+        dtype: 'float32',
+        data: Float32Array.from(s.v.dataSync()),
+      };
+      out[`${name}.step`] = { shape: [], dtype: 'float32', data: Float32Array.of(s.step) };
+    }
+    return out;
+  }
+
+  /** Restores moments for the given parameters (missing entries start fresh). */
+  deserialize(state: PlainWeights, variables: Map<string, tf.Variable>): void {
+    for (const [name, variable] of variables) {
+      const m = state[`${name}.exp_avg`];
+      const v = state[`${name}.exp_avg_sq`];
+      const step = state[`${name}.step`];
+      if (!m || !v || !step) continue;
+      const s = this.stateFor(name, variable);
+      s.m.assign(tf.tensor(m.data, variable.shape));
+      s.v.assign(tf.tensor(v.data, variable.shape));
+      s.step = step.data[0];
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.moments.values()) {
+      s.m.dispose();
+      s.v.dispose();
+    }
+    this.moments.clear();
+  }
+}

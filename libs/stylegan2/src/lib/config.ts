@@ -1,0 +1,248 @@
+/**
+ * Network and training configurations, named as in the papers and in NVlabs' stylegan2-ada-pytorch
+ * (`train.py` cfg_specs, `run_training.py` configs a–f) and the "Scaling up StyleGAN2" tables (M/L/XL/XXL).
+ */
+export const CONFIG_NAMES = [
+  'a',
+  'b',
+  'c',
+  'd',
+  'e',
+  'f',
+  'auto',
+  'stylegan2',
+  'paper256',
+  'paper512',
+  'paper1024',
+  'M',
+  'L',
+  'XL',
+  'XXL',
+  'small',
+  'tiny',
+] as const;
+export type ConfigName = (typeof CONFIG_NAMES)[number];
+
+export type GeneratorArchitecture = 'orig' | 'skip';
+export type DiscriminatorArchitecture = 'orig' | 'resnet';
+
+export interface StyleGAN2Config {
+  name: ConfigName;
+  /** Output/input image side, a power of two in 8–1024. */
+  resolution: number;
+  /** Image channels: 1 (grey) or 3 (RGB). */
+  channels: 1 | 3;
+  zDim: number;
+  wDim: number;
+  mappingLayers: number;
+  /** Learning-rate multiplier of the mapping FC layers (0.01). */
+  mappingLrMultiplier: number;
+  /** Decay of the tracked w average (0.995). */
+  wAvgBeta: number;
+  /** Feature maps at resolution r: min(channelBase / r, channelMax). */
+  channelBase: number;
+  channelMax: number;
+  gArchitecture: GeneratorArchitecture;
+  dArchitecture: DiscriminatorArchitecture;
+  /** Weight demodulation in the synthesis convs (false only for config a). */
+  demodulate: boolean;
+  /** Minibatch-stddev group size (features = 1). */
+  mbstdGroupSize: number;
+  /** Total minibatch. */
+  batch: number;
+  learningRate: number;
+  /** Adam betas and epsilon before the lazy-regularisation correction. */
+  betas: [number, number];
+  epsilon: number;
+  /** R1 weight γ; 0 disables R1. */
+  r1Gamma: number;
+  /** Path-length weight (2); 0 disables it. */
+  plWeight: number;
+  plDecay: number;
+  plBatchShrink: number;
+  styleMixingProb: number;
+  /** Lazy regularisation intervals; null = regularise in the main step ("both" phases). */
+  gRegInterval: number | null;
+  dRegInterval: number | null;
+  /** G_ema half-life in kimg and ramp-up (for the trainer). */
+  emaKimg: number;
+  emaRampup: number | null;
+}
+
+export interface ConfigOptions {
+  resolution: number;
+  channels?: 1 | 3;
+  /** Overrides the config's minibatch (and, for `auto`, γ = 0.0002·res²/batch). */
+  batch?: number;
+}
+
+type Preset = Omit<StyleGAN2Config, 'name' | 'resolution' | 'channels'>;
+
+const BASE: Preset = {
+  zDim: 512,
+  wDim: 512,
+  mappingLayers: 8,
+  mappingLrMultiplier: 0.01,
+  wAvgBeta: 0.995,
+  channelBase: 32768,
+  channelMax: 512,
+  gArchitecture: 'skip',
+  dArchitecture: 'resnet',
+  demodulate: true,
+  mbstdGroupSize: 4,
+  batch: 32,
+  learningRate: 0.002,
+  betas: [0, 0.99],
+  epsilon: 1e-8,
+  r1Gamma: 10,
+  plWeight: 2,
+  plDecay: 0.01,
+  plBatchShrink: 2,
+  styleMixingProb: 0.9,
+  gRegInterval: 4,
+  dRegInterval: 16,
+  emaKimg: 10,
+  emaRampup: null,
+};
+
+/** SG2 paper Table 1, as NVlabs' run_training.py builds them (no progressive growing here). */
+function paperConfig(letter: 'a' | 'b' | 'c' | 'd' | 'e' | 'f'): Partial<Preset> {
+  const rank = 'abcdef'.indexOf(letter);
+  return {
+    channelBase: letter === 'f' ? 32768 : 16384,
+    demodulate: rank >= 1,
+    gRegInterval: rank >= 2 ? 4 : null,
+    dRegInterval: rank >= 2 ? 16 : null,
+    plWeight: rank >= 3 ? 2 : 0,
+    gArchitecture: rank >= 4 ? 'skip' : 'orig',
+    dArchitecture: rank >= 4 ? 'resnet' : 'orig',
+    r1Gamma: letter === 'e' ? 100 : 10,
+    learningRate: 0.002,
+    batch: 32,
+  };
+}
+
+/** Feature-map tables of "Scaling up StyleGAN2": counts at 128/256/512/1024 px; lower resolutions use the cap. */
+const SCALED: Record<'M' | 'L' | 'XL' | 'XXL', Partial<Preset>> = {
+  M: { channelBase: 49152, channelMax: 512 },
+  L: { channelBase: 65536, channelMax: 512 },
+  XL: { channelBase: 81920, channelMax: 640 },
+  XXL: { channelBase: 98304, channelMax: 768 },
+};
+
+function autoConfig(resolution: number, batch: number | undefined): Partial<Preset> {
+  const mb = batch ?? Math.max(Math.min(Math.min(Math.floor(4096 / resolution), 32), 64), 1);
+  return {
+    batch: mb,
+    mbstdGroupSize: Math.min(mb, 4),
+    channelBase: resolution >= 512 ? 32768 : 16384,
+    learningRate: resolution >= 1024 ? 0.002 : 0.0025,
+    r1Gamma: (0.0002 * resolution * resolution) / mb,
+    emaKimg: (mb * 10) / 32,
+    emaRampup: 0.05,
+    mappingLayers: 2,
+  };
+}
+
+function presetFor(name: ConfigName, resolution: number, batch: number | undefined): Partial<Preset> {
+  switch (name) {
+    case 'a':
+    case 'b':
+    case 'c':
+    case 'd':
+    case 'e':
+    case 'f':
+      return paperConfig(name);
+    case 'auto':
+      return autoConfig(resolution, batch);
+    case 'stylegan2':
+      return {};
+    case 'paper256':
+      return {
+        batch: 64,
+        mbstdGroupSize: 8,
+        channelBase: 16384,
+        learningRate: 0.0025,
+        r1Gamma: 1,
+        emaKimg: 20,
+      };
+    case 'paper512':
+      return { batch: 64, mbstdGroupSize: 8, learningRate: 0.0025, r1Gamma: 0.5, emaKimg: 20 };
+    case 'paper1024':
+      return { batch: 32, mbstdGroupSize: 4, learningRate: 0.002, r1Gamma: 2, emaKimg: 10 };
+    case 'M':
+    case 'L':
+    case 'XL':
+    case 'XXL':
+      return SCALED[name];
+    case 'small':
+      return { zDim: 128, wDim: 128, mappingLayers: 2, channelBase: 2048, channelMax: 64, batch: 8 };
+    case 'tiny':
+      return {
+        zDim: 8,
+        wDim: 8,
+        mappingLayers: 2,
+        channelBase: 64,
+        channelMax: 8,
+        batch: 4,
+        mbstdGroupSize: 2,
+        r1Gamma: 1,
+      };
+  }
+}
+
+export function isConfigName(value: string): value is ConfigName {
+  return (CONFIG_NAMES as readonly string[]).includes(value);
+}
+
+/** Builds the named config for a resolution (power of two, 8–1024) and channel count (1 or 3). */
+export function stylegan2Config(name: ConfigName, options: ConfigOptions): StyleGAN2Config {
+  if (!isConfigName(name)) {
+    throw new Error(`Unknown StyleGAN2 config "${String(name)}"; use one of ${CONFIG_NAMES.join(', ')}.`);
+  }
+  const { resolution, channels = 3, batch } = options;
+  if (
+    !Number.isInteger(resolution) ||
+    resolution < 8 ||
+    resolution > 1024 ||
+    (resolution & (resolution - 1)) !== 0
+  ) {
+    throw new Error(
+      `StyleGAN2 resolution ${resolution} is not a power of two in 8–1024; resize the dataset to e.g. 64, 128 or 256.`,
+    );
+  }
+  if (channels !== 1 && channels !== 3) {
+    throw new Error(`StyleGAN2 channels ${String(channels)} unsupported; use 1 (grey) or 3 (RGB).`);
+  }
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1)) {
+    throw new Error(`StyleGAN2 batch ${batch} must be a positive integer.`);
+  }
+  const config: StyleGAN2Config = {
+    ...BASE,
+    ...presetFor(name, resolution, batch),
+    name,
+    resolution,
+    channels,
+  };
+  if (batch !== undefined) config.batch = batch;
+  config.mbstdGroupSize = Math.min(config.mbstdGroupSize, config.batch);
+  return config;
+}
+
+/** Feature maps at a resolution: min(channelBase / res, channelMax), as NVlabs' channels_dict. */
+export function channelsAt(config: StyleGAN2Config, resolution: number): number {
+  return Math.min(Math.floor(config.channelBase / resolution), config.channelMax);
+}
+
+/** Adam hyper-parameters after the lazy-regularisation correction (mb_ratio = k / (k + 1)). */
+export function lazyAdamParams(
+  config: StyleGAN2Config,
+  regInterval: number | null,
+): { learningRate: number; betas: [number, number]; epsilon: number } {
+  const ratio = regInterval === null ? 1 : regInterval / (regInterval + 1);
+  return {
+    learningRate: config.learningRate * ratio,
+    betas: [config.betas[0] ** ratio, config.betas[1] ** ratio],
+    epsilon: config.epsilon,
+  };
+}

@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { channelsAt, type StyleGAN2Config } from './config';
+import { Conv2dLayer, FullyConnectedLayer, type LayerContext } from './layers';
+import { SeededRandom } from './rng';
+import { ParamStore } from './weights';
+
+const SQRT_HALF = Math.SQRT1_2;
+
+/** One resolution of D: fromRGB (first block), conv 3×3, conv 3×3 ↓2, residual 1×1 ↓2 skip (NVlabs DiscriminatorBlock). */
+class DiscriminatorBlock {
+  private readonly fromrgb: Conv2dLayer | null;
+  private readonly conv0: Conv2dLayer;
+  private readonly conv1: Conv2dLayer;
+  private readonly skip: Conv2dLayer | null;
+
+  constructor(ctx: LayerContext, config: StyleGAN2Config, res: number, isFirst: boolean) {
+    const name = `b${res}`;
+    const tmp = channelsAt(config, res);
+    const out = channelsAt(config, res / 2);
+    this.fromrgb = isFirst
+      ? new Conv2dLayer(ctx, `${name}.fromrgb`, config.channels, tmp, 1, 'lrelu', false)
+      : null;
+    this.conv0 = new Conv2dLayer(ctx, `${name}.conv0`, tmp, tmp, 3, 'lrelu', false);
+    this.conv1 = new Conv2dLayer(ctx, `${name}.conv1`, tmp, out, 3, 'lrelu', true);
+    this.skip =
+      config.dArchitecture === 'resnet'
+        ? new Conv2dLayer(ctx, `${name}.skip`, tmp, out, 1, 'linear', true, false)
+        : null;
+  }
+
+  apply(x: tf.Tensor4D | null, img: tf.Tensor4D): tf.Tensor4D {
+    let h = x;
+    if (this.fromrgb) h = this.fromrgb.apply(img);
+    if (!h) throw new Error('DiscriminatorBlock: missing input');
+    if (this.skip) {
+      const y = this.skip.apply(h, SQRT_HALF);
+      const r = this.conv1.apply(this.conv0.apply(h), SQRT_HALF);
+      return tf.add(y, r) as tf.Tensor4D;
+    }
+    return this.conv1.apply(this.conv0.apply(h));
+  }
+}
+
+/**
+ * Minibatch standard deviation (NVlabs MinibatchStdLayer, 1 feature): per group of G samples
+ * (sample i belongs to group i mod N/G), mean std over channels and pixels, appended as a channel.
+ */
+export function minibatchStd(x: tf.Tensor4D, groupSize: number, numFeatures = 1): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const g = Math.min(groupSize, n);
+  if (n % g !== 0) {
+    throw new Error(
+      `minibatch std: batch ${n} is not a multiple of the group size ${g}; use a batch divisible by ${g}.`,
+    );
+  }
+  const f = numFeatures;
+  const y = tf.reshape(x, [g, n / g, h, w, f, c / f]);
+  const centred = tf.sub(y, tf.mean(y, 0));
+  const std = tf.sqrt(tf.add(tf.mean(tf.square(centred), 0), 1e-8)); // [n/G, H, W, F, c]
+  const perGroup = tf.mean(std, [1, 2, 4]); // [n/G, F]
+  // Broadcast instead of tile: tfjs has no rank-5 tile gradient.
+  const tiled = tf.add(tf.zeros([g, n / g, h, w, f]), tf.reshape(perGroup, [1, n / g, 1, 1, f]));
+  return tf.concat([x, tf.reshape(tiled, [n, h, w, f])], 3) as tf.Tensor4D;
+}
+
+/** 4×4 epilogue: mbstd, conv, FC, output FC (NVlabs DiscriminatorEpilogue without conditioning). */
+class DiscriminatorEpilogue {
+  private readonly conv: Conv2dLayer;
+  private readonly fc: FullyConnectedLayer;
+  private readonly out: FullyConnectedLayer;
+
+  constructor(
+    ctx: LayerContext,
+    private readonly config: StyleGAN2Config,
+    private readonly channels: number,
+  ) {
+    this.conv = new Conv2dLayer(ctx, 'b4.conv', channels + 1, channels, 3, 'lrelu', false);
+    this.fc = new FullyConnectedLayer(ctx, 'b4.fc', channels * 16, channels, 'lrelu');
+    this.out = new FullyConnectedLayer(ctx, 'b4.out', channels, 1, 'linear');
+  }
+
+  apply(x: tf.Tensor4D): tf.Tensor2D {
+    const h = this.conv.apply(minibatchStd(x, this.config.mbstdGroupSize));
+    // Flatten in NCHW order so the FC weight layout matches NVlabs'.
+    const flat = tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [h.shape[0], this.channels * 16]) as tf.Tensor2D;
+    return this.out.apply(this.fc.apply(flat));
+  }
+}
+
+/** Residual discriminator: images [N, res, res, channels] → logits [N, 1]. */
+export class Discriminator {
+  readonly store = new ParamStore('');
+  private readonly blocks: DiscriminatorBlock[] = [];
+  private readonly epilogue: DiscriminatorEpilogue;
+
+  constructor(
+    readonly config: StyleGAN2Config,
+    seed: number,
+  ) {
+    const ctx: LayerContext = { store: this.store, rng: new SeededRandom(seed) };
+    for (let res = config.resolution; res > 4; res /= 2) {
+      this.blocks.push(new DiscriminatorBlock(ctx, config, res, res === config.resolution));
+    }
+    this.epilogue = new DiscriminatorEpilogue(ctx, config, channelsAt(config, 4));
+  }
+
+  apply(img: tf.Tensor4D): tf.Tensor2D {
+    const { resolution, channels } = this.config;
+    const [, h, w, c] = img.shape;
+    if (h !== resolution || w !== resolution || c !== channels) {
+      throw new Error(
+        `discriminator: images are ${h}×${w}×${c} but the config expects ${resolution}×${resolution}×${channels} (NHWC).`,
+      );
+    }
+    let x: tf.Tensor4D | null = null;
+    for (const block of this.blocks) x = block.apply(x, img);
+    return this.epilogue.apply(x ?? img);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,299 @@
+import * as tf from '@tensorflow/tfjs';
+import { Adam } from './adam';
+import { lazyAdamParams, type StyleGAN2Config } from './config';
+import { Discriminator } from './discriminator';
+import { Generator } from './generator';
+import type { NoiseMode } from './layers';
+import {
+  type AugmentFn,
+  dLossFake,
+  dLossReal,
+  gLossNonSaturating,
+  pathLengthPenalty,
+  pathLengths,
+  type Phase,
+  plNoiseLike,
+  r1Penalty,
+} from './loss';
+import { SeededRandom } from './rng';
+import { deserializeWeights, type PlainWeights, serializeWeights } from './weights';
+
+/** Explicit inputs of one phase; everything random is given, so the loss is a pure function of the weights. */
+export interface PhaseInputs {
+  /** Real images [N, res, res, channels] in [-1, 1] (Dmain, Dreg, Dboth). */
+  real?: tf.Tensor4D;
+  /** Latents [N, zDim] (G phases, Dmain). */
+  z?: tf.Tensor2D;
+  /** Second latents for style mixing and the first w index taken from them (numWs = no mixing). */
+  mixZ?: tf.Tensor2D;
+  mixCutoff?: number;
+  /** PL noise (already divided by √(H·W)) for the PL batch [N / plBatchShrink, ...]. */
+  plNoise?: tf.Tensor4D;
+  noiseMode?: NoiseMode;
+  augment?: AugmentFn;
+  /** Track w_avg while mapping (true in training, as NVlabs). */
+  updateWAvg?: boolean;
+}
+
+/** Per-phase figures, means over the batch (NVlabs training_stats names in comments). */
+export interface PhaseStats {
+  phase: Phase;
+  /** The scalar that was differentiated (gain included). */
+  loss: number;
+  /** Loss/scores/fake, Loss/scores/real */
+  scoresFake?: number;
+  scoresReal?: number;
+  /** Loss/G/loss, Loss/D/loss */
+  gLoss?: number;
+  dLoss?: number;
+  /** Loss/r1_penalty, Loss/pl_penalty, and the running path-length mean. */
+  r1Penalty?: number;
+  plPenalty?: number;
+  plMean?: number;
+}
+
+export interface TrainPhaseBatch {
+  /** Real images NHWC in [-1, 1]; required by D phases. */
+  real?: tf.Tensor4D;
+  /** Latents; drawn from the model's seeded RNG when omitted (batch = real's batch or config.batch). */
+  z?: tf.Tensor2D;
+}
+
+export interface TrainPhaseOptions {
+  /** ADA or any differentiable augmentation applied to every image D sees. */
+  augment?: AugmentFn;
+}
+
+interface PhaseResult {
+  loss: tf.Scalar;
+  stats: Record<string, tf.Tensor>;
+  plMean?: tf.Scalar;
+}
+
+/** The networks, optimizers and loss state of a StyleGAN2 training run. */
+export class StyleGAN2 {
+  readonly G: Generator;
+  readonly D: Discriminator;
+  readonly optG: Adam;
+  readonly optD: Adam;
+  /** Running mean of path lengths (NVlabs pl_mean). */
+  plMean = 0;
+  readonly rng: SeededRandom;
+
+  constructor(
+    readonly config: StyleGAN2Config,
+    readonly seed: number,
+  ) {
+    this.G = new Generator(config, seed);
+    this.D = new Discriminator(config, seed + 1);
+    this.optG = new Adam(lazyAdamParams(config, config.gRegInterval));
+    this.optD = new Adam(lazyAdamParams(config, config.dRegInterval));
+    this.rng = new SeededRandom(seed + 2);
+  }
+
+  /** NVlabs' phase schedule for iteration `i` (0-based): Gmain, Greg every 4th, Dmain, Dreg every 16th. */
+  phasesFor(iteration: number): Phase[] {
+    const { gRegInterval, dRegInterval, plWeight, r1Gamma } = this.config;
+    const phases: Phase[] = [];
+    if (gRegInterval === null) phases.push('Gboth');
+    else {
+      phases.push('Gmain');
+      if (plWeight !== 0 && iteration % gRegInterval === 0) phases.push('Greg');
+    }
+    if (dRegInterval === null) phases.push('Dboth');
+    else {
+      phases.push('Dmain');
+      if (r1Gamma !== 0 && iteration % dRegInterval === 0) phases.push('Dreg');
+    }
+    return phases;
+  }
+
+  /** ws for z with style mixing at `mixCutoff` (NVlabs run_G). */
+  runMapping(inputs: PhaseInputs, z: tf.Tensor2D): tf.Tensor3D {
+    const ws = this.G.map(z, { updateWAvg: inputs.updateWAvg ?? false });
+    const cutoff = inputs.mixCutoff ?? this.G.numWs;
+    if (cutoff >= this.G.numWs || !inputs.mixZ) return ws;
+    const mixWs = this.G.map(inputs.mixZ.slice(0, z.shape[0]));
+    const k = this.G.numWs - cutoff;
+    return tf.concat([ws.slice([0, 0, 0], [-1, cutoff, -1]), mixWs.slice([0, cutoff, 0], [-1, k, -1])], 1);
+  }
+
+  private runD(img: tf.Tensor4D, augment?: AugmentFn): tf.Tensor2D {
+    return this.D.apply(augment ? augment(img) : img);
+  }
+
+  /**
+   * The scalar of one phase (gain = reg interval for lazy phases), built inside a gradient tape.
+   * G phases differentiate w.r.t. G, D phases w.r.t. D. This is what `trainPhase` and the parity tool use.
+   */
+  phaseLoss(phase: Phase, inputs: PhaseInputs): PhaseResult {
+    const cfg = this.config;
+    const noiseMode = inputs.noiseMode ?? 'random';
+    const stats: Record<string, tf.Tensor> = {};
+    const terms: tf.Tensor[] = [];
+    let plMean: tf.Scalar | undefined;
+    const doGmain = phase === 'Gmain' || phase === 'Gboth';
+    const doGpl = (phase === 'Greg' || phase === 'Gboth') && cfg.plWeight !== 0;
+    const doDmain = phase === 'Dmain' || phase === 'Dboth';
+    const doDr1 = (phase === 'Dreg' || phase === 'Dboth') && cfg.r1Gamma !== 0;
+    const z = () => required(inputs.z, 'z', phase);
+    const real = () => required(inputs.real, 'real images', phase);
+    if (doGmain) {
+      const img = this.G.synthesize(this.runMapping(inputs, z()), { noiseMode });
+      const logits = this.runD(img, inputs.augment);
+      stats['scoresFake'] = tf.mean(logits);
+      const loss = tf.mean(gLossNonSaturating(logits));
+      stats['gLoss'] = loss;
+      terms.push(loss);
+    }
+    if (doGpl) {
+      const gain = phase === 'Greg' ? (cfg.gRegInterval ?? 1) : 1;
+      const batch = Math.max(1, Math.floor(z().shape[0] / cfg.plBatchShrink));
+      const ws = this.runMapping(inputs, z().slice(0, batch));
+      const r = cfg.resolution;
+      const noise = inputs.plNoise ?? plNoiseLike([batch, r, r, cfg.channels], this.rng.seed());
+      const lengths = pathLengths(this.G, ws, noise, noiseMode);
+      const { penalty, newMean } = pathLengthPenalty(lengths, this.plMean, cfg.plDecay);
+      plMean = newMean;
+      stats['plPenalty'] = tf.mean(penalty);
+      terms.push(tf.mul(tf.mean(penalty), cfg.plWeight * gain));
+    }
+    if (doDmain) {
+      // Only D's variables are differentiated, so the G ops are pruned from the backward pass.
+      const fake = this.G.synthesize(this.runMapping(inputs, z()), { noiseMode });
+      const logits = this.runD(fake, inputs.augment);
+      stats['scoresFake'] = tf.mean(logits);
+      terms.push(tf.mean(dLossFake(logits)));
+    }
+    if (doDmain || doDr1) {
+      const realLogits = this.runD(real(), inputs.augment);
+      stats['scoresReal'] = tf.mean(realLogits);
+      if (doDmain) {
+        terms.push(tf.mean(dLossReal(realLogits)));
+        stats['dLoss'] = tf.addN(terms.slice());
+      }
+      if (doDr1) {
+        const gain = phase === 'Dreg' ? (cfg.dRegInterval ?? 1) : 1;
+        const penalty = r1Penalty(this.D, real(), inputs.augment);
+        stats['r1Penalty'] = tf.mean(penalty);
+        terms.push(tf.mul(tf.mean(penalty), (cfg.r1Gamma / 2) * gain));
+      }
+    }
+    if (terms.length === 0) throw new Error(`phase ${phase} has nothing to do with this config (weight 0?)`);
+    return { loss: tf.addN(terms) as tf.Scalar, stats, plMean };
+  }
+
+  /** Gradients of a phase's loss w.r.t. the phase's network, by parameter name (zeros where unconnected). */
+  phaseGradients(phase: Phase, inputs: PhaseInputs): { grads: Map<string, tf.Tensor>; stats: PhaseStats } {
+    const store = phase.startsWith('G') ? this.G.store : this.D.store;
+    const trainable = store.trainable();
+    const byId = new Map([...trainable].map(([name, v]) => [v.name, name]));
+    let result: PhaseResult | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      result = this.phaseLoss(phase, inputs);
+      for (const t of Object.values(result.stats)) tf.keep(t);
+      if (result.plMean) tf.keep(result.plMean);
+      return result.loss;
+    }, [...trainable.values()]);
+    const named = new Map<string, tf.Tensor>();
+    for (const [id, g] of Object.entries(grads)) {
+      const name = byId.get(id);
+      if (name) named.set(name, g);
+    }
+    for (const [name, v] of trainable) if (!named.has(name)) named.set(name, tf.zerosLike(v));
+    if (!result) throw new Error('phase loss did not run');
+    const stats = readStats(phase, value, result);
+    value.dispose();
+    for (const t of Object.values(result.stats)) t.dispose();
+    result.plMean?.dispose();
+    return { grads: named, stats };
+  }
+
+  /** One optimizer step of one phase (NVlabs accumulate_gradients + opt.step). Draws z, mixing and noise itself. */
+  async trainPhase(
+    phase: Phase,
+    batch: TrainPhaseBatch,
+    options: TrainPhaseOptions = {},
+  ): Promise<PhaseStats> {
+    const cfg = this.config;
+    const n = batch.real?.shape[0] ?? batch.z?.shape[0] ?? cfg.batch;
+    let stats: PhaseStats | undefined;
+    tf.tidy(() => {
+      const z = batch.z ?? tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', this.rng.seed());
+      const mixing = cfg.styleMixingProb > 0 && this.rng.next() < cfg.styleMixingProb;
+      const mixCutoff = mixing ? this.rng.int(1, this.G.numWs) : this.G.numWs;
+      const mixZ = mixing ? tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', this.rng.seed()) : undefined;
+      const inputs: PhaseInputs = {
+        real: batch.real,
+        z: z as tf.Tensor2D,
+        mixZ: mixZ as tf.Tensor2D | undefined,
+        mixCutoff,
+        augment: options.augment,
+        updateWAvg: true,
+      };
+      const result = this.phaseGradients(phase, inputs);
+      const isG = phase.startsWith('G');
+      (isG ? this.optG : this.optD).apply((isG ? this.G : this.D).store.trainable(), result.grads);
+      stats = result.stats;
+    });
+    if (!stats) throw new Error(`phase ${phase} produced no statistics`);
+    if (stats.plMean !== undefined) this.plMean = stats.plMean;
+    return stats;
+  }
+
+  /** Everything needed to resume: weights, optimizer moments, pl_mean. */
+  serialize(): StyleGAN2State {
+    return {
+      config: this.config,
+      G: serializeWeights(this.G.store),
+      D: serializeWeights(this.D.store),
+      optG: this.optG.serialize(),
+      optD: this.optD.serialize(),
+      plMean: this.plMean,
+    };
+  }
+
+  /** Restores a `serialize()` result; throws naming the tensor when the config differs. */
+  load(state: StyleGAN2State, label = 'checkpoint'): void {
+    deserializeWeights(this.G.store, state.G, `${label} (G)`);
+    deserializeWeights(this.D.store, state.D, `${label} (D)`);
+    this.optG.deserialize(state.optG, this.G.store.trainable());
+    this.optD.deserialize(state.optD, this.D.store.trainable());
+    this.plMean = state.plMean;
+  }
+
+  dispose(): void {
+    this.G.dispose();
+    this.D.dispose();
+    this.optG.dispose();
+    this.optD.dispose();
+  }
+}
+
+export interface StyleGAN2State {
+  config: StyleGAN2Config;
+  G: PlainWeights;
+  D: PlainWeights;
+  optG: PlainWeights;
+  optD: PlainWeights;
+  plMean: number;
+}
+
+function required<T>(value: T | undefined, what: string, phase: Phase): T {
+  if (value === undefined) throw new Error(`phase ${phase} needs ${what}; pass them in the batch.`);
+  return value;
+}
+
+function readStats(phase: Phase, loss: tf.Scalar, result: PhaseResult): PhaseStats {
+  const stats: PhaseStats = { phase, loss: loss.dataSync()[0] };
+  for (const [key, t] of Object.entries(result.stats)) {
+    (stats as unknown as Record<string, number>)[key] = t.dataSync()[0];
+  }
+  if (result.plMean) stats.plMean = result.plMean.dataSync()[0];
+  return stats;
+}
+
+/** Builds G, D, optimizers (with the lazy-regularisation correction) and loss state from one seed. */
+export function createStyleGAN2(config: StyleGAN2Config, seed = 0): StyleGAN2 {
+  return new StyleGAN2(config, seed);
+}

@@ -1,0 +1,151 @@
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** One tensor as stored: shape, dtype and raw little-endian data. */
+export interface StoredTensor {
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  data: Float32Array | Int32Array;
+}
+export type TensorMap = Record<string, StoredTensor>;
+
+/** Everything needed to continue a run exactly. Tensor groups are e.g. G, D, G_ema, opt/G, opt/D. */
+export interface Checkpoint {
+  meta: Record<string, unknown>;
+  groups: Record<string, TensorMap>;
+}
+
+const MAGIC = 'PFCKPT01';
+
+/**
+ * Layout: MAGIC | uint32 header length | JSON header | tensor blobs (8-byte aligned). The header lists
+ * each tensor's group, name, shape, dtype, offset and byte length, plus `meta`.
+ */
+export function encodeCheckpoint(ckpt: Checkpoint): Buffer[] {
+  const entries: Array<{
+    group: string;
+    name: string;
+    shape: number[];
+    dtype: string;
+    offset: number;
+    bytes: number;
+  }> = [];
+  const blobs: Buffer[] = [];
+  let offset = 0;
+  for (const [group, tensors] of Object.entries(ckpt.groups)) {
+    for (const [name, t] of Object.entries(tensors)) {
+      const bytes = t.data.byteLength;
+      entries.push({ group, name, shape: t.shape, dtype: t.dtype, offset, bytes });
+      blobs.push(Buffer.from(t.data.buffer, t.data.byteOffset, bytes));
+      const pad = (8 - (bytes % 8)) % 8;
+      if (pad) blobs.push(Buffer.alloc(pad));
+      offset += bytes + pad;
+    }
+  }
+  const header = Buffer.from(JSON.stringify({ meta: ckpt.meta, tensors: entries }), 'utf8');
+  const pre = Buffer.alloc(12);
+  pre.write(MAGIC, 0, 'latin1');
+  pre.writeUInt32LE(header.length, 8);
+  const headPad = Buffer.alloc((8 - ((12 + header.length) % 8)) % 8);
+  return [pre, header, headPad, ...blobs];
+}
+
+export function decodeCheckpoint(buf: Buffer, label = 'checkpoint'): Checkpoint {
+  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) {
+    throw new Error(
+      `${label} is not a portrait-forge checkpoint (bad magic); pass a network-snapshot-*.ckpt file`,
+    );
+  }
+  const headerLen = buf.readUInt32LE(8);
+  const header = JSON.parse(buf.toString('utf8', 12, 12 + headerLen)) as {
+    meta: Record<string, unknown>;
+    tensors: Array<{
+      group: string;
+      name: string;
+      shape: number[];
+      dtype: 'float32' | 'int32';
+      offset: number;
+      bytes: number;
+    }>;
+  };
+  const dataStart = 12 + headerLen + ((8 - ((12 + headerLen) % 8)) % 8);
+  const groups: Record<string, TensorMap> = {};
+  for (const e of header.tensors) {
+    const start = dataStart + e.offset;
+    if (start + e.bytes > buf.length)
+      throw new Error(`${label} is truncated (tensor ${e.group}/${e.name}); use an earlier checkpoint`);
+    const copy = new Uint8Array(e.bytes);
+    copy.set(buf.subarray(start, start + e.bytes));
+    const data = e.dtype === 'int32' ? new Int32Array(copy.buffer) : new Float32Array(copy.buffer);
+    (groups[e.group] ??= {})[e.name] = { shape: e.shape, dtype: e.dtype, data };
+  }
+  return { meta: header.meta, groups };
+}
+
+/** Hook so tests can simulate a crash or a full disk part-way through writing. */
+export type WriteHook = (bytesWritten: number) => void;
+
+/**
+ * Writes `file` atomically: a temp file in the same directory, fsync, rename over the target, fsync the
+ * directory. A crash or ENOSPC at any point leaves the previous file untouched (the temp is removed on error).
+ */
+export function writeFileAtomic(file: string, chunks: Buffer[], hook?: WriteHook): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    let written = 0;
+    for (const chunk of chunks) {
+      let off = 0;
+      while (off < chunk.length) {
+        const n = writeSync(fd, chunk, off, Math.min(chunk.length - off, 1 << 20));
+        off += n;
+        written += n;
+        hook?.(written);
+      }
+    }
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+  const dirFd = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+export function checkpointName(kimg: number): string {
+  return `network-snapshot-${String(Math.round(kimg * 1000)).padStart(9, '0')}.ckpt`;
+}
+
+const CKPT_RE = /^network-snapshot-(\d+)\.ckpt$/;
+
+/** Checkpoints in a run dir, newest (highest nimg) first. */
+export function listCheckpoints(runDir: string): string[] {
+  return readdirSync(runDir)
+    .filter((f) => CKPT_RE.test(f))
+    .sort((a, b) => Number(CKPT_RE.exec(b)?.[1]) - Number(CKPT_RE.exec(a)?.[1]))
+    .map((f) => join(runDir, f));
+}
+
+export function saveCheckpoint(file: string, ckpt: Checkpoint, hook?: WriteHook): void {
+  writeFileAtomic(file, encodeCheckpoint(ckpt), hook);
+}
+
+export function loadCheckpoint(file: string): Checkpoint {
+  return decodeCheckpoint(readFileSync(file), file);
+}

@@ -1,0 +1,120 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { listCheckpoints, loadCheckpoint, type Checkpoint } from './checkpoint';
+import { syntheticImageFolder, tempDir } from './test-fixtures';
+import { DEFAULT_TRAIN_OPTIONS, fakesName, train, type TrainOptions } from './train';
+
+const quiet = { echo: () => undefined };
+
+async function tinyOptions(outdir: string): Promise<TrainOptions> {
+  return {
+    ...DEFAULT_TRAIN_OPTIONS,
+    data: await syntheticImageFolder(10, 16),
+    outdir,
+    cfg: 'tiny',
+    resolution: 8,
+    channels: 1,
+    kimg: 0.072, // 18 minibatches of 4: Greg at 0,4,8,12,16; Dreg at 0,16
+    tickKimg: 0.016,
+    snap: 2,
+    aug: 'ada',
+    p: 0.3, // augmentation active from the start, so its random draws must resume too
+    mirror: true,
+    backend: 'wasm',
+    grid: [2, 2],
+    workers: 2,
+    seed: 5,
+  };
+}
+
+function tensorsOf(ckpt: Checkpoint): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [group, tensors] of Object.entries(ckpt.groups))
+    for (const [name, t] of Object.entries(tensors)) out[`${group}/${name}`] = Array.from(t.data);
+  return out;
+}
+
+describe('train (tiny config, synthetic data, wasm)', () => {
+  it('resumed from a mid-run checkpoint gives bit-identical weights, optimiser state and ADA p', async () => {
+    const outA = tempDir();
+    const a = await train(await tinyOptions(outA), quiet);
+    expect(a.stoppedBy).toBe('done');
+    const runA = readdirSync(outA)[0];
+    for (const f of [
+      'training_options.json',
+      'log.txt',
+      'stats.jsonl',
+      'reals.png',
+      'fakes_init.png',
+      fakesName(72),
+    ]) {
+      expect(readdirSync(join(outA, runA))).toContain(f);
+    }
+    const stats = readFileSync(join(outA, runA, 'stats.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    for (const key of [
+      'Loss/G/loss',
+      'Loss/D/loss',
+      'Loss/r1_penalty',
+      'Progress/kimg',
+      'Timing/sec_per_kimg',
+      'Progress/augment',
+    ]) {
+      expect(stats[0][key]).toEqual(
+        expect.objectContaining({ num: expect.any(Number), mean: expect.any(Number) }),
+      );
+    }
+
+    const outB = tempDir();
+    const optsB = await tinyOptions(outB);
+    const first = await train(optsB, { ...quiet, stopAtNimg: 28 }); // stops mid-tick, off the snapshot grid
+    expect(first.stoppedBy).toBe('stop');
+    expect(first.curNimg).toBe(28);
+    const b = await train({ ...optsB, resume: 'latest' }, quiet);
+    expect(b.curNimg).toBe(72);
+
+    const ckA = loadCheckpoint(a.lastCheckpoint as string);
+    const ckB = loadCheckpoint(b.lastCheckpoint as string);
+    const [ta, tb] = [tensorsOf(ckA), tensorsOf(ckB)];
+    expect(Object.keys(tb).sort()).toEqual(Object.keys(ta).sort());
+    for (const k of Object.keys(ta)) expect({ k, v: tb[k] }).toEqual({ k, v: ta[k] });
+    const sa = ckA.meta['state'] as { ada: { p: number }; batchIdx: number };
+    const sb = ckB.meta['state'] as { ada: { p: number }; batchIdx: number };
+    expect(sb.ada.p).toBe(sa.ada.p);
+    expect(sb.batchIdx).toBe(18);
+    expect(ckB.meta['rng']).toEqual(ckA.meta['rng']);
+  }, 180_000);
+
+  it('skips non-finite steps, then rolls back to the last checkpoint with the LR halved', async () => {
+    const outdir = tempDir();
+    const opts = { ...(await tinyOptions(outdir)), kimg: 0.048, nanRollbackAfter: 3 };
+    let injections = 0;
+    const lines: string[] = [];
+    const result = await train(opts, {
+      echo: (l) => lines.push(l),
+      // A corrupt batch (NaN pixels) at minibatches 6 and 8–10: one isolated skip, then three in a row.
+      corruptReals: (batchIdx, data) => {
+        if ((batchIdx === 6 || batchIdx >= 8) && injections < 4) {
+          injections++;
+          data.fill(Number.NaN);
+        }
+      },
+    });
+    expect(result.stoppedBy).toBe('done');
+    expect(result.nanSkips).toBe(4);
+    expect(result.rollbacks).toBe(1);
+    expect(lines.filter((l) => /non-finite loss or gradient in D/.test(l))).toHaveLength(4);
+    const rolled = lines.filter((l) => l.startsWith('rolled back'));
+    expect(rolled).toEqual([
+      expect.stringMatching(
+        /network-snapshot-000000016\.ckpt after 3 non-finite steps; learning rate ×0\.5$/,
+      ),
+    ]);
+    const last = loadCheckpoint(listCheckpoints(result.runDir)[0]);
+    expect((last.meta['state'] as { lrScale: number }).lrScale).toBe(0.5);
+    for (const t of Object.values(last.groups['G']))
+      expect(Array.from(t.data).every(Number.isFinite)).toBe(true);
+  }, 180_000);
+});

@@ -1,0 +1,95 @@
+/**
+ * One full StyleGAN2 training iteration — Gmain + Dmain every step, Greg every 4th and Dreg every 16th
+ * (amortised: t = Gmain + Dmain + Greg/4 + Dreg/16) — at batch 8, for the tiny and small configs at 32² and
+ * 64², on the tfjs backend from initTf() (wasm) and in NVlabs' PyTorch-CPU code in the same run.
+ * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 3] [--threads 1] [--no-torch]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { initTf } from '@portrait-forge/tf-runtime';
+import { type ConfigName, createStyleGAN2, type Phase, stylegan2Config } from '@portrait-forge/stylegan2';
+
+const PHASES: Phase[] = ['Gmain', 'Greg', 'Dmain', 'Dreg'];
+const AMORTISE: Record<string, number> = { Gmain: 1, Greg: 1 / 4, Dmain: 1, Dreg: 1 / 16 };
+const NVLABS_SRC = 'tmp/parity/stylegan2-ada-pytorch';
+const MIRROR = process.env['NVLABS_MIRROR'] ?? '/work/.mirror/NVlabs+stylegan2-ada-pytorch/repo';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+function iterationSeconds(times: Record<string, number>): number {
+  return PHASES.reduce((s, p) => s + times[p] * AMORTISE[p], 0);
+}
+
+function torchSource(): string | null {
+  if (existsSync(`${NVLABS_SRC}/training/networks.py`)) return NVLABS_SRC;
+  if (!existsSync(MIRROR)) return null;
+  mkdirSync(NVLABS_SRC, { recursive: true });
+  execFileSync('bash', ['-c', `git --git-dir="${MIRROR}" archive HEAD | tar -x -C "${NVLABS_SRC}"`]);
+  return NVLABS_SRC;
+}
+
+async function main(): Promise<void> {
+  const { tf, backendName } = await initTf();
+  const repeats = Number(arg('--repeats', '3'));
+  const threads = Number(arg('--threads', '1'));
+  const src = process.argv.includes('--no-torch') ? null : torchSource();
+  console.log(
+    `StyleGAN2 iteration benchmark: batch 8, ${repeats} timed repeats per phase, tfjs ${backendName}, torch ${threads} thread(s)`,
+  );
+  console.log(
+    'config  res  params(G+D)  tfjs s/iter  torch s/iter  ratio  (per phase tfjs/torch ms: Gmain Greg Dmain Dreg)',
+  );
+  for (const name of ['tiny', 'small'] as ConfigName[]) {
+    for (const resolution of [32, 64]) {
+      const config = stylegan2Config(name, { resolution, channels: 3, batch: 8 });
+      const sg = createStyleGAN2(config, 1);
+      const real = tf.randomUniform(
+        [8, resolution, resolution, 3],
+        -1,
+        1,
+      ) as import('@tensorflow/tfjs').Tensor4D;
+      const times: Record<string, number> = {};
+      for (const phase of PHASES) {
+        await sg.trainPhase(phase, { real });
+        const t0 = performance.now();
+        for (let i = 0; i < repeats; i++) await sg.trainPhase(phase, { real });
+        times[phase] = (performance.now() - t0) / 1000 / repeats;
+      }
+      const params = [sg.G.store, sg.D.store].reduce(
+        (s, st) => s + [...st.trainable().values()].reduce((a, v) => a + v.size, 0),
+        0,
+      );
+      let torchTimes: Record<string, number> | null = null;
+      if (src) {
+        const out = execFileSync('/usr/bin/python3', [
+          'tools/parity/bench_reference.py',
+          src,
+          JSON.stringify({ ...config, threads }),
+          String(repeats),
+        ]).toString();
+        torchTimes = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>;
+      }
+      const ours = iterationSeconds(times);
+      const ref = torchTimes ? iterationSeconds(torchTimes) : NaN;
+      const perPhase = PHASES.map(
+        (p) => `${(times[p] * 1000).toFixed(0)}/${torchTimes ? (torchTimes[p] * 1000).toFixed(0) : '-'}`,
+      ).join(' ');
+      console.log(
+        `${name.padEnd(6)} ${String(resolution).padStart(4)}  ${String(params).padStart(11)}  ${ours.toFixed(3).padStart(11)}  ${ref.toFixed(3).padStart(12)}  ${(ours / ref).toFixed(2).padStart(5)}×  (${perPhase})`,
+      );
+      sg.dispose();
+      real.dispose();
+    }
+  }
+  console.log(
+    'ratio = tfjs / torch seconds per amortised iteration (target ≤ 1.5×); figures taken under CPU contention.',
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Parity of libs/stylegan2 (TensorFlow.js) against NVlabs stylegan2-ada-pytorch on CPU.
+# Usage: tools/parity/run.sh [NVLABS_DIR]   (default: extracted from the local mirror of NVlabs/stylegan2-ada-pytorch)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+/usr/bin/python3 -c 'import torch' 2>/dev/null || flock /tmp/apt.lock apt-get install -y python3-torch
+SRC="${1:-tmp/parity/stylegan2-ada-pytorch}"
+MIRROR="${NVLABS_MIRROR:-/work/.mirror/NVlabs+stylegan2-ada-pytorch/repo}"
+if [ ! -d "$SRC/training" ]; then
+  [ -d "$MIRROR" ] || { echo "Need NVlabs/stylegan2-ada-pytorch: pass its checkout as the first argument." >&2; exit 2; }
+  mkdir -p "$SRC" && git --git-dir="$MIRROR" archive HEAD | tar -x -C "$SRC"
+fi
+for spec in "16 3" "8 1"; do
+  set -- $spec
+  npx tsx tools/parity/export.ts "tmp/parity/export-$1-$2.json" --res "$1" --channels "$2"
+  /usr/bin/python3 tools/parity/parity.py "tmp/parity/export-$1-$2.json" "$SRC"
+done
