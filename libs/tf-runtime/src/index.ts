@@ -8,3 +8,4 @@ export {
   type TfRuntime,
   type InitTfOptions,
 } from './lib/backend';
+export { registerWasmTrainingShims } from './lib/wasm-training-shims';

@@ -17,6 +17,9 @@ describe('initTf', () => {
       'same',
     );
     expect(Array.from(await y.data()).slice(0, 4)).toEqual([4, 6, 6, 4]);
+    // The training shims are installed with wasm.
+    expect(rt.tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(rt.tf.getGradient('Greater')).toBeDefined();
   });
 
   it('uses tfjs-node-gpu when its module loads (mocked present)', async () => {
@@ -39,6 +42,49 @@ describe('initTf', () => {
     expect(rt.choice).toBe('tfjs-node-gpu');
     expect(rt.backendName).toBe('tensorflow');
     expect(loaded).toEqual(['@tensorflow/tfjs-node-gpu']);
+  });
+
+  it('falls to tfjs-node when only the GPU module fails to load, and logs why', async () => {
+    const lines: string[] = [];
+    const rt = await initTf({
+      backend: 'auto',
+      log: (l) => lines.push(l),
+      requireModule: (id) => {
+        if (id === '@tensorflow/tfjs-node-gpu')
+          throw new Error('libcudart.so.11.0: cannot open shared object file');
+        if (id === '@tensorflow/tfjs-node') {
+          const tf = require('@tensorflow/tfjs');
+          if (!tf.findBackendFactory('tensorflow'))
+            tf.registerBackend('tensorflow', tf.findBackendFactory('cpu'), 5);
+          return {};
+        }
+        throw new Error(`Cannot find module '${id}'`);
+      },
+    });
+    expect(rt.choice).toBe('tfjs-node');
+    expect(lines).toEqual([
+      'backend: tfjs-node (not used: tfjs-node-gpu: libcudart.so.11.0: cannot open shared object file)',
+    ]);
+  });
+
+  it('honours PORTRAIT_FORGE_BACKEND and reports a forced backend that cannot load', async () => {
+    process.env['PORTRAIT_FORGE_BACKEND'] = 'cpu';
+    try {
+      const rt = await initTf({ log: () => undefined });
+      expect(rt.backendName).toBe('cpu');
+      resetTfRuntimeForTests();
+      process.env['PORTRAIT_FORGE_BACKEND'] = 'tfjs-node-gpu';
+      await expect(
+        initTf({
+          log: () => undefined,
+          requireModule: (id) => {
+            throw new Error(`Cannot find module '${id}'`);
+          },
+        }),
+      ).rejects.toThrow(/No tfjs backend could be initialised: tfjs-node-gpu: not installed/);
+    } finally {
+      delete process.env['PORTRAIT_FORGE_BACKEND'];
+    }
   });
 
   it('rejects an unknown backend name with the fix', async () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingShims } from './wasm-training-shims';
 
 /** tfjs backends in order of preference. `tensorflow` is what tfjs-node(-gpu) registers. */
 export const BACKEND_PREFERENCE = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -73,6 +74,7 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfRuntime> {
   for (const choice of candidates(requested)) {
     try {
       load(MODULE_OF[choice]);
+      if (choice === 'wasm') registerWasmTrainingShims();
       const ok = await tf.setBackend(TF_NAME_OF[choice]);
       if (!ok) throw new Error(`tf.setBackend('${TF_NAME_OF[choice]}') returned false`);
       await tf.ready();
