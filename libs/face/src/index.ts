@@ -18,7 +18,12 @@ export {
 } from './lib/pose';
 export {
   decideFace,
+  decideFromMeasures,
+  FACE_REJECT_REASONS,
+  pickPrimary,
+  isSignificantOther,
   DEFAULT_FACE_CONFIG,
+  type FaceFacts,
   type FaceConfig,
   type FaceDecision,
   type FaceMeasures,

@@ -1,7 +1,7 @@
-import { decideFace, type DetectedFace, type Point } from '@portrait-forge/face';
+import { decideFace, decideFromMeasures, type DetectedFace, type Point } from '@portrait-forge/face';
 import type { DecisionInput } from '@portrait-forge/manifest';
 import { faceRecord } from './analyse';
-import { decide, decideAll, errorReason, faceReasons, toDecisionInput } from './decide';
+import { decide, decideAll, errorReason, toDecisionInput } from './decide';
 import { defaultThresholds, mergeThresholds } from './thresholds';
 
 /** A roughly frontal 68-point face (face-api order), rotated by `rollDeg` about its centre. */
@@ -140,7 +140,7 @@ describe('decide', () => {
     expect(ms).toBeLessThan(1000);
   });
 
-  it("agrees with @portrait-forge/face's decideFace on varied faces and configs", () => {
+  it('deciding from the stored numbers equals the live decideFace on varied faces and configs', () => {
     let seed = 7;
     const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const seen = new Set<string>();
@@ -157,11 +157,11 @@ describe('decide', () => {
       );
       const config = { ...t.face, targetSize: [256, 512, 1024][k % 3], maxRollDeg: 5 + rand() * 20 };
       const expected = decideFace(faces, { width: 1000, height: 1000 }, config).reasons;
-      expect(faceReasons(input(faces).faces, 1000, 1000, config)).toEqual(expected);
+      expect(decideFromMeasures(input(faces).faces, { width: 1000, height: 1000 }, config)).toEqual(expected);
       seen.add(expected.join(';'));
     }
     expect(seen.size).toBeGreaterThan(5);
-    expect(faceReasons([], 1, 1, t.face)).toEqual(['bad_image']);
+    expect(decideFromMeasures([], { width: 1, height: 1 }, t.face)).toEqual(['bad_image']);
   });
 
   it('mergeThresholds rejects non-numbers with the name of the threshold', () => {

@@ -1,4 +1,4 @@
-import { describeImageProblem, type FaceConfig } from '@portrait-forge/face';
+import { decideFromMeasures, FACE_REJECT_REASONS } from '@portrait-forge/face';
 import type { Decision, DecisionFace, DecisionInput, FileRecord } from '@portrait-forge/manifest';
 import { symmetryThreshold, isSilhouetteChoice } from '@portrait-forge/symmetry';
 import type { Thresholds } from './thresholds';
@@ -10,12 +10,7 @@ export const REASONS = [
   'symlink_outside_input',
   'decode_error',
   'worker_crashed',
-  'bad_image',
-  'no_face',
-  'multiple_faces',
-  'face_too_small',
-  'tilted',
-  'turned',
+  ...FACE_REJECT_REASONS,
   'blurry',
   'asymmetric',
   'align_failed',
@@ -36,49 +31,6 @@ export function errorReason(decodeError: string): string {
   return (REASONS as readonly string[]).includes(code) ? code : 'decode_error';
 }
 
-/**
- * @portrait-forge/face's decideFace rule, evaluated on the per-face measures stored at filter time
- * (score, box height, roll, yaw, seed-rule values, FFHQ qsize) instead of on landmarks, so that
- * re-deciding 100 000 rows stays far under a second. decide.spec.ts checks it agrees with decideFace.
- */
-export function faceReasons(
-  faces: readonly DecisionFace[],
-  width: number,
-  height: number,
-  config: FaceConfig,
-): string[] {
-  if (describeImageProblem({ width, height })) return ['bad_image'];
-  let primary: DecisionFace | null = null;
-  for (const f of faces)
-    if (f.score >= config.minFaceScore && (!primary || f.score > primary.score)) primary = f;
-  if (!primary) return ['no_face'];
-  const p = primary;
-  const reasons: string[] = [];
-  const significant = (f: DecisionFace) =>
-    f !== p &&
-    f.score >= config.secondFaceMinScore &&
-    f.boxHeight / p.boxHeight >= config.secondFaceMinRelativeSize;
-  if (faces.some(significant)) reasons.push('multiple_faces');
-  if (!((p.qsize ?? 0) * config.maxUpscale >= config.targetSize)) reasons.push('face_too_small');
-  if (
-    !(
-      Math.abs(p.roll ?? Infinity) <= config.maxRollDeg &&
-      (p.eyeDyPct ?? Infinity) < config.seedEyesVDeltaPercentMax
-    )
-  ) {
-    reasons.push('tilted');
-  }
-  if (
-    !(
-      Math.abs(p.yaw ?? Infinity) <= config.maxYawDeg &&
-      (p.centerDeltaPct ?? Infinity) < config.seedDeltaOffsetPercentMax
-    )
-  ) {
-    reasons.push('turned');
-  }
-  return reasons;
-}
-
 function symmetryCut(backend: string | null, thresholds: Thresholds): number | null {
   if (thresholds.symmetry !== null) return thresholds.symmetry;
   return backend && isSilhouetteChoice(backend) && backend !== 'auto' ? symmetryThreshold(backend) : null;
@@ -91,7 +43,9 @@ function symmetryCut(backend: string | null, thresholds: Thresholds): number | n
 export function decide(input: DecisionInput, thresholds: Thresholds): DecisionOutcome {
   if (input.decodeError) return { decision: 'reject', reasons: [errorReason(input.decodeError)] };
   const reasons: string[] = [];
-  const face = faceReasons(input.faces, input.width ?? 0, input.height ?? 0, thresholds.face);
+  // The same rule face's decideFace applies live, here over the numbers stored at filter time.
+  const image = { width: input.width ?? 0, height: input.height ?? 0 };
+  const face = decideFromMeasures(input.faces, image, thresholds.face);
   reasons.push(...face);
   const { brisque, symmetry, symmetryBackend } = input.scores;
   if (brisque !== null && brisque > thresholds.brisque) reasons.push('blurry');

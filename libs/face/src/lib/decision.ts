@@ -3,13 +3,16 @@ import { describeImageProblem } from './image-check';
 import { assessPose, type PoseMeasures } from './pose';
 import type { DetectedFace, ImageSize } from './types';
 
-export type FaceRejectReason =
-  | 'bad_image'
-  | 'no_face'
-  | 'multiple_faces'
-  | 'face_too_small'
-  | 'tilted'
-  | 'turned';
+/** Every reason decideFace can give, in the order reports list them. */
+export const FACE_REJECT_REASONS = [
+  'bad_image',
+  'no_face',
+  'multiple_faces',
+  'face_too_small',
+  'tilted',
+  'turned',
+] as const;
+export type FaceRejectReason = (typeof FACE_REJECT_REASONS)[number];
 
 /** Every threshold the decision uses; defaults are justified by faces-dev measurements in the README. */
 export interface FaceConfig {
@@ -74,9 +77,92 @@ export interface FaceDecision {
   measures: FaceMeasures;
 }
 
+/** The stored numbers of one face that the rule reads (null/undefined = not measured). */
+export interface FaceFacts {
+  score: number;
+  boxHeight: number;
+  roll?: number | null;
+  yaw?: number | null;
+  eyeDyPct?: number | null;
+  centerDeltaPct?: number | null;
+  qsize?: number | null;
+}
+
+/** The best-scoring face with score ≥ minFaceScore (the first on ties), among those `eligible`. */
+export function pickPrimary<T extends { score: number }>(
+  faces: readonly T[],
+  config: Pick<FaceConfig, 'minFaceScore'>,
+  eligible: (face: T) => boolean = () => true,
+): T | undefined {
+  let primary: T | undefined;
+  for (const f of faces)
+    if (f.score >= config.minFaceScore && eligible(f) && (!primary || f.score > primary.score)) primary = f;
+  return primary;
+}
+
+/** Another face counts towards `multiple_faces` when it is confident and large enough next to the primary. */
+export function isSignificantOther(
+  other: Pick<FaceFacts, 'score' | 'boxHeight'>,
+  primary: Pick<FaceFacts, 'boxHeight'>,
+  config: FaceConfig,
+): boolean {
+  return (
+    other.score >= config.secondFaceMinScore &&
+    other.boxHeight / primary.boxHeight >= config.secondFaceMinRelativeSize
+  );
+}
+
+/**
+ * The face rule over numbers only: the live path (decideFace) and re-deciding from a manifest both
+ * use it. `faces` holds every detection; the primary is `primary` (pickPrimary) if given.
+ */
+export function decideFromMeasures<T extends FaceFacts>(
+  faces: readonly T[],
+  image: ImageSize,
+  config: FaceConfig = DEFAULT_FACE_CONFIG,
+  primary: T | undefined = pickPrimary(faces, config),
+): FaceRejectReason[] {
+  if (describeImageProblem(image)) return ['bad_image'];
+  if (!primary) return ['no_face'];
+  const reasons: FaceRejectReason[] = [];
+  if (faces.some((f) => f !== primary && isSignificantOther(f, primary, config)))
+    reasons.push('multiple_faces');
+  if (!((primary.qsize ?? 0) * config.maxUpscale >= config.targetSize)) reasons.push('face_too_small');
+  if (
+    !(
+      Math.abs(primary.roll ?? Infinity) <= config.maxRollDeg &&
+      (primary.eyeDyPct ?? Infinity) < config.seedEyesVDeltaPercentMax
+    )
+  ) {
+    reasons.push('tilted');
+  }
+  if (
+    !(
+      Math.abs(primary.yaw ?? Infinity) <= config.maxYawDeg &&
+      (primary.centerDeltaPct ?? Infinity) < config.seedDeltaOffsetPercentMax
+    )
+  ) {
+    reasons.push('turned');
+  }
+  return reasons;
+}
+
+/** The numbers decideFromMeasures reads, for one detection (pose and qsize only for the primary). */
+function factsOf(face: DetectedFace, pose?: PoseMeasures, qsize?: number): FaceFacts {
+  return {
+    score: face.score,
+    boxHeight: face.box.height,
+    roll: pose?.rollDeg,
+    yaw: pose?.yawDeg,
+    eyeDyPct: pose?.seedRule.eyesVDeltaPercent,
+    centerDeltaPct: pose?.seedRule.deltaOffsetPercent,
+    qsize,
+  };
+}
+
 /**
  * Pure decision over detections of one image. The primary face is the best-scoring one with
- * score ≥ minFaceScore. Never throws.
+ * score ≥ minFaceScore and 68 landmarks. Never throws.
  */
 export function decideFace(
   detections: readonly DetectedFace[],
@@ -90,50 +176,31 @@ export function decideFace(
       measures: { detections: 0, faces: 0, significantOtherFaces: 0, imageProblem },
     };
   }
-  const faces = detections
-    .filter((f) => f.score >= config.minFaceScore && f.landmarks.length === 68)
-    .sort((a, b) => b.score - a.score);
+  const hasLandmarks = (f: DetectedFace) => f.landmarks.length === 68;
   const measures: FaceMeasures = {
     detections: detections.length,
-    faces: faces.length,
+    faces: detections.filter((f) => f.score >= config.minFaceScore && hasLandmarks(f)).length,
     significantOtherFaces: 0,
   };
-  const primary = faces[0];
+  const primary = pickPrimary(detections, config, hasLandmarks);
   if (!primary) return { reasons: ['no_face'], measures };
 
-  const reasons: FaceRejectReason[] = [];
-  const others = detections.filter((f) => f !== primary);
-  const relativeSize = (f: DetectedFace) => f.box.height / primary.box.height;
-  const significant = others.filter(
-    (f) => f.score >= config.secondFaceMinScore && relativeSize(f) >= config.secondFaceMinRelativeSize,
-  );
-  const second = others.sort((a, b) => b.score - a.score)[0];
   const { qsize } = ffhqQuad(primary.landmarks);
   const pose = assessPose(primary.landmarks, primary.box);
+  const facts = detections.map((f) => (f === primary ? factsOf(f, pose, qsize) : factsOf(f)));
+  const primaryFacts = facts[detections.indexOf(primary)];
+  const others = facts.filter((f) => f !== primaryFacts).sort((a, b) => b.score - a.score);
+  const second = others[0];
   Object.assign(measures, {
-    significantOtherFaces: significant.length,
+    significantOtherFaces: others.filter((f) => isSignificantOther(f, primaryFacts, config)).length,
     primaryScore: primary.score,
     primaryBoxWidth: primary.box.width,
     primaryBoxHeight: primary.box.height,
     secondScore: second?.score,
-    secondRelativeSize: second ? relativeSize(second) : undefined,
+    secondRelativeSize: second ? second.boxHeight / primary.box.height : undefined,
     qsize,
     upscale: config.targetSize / qsize,
     pose,
   });
-
-  if (significant.length > 0) reasons.push('multiple_faces');
-  if (!(qsize * config.maxUpscale >= config.targetSize)) reasons.push('face_too_small');
-  const { rollDeg, yawDeg, seedRule } = pose;
-  if (
-    !(Math.abs(rollDeg) <= config.maxRollDeg && seedRule.eyesVDeltaPercent < config.seedEyesVDeltaPercentMax)
-  ) {
-    reasons.push('tilted');
-  }
-  if (
-    !(Math.abs(yawDeg) <= config.maxYawDeg && seedRule.deltaOffsetPercent < config.seedDeltaOffsetPercentMax)
-  ) {
-    reasons.push('turned');
-  }
-  return { reasons, primary, measures };
+  return { reasons: decideFromMeasures(facts, image, config, primaryFacts), primary, measures };
 }

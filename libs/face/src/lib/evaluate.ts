@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FaceRejectReason } from './decision';
+import { FACE_REJECT_REASONS, type FaceRejectReason } from './decision';
 
 /** One row of a labelled set such as faces-dev/labels.csv (file,expected,category). */
 export interface LabelledImage {
@@ -25,14 +25,7 @@ export interface CategoryScore {
   reasons: Partial<Record<FaceRejectReason, number>>;
 }
 
-export const REASON_ORDER: readonly FaceRejectReason[] = [
-  'bad_image',
-  'no_face',
-  'multiple_faces',
-  'face_too_small',
-  'tilted',
-  'turned',
-];
+export const REASON_ORDER: readonly FaceRejectReason[] = FACE_REJECT_REASONS;
 
 /** Reads `labels.csv` (header file,expected,category) from a labelled folder. */
 export function readLabels(dir: string): LabelledImage[] {

@@ -125,6 +125,25 @@ describe('Manifest', () => {
     expect(input.hasAligned).toBe(true);
   });
 
+  it('decisionInputs groups the joined face rows per file, in face order, and keeps faceless files', () => {
+    const m = Manifest.open(tmp());
+    const face = record('x.jpg').faces[0];
+    m.writeFiles(
+      [
+        record('none.jpg', { faces: [] }),
+        record('two.jpg', { faces: [face, { ...face, score: 0.4 }] }),
+        record('one.jpg'),
+      ],
+      null,
+    );
+    const inputs = m.decisionInputs();
+    expect(inputs.map((i) => [i.path, i.faces.map((f) => f.score)])).toEqual([
+      ['none.jpg', []],
+      ['two.jpg', [0.9, 0.4]],
+      ['one.jpg', [0.9]],
+    ]);
+  });
+
   it('refuses a manifest from a newer schema and names the file', () => {
     const file = tmp();
     const db = new Database(file);

@@ -333,70 +333,62 @@ export class Manifest {
     }));
   }
 
-  /** The compact rows `decide` works on (two queries, no landmarks). */
+  /**
+   * The compact rows `decide` works on: one query joining each file to its faces (no landmarks), one
+   * result row per face, so a file with k faces comes back k times in a row (once with nulls if none).
+   */
   decisionInputs(): DecisionInput[] {
     const rows = this.db
       .prepare(
-        `SELECT id, path, width, height, decode_error, face_count, face_size, roll, yaw, brisque, symmetry, symmetry_backend,
-                symmetry_note, aligned_path IS NOT NULL AS has_aligned, decision, reasons
-         FROM files ORDER BY id`,
+        `SELECT f.id, f.path, f.width, f.height, f.decode_error, f.face_count, f.face_size, f.roll, f.yaw,
+                f.brisque, f.symmetry, f.symmetry_backend, f.symmetry_note,
+                f.aligned_path IS NOT NULL AS has_aligned, f.decision, f.reasons,
+                x.score, x.h, x.roll, x.yaw, x.eye_dy_pct, x.center_delta_pct, x.qsize
+         FROM files f LEFT JOIN faces x ON x.file_id = f.id
+         ORDER BY f.id, x.idx`,
       )
       .raw()
-      .all() as Array<
-      [
-        number,
-        string,
-        number | null,
-        number | null,
-        string | null,
-        number | null,
-        number | null,
-        number | null,
-        number | null,
-        number | null,
-        number | null,
-        string | null,
-        string | null,
-        number,
-        Decision,
-        string,
-      ]
-    >;
-    const faces = this.db
-      .prepare(
-        `SELECT file_id, score, h, roll, yaw, eye_dy_pct, center_delta_pct, qsize FROM faces ORDER BY file_id, idx`,
-      )
-      .raw()
-      .all() as Array<
-      [number, number, number, number | null, number | null, number | null, number | null, number | null]
-    >;
-    const byFile = new Map<number, DecisionInput['faces']>();
-    for (const [fileId, score, boxHeight, roll, yaw, eyeDyPct, centerDeltaPct, qsize] of faces) {
-      let list = byFile.get(fileId);
-      if (!list) byFile.set(fileId, (list = []));
-      list.push({ score, boxHeight, roll, yaw, eyeDyPct, centerDeltaPct, qsize });
+      .all() as DecisionRow[];
+    const inputs: DecisionInput[] = [];
+    let last: DecisionInput | undefined;
+    for (const r of rows) {
+      if (r[0] !== last?.id) {
+        last = {
+          id: r[0],
+          path: r[1],
+          width: r[2],
+          height: r[3],
+          decodeError: r[4],
+          scores: {
+            faceCount: r[5],
+            faceSize: r[6],
+            roll: r[7],
+            yaw: r[8],
+            brisque: r[9],
+            symmetry: r[10],
+            symmetryBackend: r[11],
+            symmetryNote: r[12],
+          },
+          faces: [],
+          hasAligned: r[13] === 1,
+          decision: r[14],
+          reasons: splitReasons(r[15]),
+        };
+        inputs.push(last);
+      }
+      if (r[16] !== null) {
+        last.faces.push({
+          score: r[16],
+          boxHeight: r[17] as number,
+          roll: r[18],
+          yaw: r[19],
+          eyeDyPct: r[20],
+          centerDeltaPct: r[21],
+          qsize: r[22],
+        });
+      }
     }
-    return rows.map((r) => ({
-      id: r[0],
-      path: r[1],
-      width: r[2],
-      height: r[3],
-      decodeError: r[4],
-      scores: {
-        faceCount: r[5],
-        faceSize: r[6],
-        roll: r[7],
-        yaw: r[8],
-        brisque: r[9],
-        symmetry: r[10],
-        symmetryBackend: r[11],
-        symmetryNote: r[12],
-      },
-      faces: byFile.get(r[0]) ?? [],
-      hasAligned: r[13] === 1,
-      decision: r[14],
-      reasons: splitReasons(r[15]),
-    }));
+    return inputs;
   }
 
   /** Stores recomputed decisions in one transaction. */
@@ -453,3 +445,30 @@ export class Manifest {
     }));
   }
 }
+
+/** One row of decisionInputs' query: the file's columns, then one face's (all null when it has none). */
+type DecisionRow = [
+  id: number,
+  path: string,
+  width: number | null,
+  height: number | null,
+  decodeError: string | null,
+  faceCount: number | null,
+  faceSize: number | null,
+  roll: number | null,
+  yaw: number | null,
+  brisque: number | null,
+  symmetry: number | null,
+  symmetryBackend: string | null,
+  symmetryNote: string | null,
+  hasAligned: number,
+  decision: Decision,
+  reasons: string,
+  faceScore: number | null,
+  faceHeight: number | null,
+  faceRoll: number | null,
+  faceYaw: number | null,
+  eyeDyPct: number | null,
+  centerDeltaPct: number | null,
+  qsize: number | null,
+];
