@@ -119,6 +119,20 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
   });
   const silhouetteName = 'status' in silhouette ? `not_available (${silhouette.reason})` : silhouette.name;
 
+  async function scoreSymmetryInto(out: Analysis, aligned: RawImage): Promise<void> {
+    try {
+      const symmetry = await scoreSymmetry(silhouette, aligned);
+      if (symmetry.status === 'scored') {
+        out.scores.symmetry = symmetry.score;
+        out.scores.symmetryBackend = symmetry.backend;
+      } else {
+        out.scores.symmetryNote = `not_scored: ${symmetry.reason}`;
+      }
+    } catch (err) {
+      out.scores.symmetryNote = `not_scored: symmetry failed (${message(err)})`;
+    }
+  }
+
   async function analyse(job: AnalysisJob): Promise<Analysis> {
     const stageMs: Record<string, number> = {};
     let t = performance.now();
@@ -161,18 +175,6 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         log(`${job.path}: BRISQUE failed (${message(err)}); stored as not scored`);
       }
       lap('brisque');
-      try {
-        const symmetry = await scoreSymmetry(silhouette, image);
-        if (symmetry.status === 'scored') {
-          out.scores.symmetry = symmetry.score;
-          out.scores.symmetryBackend = symmetry.backend;
-        } else {
-          out.scores.symmetryNote = `not_scored: ${symmetry.reason}`;
-        }
-      } catch (err) {
-        out.scores.symmetryNote = `not_scored: symmetry failed (${message(err)})`;
-      }
-      lap('symmetry');
     }
 
     if (face.primary) {
@@ -182,11 +184,17 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         writeAtomically(join(config.outDir, out.alignedPath), await encodePng(aligned.image));
         out.alignedQuad = aligned.quad.flatMap((p) => [p.x, p.y]);
         out.phash = await differenceHash(aligned.image);
+        lap('align');
+        // On the aligned crop the face sits on the centre line, which the seed's metric mirrors around.
+        await scoreSymmetryInto(out, aligned.image);
+        lap('symmetry');
       } catch (err) {
         out.alignedPath = null;
         log(`${job.path}: alignment failed (${message(err)})`);
+        lap('align');
       }
-      lap('align');
+    } else {
+      out.scores.symmetryNote = 'not_scored: no face to align';
     }
 
     const scale = Math.min(1, config.thumbSize / Math.max(image.width, image.height));
