@@ -87,6 +87,41 @@ async function main(): Promise<void> {
   console.log(
     'ratio = tfjs / torch seconds per amortised iteration (target ≤ 1.5×); figures taken under CPU contention.',
   );
+  if (src) convCeiling(tf, repeats, threads);
+}
+
+/**
+ * The floor under the ratio: one 3×3 conv (64→64 maps, 32², batch 8, the small config's main layer)
+ * forward + backward (input and filter grads) in tfjs and in torch. An iteration is mostly such convs.
+ */
+function convCeiling(tf: typeof import('@tensorflow/tfjs'), repeats: number, threads: number): void {
+  const [n, r, c] = [8, 32, 64];
+  const gflop = (3 * 2 * n * r * r * c * c * 9) / 1e9;
+  const x = tf.randomNormal([n, r, r, c]);
+  const w = tf.randomNormal([3, 3, c, c]);
+  const dy = tf.randomNormal([n, r, r, c]);
+  const step = tf.grads((a, b) => tf.sum(tf.mul(tf.conv2d(a as never, b as never, 1, 'same'), dy)));
+  const once = () => tf.dispose(step([x, w]));
+  once();
+  const reps = repeats * 5;
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) once();
+  const ours = (performance.now() - t0) / 1000 / reps;
+  const torchScript = `
+import time, torch
+torch.set_num_threads(${threads})
+x = torch.randn(${n}, ${c}, ${r}, ${r}, requires_grad=True); w = torch.randn(${c}, ${c}, 3, 3, requires_grad=True)
+dy = torch.randn(${n}, ${c}, ${r}, ${r})
+def once():
+    (torch.nn.functional.conv2d(x, w, padding=1) * dy).sum().backward()
+once(); t = time.perf_counter()
+for _ in range(${reps}): once()
+print((time.perf_counter() - t) / ${reps})`;
+  const ref = Number(execFileSync('/usr/bin/python3', ['-c', torchScript]).toString().trim());
+  console.log(
+    `conv 3×3 ${c}→${c} ${r}² batch ${n} fwd+bwd: tfjs ${(gflop / ours).toFixed(1)} GFLOP/s, torch ${(gflop / ref).toFixed(1)} GFLOP/s → ${(ours / ref).toFixed(2)}× (the ratio's floor for conv-bound iterations)`,
+  );
+  tf.dispose([x, w, dy]);
 }
 
 main().catch((err: unknown) => {

@@ -119,12 +119,14 @@ describe('trainPhase', () => {
     const stats = [];
     for (const phase of sg.phasesFor(0)) stats.push(await sg.trainPhase(phase, { real }, { augment }));
     expect(tf.memory().numTensors).toBe(tensors);
-    expect(augmented).toBeGreaterThanOrEqual(10);
+    // Per schedule: Gmain's fakes, Dmain's fakes and reals, Dreg's reals (one forward shared with R1).
+    expect(augmented).toBe(8);
     expect(stats.map((s) => s.phase)).toEqual(['Gmain', 'Greg', 'Dmain', 'Dreg']);
     for (const s of stats) expect(Number.isFinite(s.loss)).toBe(true);
     expect(stats[1].plMean).toBeGreaterThan(0);
     expect(sg.plMean).toBe(stats[1].plMean);
     expect(stats[3].r1Penalty).toBeGreaterThan(0);
+    for (const s of [stats[2], stats[3]]) expect(Math.abs(s.signsReal ?? NaN)).toBeLessThanOrEqual(1);
     expect(sg.D.store.get('b4.out.weight').dataSync()).not.toEqual(before);
     expect(tf.max(tf.abs(sg.G.wAvg)).dataSync()[0]).toBeGreaterThan(0);
     const state = sg.serialize();
@@ -135,5 +137,20 @@ describe('trainPhase', () => {
     sg.dispose();
     copy.dispose();
     real.dispose();
+  });
+
+  it('skipNonFinite leaves the weights and pl_mean untouched when a loss or gradient is NaN', async () => {
+    const cfg = stylegan2Config('tiny', { resolution: 8, channels: 1 });
+    const sg = createStyleGAN2(cfg, 6);
+    const bad = tf.fill([4, 8, 8, 1], NaN) as tf.Tensor4D;
+    const before = sg.D.store.get('b4.out.weight').dataSync().slice();
+    const stats = await sg.trainPhase('Dmain', { real: bad }, { skipNonFinite: true });
+    expect(stats.skipped).toBe(true);
+    expect(sg.D.store.get('b4.out.weight').dataSync()).toEqual(before);
+    const good = tf.zeros([4, 8, 8, 1]) as tf.Tensor4D;
+    expect((await sg.trainPhase('Dmain', { real: good }, { skipNonFinite: true })).skipped).toBeUndefined();
+    expect(sg.D.store.get('b4.out.weight').dataSync()).not.toEqual(before);
+    sg.dispose();
+    tf.dispose([bad, good]);
   });
 });

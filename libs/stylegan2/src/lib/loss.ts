@@ -25,12 +25,19 @@ export function dLossReal(realLogits: tf.Tensor): tf.Tensor {
   return tf.softplus(tf.neg(realLogits));
 }
 
-/** R1 penalty per sample: ‖∇ₓ Σ D(aug(x))‖² (weight γ/2 is applied by the caller). */
-export function r1Penalty(D: Discriminator, real: tf.Tensor4D, augment?: AugmentFn): tf.Tensor1D {
-  const grads = tf.grad((x) => tf.sum(D.apply(augment ? augment(x as tf.Tensor4D) : (x as tf.Tensor4D))))(
-    real,
-  );
-  return tf.sum(tf.square(grads), [1, 2, 3]) as tf.Tensor1D;
+/**
+ * R1 penalty per sample, ‖∇ₓ Σ D(aug(x))‖² (weight γ/2 is applied by the caller), and the logits of the
+ * same forward pass (NVlabs reuses them for the D loss and the ADA signs).
+ */
+export function r1Penalty(
+  D: Discriminator,
+  real: tf.Tensor4D,
+  augment?: AugmentFn,
+): { penalty: tf.Tensor1D; logits: tf.Tensor2D } {
+  const { value, grad } = tf.valueAndGrad((x: tf.Tensor) =>
+    D.apply(augment ? augment(x as tf.Tensor4D) : (x as tf.Tensor4D)),
+  )(real);
+  return { penalty: tf.sum(tf.square(grad), [1, 2, 3]) as tf.Tensor1D, logits: value as tf.Tensor2D };
 }
 
 /** Path lengths per sample: √(mean_over_ws ‖J_wᵀ y‖²) with y = noise / √(H·W). */

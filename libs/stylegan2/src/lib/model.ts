@@ -43,6 +43,8 @@ export interface PhaseStats {
   /** Loss/scores/fake, Loss/scores/real */
   scoresFake?: number;
   scoresReal?: number;
+  /** Loss/signs/real: mean sign(D(aug(real))), the ADA overfitting heuristic r_t. */
+  signsReal?: number;
   /** Loss/G/loss, Loss/D/loss */
   gLoss?: number;
   dLoss?: number;
@@ -50,6 +52,8 @@ export interface PhaseStats {
   r1Penalty?: number;
   plPenalty?: number;
   plMean?: number;
+  /** True when `skipNonFinite` found a NaN/Inf in the loss or a gradient and the step was not applied. */
+  skipped?: boolean;
 }
 
 export interface TrainPhaseBatch {
@@ -62,6 +66,8 @@ export interface TrainPhaseBatch {
 export interface TrainPhaseOptions {
   /** ADA or any differentiable augmentation applied to every image D sees. */
   augment?: AugmentFn;
+  /** Check the loss and gradients first and skip the optimizer step if any is NaN/Inf (costs one sync). */
+  skipNonFinite?: boolean;
 }
 
 interface PhaseResult {
@@ -166,17 +172,19 @@ export class StyleGAN2 {
       terms.push(tf.mean(dLossFake(logits)));
     }
     if (doDmain || doDr1) {
-      const realLogits = this.runD(real(), inputs.augment);
+      // One forward of the reals serves the D loss, R1 and the ADA signs, as in NVlabs' Dmain/Dr1 block.
+      const gain = phase === 'Dreg' ? (cfg.dRegInterval ?? 1) : 1;
+      const r1 = doDr1 ? r1Penalty(this.D, real(), inputs.augment) : undefined;
+      const realLogits = r1?.logits ?? this.runD(real(), inputs.augment);
       stats['scoresReal'] = tf.mean(realLogits);
+      stats['signsReal'] = tf.mean(tf.sign(realLogits));
       if (doDmain) {
         terms.push(tf.mean(dLossReal(realLogits)));
         stats['dLoss'] = tf.addN(terms.slice());
       }
-      if (doDr1) {
-        const gain = phase === 'Dreg' ? (cfg.dRegInterval ?? 1) : 1;
-        const penalty = r1Penalty(this.D, real(), inputs.augment);
-        stats['r1Penalty'] = tf.mean(penalty);
-        terms.push(tf.mul(tf.mean(penalty), (cfg.r1Gamma / 2) * gain));
+      if (r1) {
+        stats['r1Penalty'] = tf.mean(r1.penalty);
+        terms.push(tf.mul(tf.mean(r1.penalty), (cfg.r1Gamma / 2) * gain));
       }
     }
     if (terms.length === 0) throw new Error(`phase ${phase} has nothing to do with this config (weight 0?)`);
@@ -232,13 +240,18 @@ export class StyleGAN2 {
         updateWAvg: true,
       };
       const result = this.phaseGradients(phase, inputs);
+      stats = result.stats;
+      if (options.skipNonFinite && !allFinite(stats.loss, result.grads)) {
+        stats.skipped = true;
+        return;
+      }
       const isG = phase.startsWith('G');
       (isG ? this.optG : this.optD).apply((isG ? this.G : this.D).store.trainable(), result.grads);
-      stats = result.stats;
     });
     if (!stats) throw new Error(`phase ${phase} produced no statistics`);
-    if (stats.plMean !== undefined) this.plMean = stats.plMean;
-    return stats;
+    const done: PhaseStats = stats;
+    if (done.plMean !== undefined && !done.skipped) this.plMean = done.plMean;
+    return done;
   }
 
   /** Everything needed to resume: weights, optimizer moments, pl_mean. */
@@ -282,6 +295,13 @@ export interface StyleGAN2State {
 function required<T>(value: T | undefined, what: string, phase: Phase): T {
   if (value === undefined) throw new Error(`phase ${phase} needs ${what}; pass them in the batch.`);
   return value;
+}
+
+/** NaN/Inf anywhere in the loss or the gradients (one reduction, one sync). */
+function allFinite(loss: number, grads: Map<string, tf.Tensor>): boolean {
+  if (!Number.isFinite(loss)) return false;
+  const total = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(g))).dataSync()[0]);
+  return Number.isFinite(total);
 }
 
 function readStats(phase: Phase, loss: tf.Scalar, result: PhaseResult): PhaseStats {

@@ -20,6 +20,15 @@ export class SeededRandom {
     return lo + Math.floor(this.next() * (hi - lo));
   }
 
+  /** The whole generator state, for checkpoints (resume continues the exact sequence). */
+  getState(): number {
+    return this.state;
+  }
+
+  setState(state: number): void {
+    this.state = state >>> 0;
+  }
+
   /** A fresh 31-bit seed for a tfjs random op. */
   seed(): number {
     return Math.floor(this.next() * 0x7fffffff);

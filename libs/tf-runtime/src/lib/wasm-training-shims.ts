@@ -126,6 +126,20 @@ function resizeGradKernel(mode: ResizeMode, native: tf.KernelConfig | undefined)
   });
 }
 
+/**
+ * wasm's Identity copies the buffer, and the engine clones (Identity) every tensor a gradient saves:
+ * ~1 200 copies per StyleGAN2 G step. Tensors are immutable (variables swap buffers on assign), so the
+ * clone can share the buffer with a reference count, as wasm's Reshape already does.
+ */
+function identitySharingKernel(): tf.KernelFunc {
+  return shimKernel(({ inputs, backend }) => {
+    const x = inputs['x'];
+    if (!x) throw new Error('wasm Identity: missing kernel input "x"');
+    (backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  });
+}
+
 function registerWasmKernel(kernelName: string, kernelFunc: tf.KernelFunc, base?: tf.KernelConfig): void {
   if (base) tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({
@@ -148,6 +162,7 @@ function registerMissingKernels(): void {
   }
   const wrapped: Record<string, (native: tf.KernelConfig | undefined) => tf.KernelFunc> = {
     Conv2DBackpropInput: conv2dBackpropInputKernel,
+    Identity: identitySharingKernel,
     ResizeBilinearGrad: (native) => resizeGradKernel('bilinear', native),
     ResizeNearestNeighborGrad: (native) => resizeGradKernel('nearest', native),
   };

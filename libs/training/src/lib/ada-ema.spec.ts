@@ -7,12 +7,12 @@ describe('ADA p heuristic (NVlabs training_loop.py)', () => {
   it('raises p by batch·interval/(ada_kimg·1000) when D is over-confident on reals, clamps at 0', () => {
     let s = initialAda(0);
     for (let b = 1; b <= 4; b++) {
-      s = accumulateSigns(s, [1, 1, 1, -1]); // r_t = 0.5 … then 1
+      s = accumulateSigns(s, 0.5, 4); // r_t = 0.5 … then 1
       s = maybeAdjust(s, b, opts);
     }
     // r_t = 0.5 < 0.6 → would go down, clamped at 0
     expect(s.p).toBe(0);
-    s = accumulateSigns(s, [1, 1, 1, 1]);
+    s = accumulateSigns(s, 1, 4);
     s = maybeAdjust(s, 8, opts);
     expect(s.rt).toBe(1);
     expect(s.p).toBeCloseTo((32 * 4) / (500 * 1000), 12);
@@ -20,7 +20,7 @@ describe('ADA p heuristic (NVlabs training_loop.py)', () => {
   });
 
   it('only adjusts on every interval-th batch', () => {
-    const s = maybeAdjust(accumulateSigns(initialAda(0.5), [1]), 3, opts);
+    const s = maybeAdjust(accumulateSigns(initialAda(0.5), 1, 1), 3, opts);
     expect(s.p).toBe(0.5);
     expect(s.signCount).toBe(1);
   });

@@ -21,10 +21,9 @@ export function initialAda(p = 0): AdaState {
   return { p, signSum: 0, signCount: 0, rt: Number.NaN };
 }
 
-export function accumulateSigns(state: AdaState, realLogits: ArrayLike<number>): AdaState {
-  let sum = 0;
-  for (let i = 0; i < realLogits.length; i++) sum += Math.sign(realLogits[i]);
-  return { ...state, signSum: state.signSum + sum, signCount: state.signCount + realLogits.length };
+/** Adds one report of Loss/signs/real: the mean sign of D(real) over `count` images. */
+export function accumulateSigns(state: AdaState, signsMean: number, count: number): AdaState {
+  return { ...state, signSum: state.signSum + signsMean * count, signCount: state.signCount + count };
 }
 
 /** Called after each minibatch with its index; adjusts p on every `interval`-th batch. */

@@ -11,7 +11,6 @@ import {
   serializeWeights,
   stylegan2Config,
   type ConfigName,
-  type Phase,
   type PhaseStats,
   type StyleGAN2,
   type StyleGAN2Config,
@@ -34,7 +33,6 @@ import { formatTick } from './progress';
 import { Rng, type RngState } from './rng';
 import { RunLog, StatCollector, appendJsonl, createRunDir, resolveResume } from './run-dir';
 import { openSource, type ImageSource } from './sources';
-import { getSeededRandomState, setSeededRandomState } from './sg2-state';
 
 export type AugMode = 'ada' | 'noaug' | 'fixed';
 
@@ -252,9 +250,9 @@ class Trainer {
         plMean: s.plMean,
         rng: {
           aug: this.augRng.state(),
-          model: getSeededRandomState(this.model.rng),
-          G: getSeededRandomState(this.model.G.rng),
-          Gema: getSeededRandomState(this.Gema.rng),
+          model: this.model.rng.getState(),
+          G: this.model.G.rng.getState(),
+          Gema: this.Gema.rng.getState(),
         },
         kimg: this.state.curNimg / 1000,
         savedAt: new Date().toISOString(),
@@ -288,9 +286,9 @@ class Trainer {
     );
     deserializeWeights(this.Gema.store, asPlain('G_ema'), `${label} (G_ema)`);
     this.augRng.restore(meta.rng.aug);
-    setSeededRandomState(this.model.rng, meta.rng.model);
-    setSeededRandomState(this.model.G.rng, meta.rng.G);
-    setSeededRandomState(this.Gema.rng, meta.rng.Gema);
+    this.model.rng.setState(meta.rng.model);
+    this.model.G.rng.setState(meta.rng.G);
+    this.Gema.rng.setState(meta.rng.Gema);
     this.state = { ...meta.state };
     this.applyLrScale();
   }
@@ -318,60 +316,23 @@ class Trainer {
     return (img) => augmentBatch(this.tf, img, p, this.augRng);
   }
 
-  /** One phase with a finiteness check before the optimiser step. Returns null when skipped. */
-  private runPhase(phase: Phase, real: tfjs.Tensor4D): PhaseStats | null {
-    const { tf, model, config: cfg } = this;
-    const n = this.batch;
-    let stats: PhaseStats | null = null;
-    tf.tidy(() => {
-      const z = tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', model.rng.seed()) as tfjs.Tensor2D;
-      const mixing = cfg.styleMixingProb > 0 && model.rng.next() < cfg.styleMixingProb;
-      const mixCutoff = mixing ? model.rng.int(1, model.G.numWs) : model.G.numWs;
-      const mixZ = mixing
-        ? (tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', model.rng.seed()) as tfjs.Tensor2D)
-        : undefined;
-      const result = model.phaseGradients(phase, {
-        real,
-        z,
-        mixZ,
-        mixCutoff,
-        augment: this.augment(),
-        updateWAvg: true,
-      });
-      const gradSum = tf.addN([...result.grads.values()].map((t) => tf.sum(t))).dataSync()[0];
-      if (!Number.isFinite(result.stats.loss) || !Number.isFinite(gradSum)) return;
-      const isG = phase.startsWith('G');
-      (isG ? model.optG : model.optD).apply((isG ? model.G : model.D).store.trainable(), result.grads);
-      stats = result.stats;
-    });
-    const done = stats as PhaseStats | null;
-    if (done?.plMean !== undefined) model.plMean = done.plMean;
-    return done;
-  }
-
-  /** ADA's r_t needs sign(D(aug(real))) per sample; phase stats only carry the mean logit. */
-  private adaSigns(real: tfjs.Tensor4D): Float32Array {
-    return this.tf.tidy(() => {
-      const aug = this.augment();
-      return this.tf.sign(this.model.D.apply(aug ? aug(real) : real)).dataSync() as Float32Array;
-    });
-  }
-
-  step(batchData: Float32Array, shape: [number, number, number, number]): void {
-    const { tf, state } = this;
+  async step(batchData: Float32Array, shape: [number, number, number, number]): Promise<void> {
+    const { tf, state, model } = this;
     this.hooks.corruptReals?.(state.batchIdx, batchData);
     const real = tf.tensor4d(batchData, shape);
     let ok = true;
     try {
-      if (this.opts.aug === 'ada') state.ada = accumulateSigns(state.ada, this.adaSigns(real));
-      for (const phase of this.model.phasesFor(state.batchIdx)) {
-        const s = this.runPhase(phase, real);
-        if (!s) {
+      for (const phase of model.phasesFor(state.batchIdx)) {
+        const s = await model.trainPhase(phase, { real }, { augment: this.augment(), skipNonFinite: true });
+        if (s.skipped) {
           ok = false;
           this.log.line(
             `non-finite loss or gradient in ${phase} at kimg ${(state.curNimg / 1000).toFixed(3)}: step skipped`,
           );
           break;
+        }
+        if (this.opts.aug === 'ada' && s.signsReal !== undefined) {
+          state.ada = accumulateSigns(state.ada, s.signsReal, real.shape[0]);
         }
         this.report(s);
       }
@@ -399,6 +360,7 @@ class Trainer {
     const st = this.stats;
     st.report('Loss/scores/fake', s.scoresFake);
     st.report('Loss/scores/real', s.scoresReal);
+    st.report('Loss/signs/real', s.signsReal);
     st.report('Loss/G/loss', s.gLoss);
     st.report('Loss/D/loss', s.dLoss);
     st.report('Loss/r1_penalty', s.r1Penalty);
@@ -495,7 +457,6 @@ class Trainer {
     this.stats.report('Timing/total_days', totalSec / 86400);
     this.stats.report('Resources/cpu_mem_gb', rssGb);
     this.stats.report('Resources/num_tensors', this.tf.memory().numTensors);
-    if (Number.isFinite(state.ada.rt)) this.stats.report('Loss/signs/real', state.ada.rt);
     const record = { ...this.stats.flush(), timestamp: Date.now() / 1000 };
     appendJsonl(join(this.runDir, 'stats.jsonl'), record);
     if (done || state.tick % opts.snap === 0) await this.snapshot();
@@ -623,7 +584,7 @@ export async function train(input: TrainOptions, hooks: TrainHooks = {}): Promis
   try {
     for (;;) {
       const batch = await loader.nextBatch();
-      trainer.step(batch.data, batch.shape);
+      await trainer.step(batch.data, batch.shape);
       if (trainer.state.consecutiveBad >= opts.nanRollbackAfter) {
         if (!trainer.rollback()) {
           throw new Error(
