@@ -16,7 +16,7 @@ import {
   isSilhouetteChoice,
   type Silhouette,
 } from '@portrait-forge/symmetry';
-import { tinyU2netModel } from '../../libs/symmetry/src/lib/__fixtures__/tiny-u2net';
+import { tinyU2netModel } from '@portrait-forge/test-support';
 import { quantile, readFacesDev, scorePhoto } from '../scripts/symmetry-faces-dev';
 
 const opts = new Command()

@@ -1,1 +1,3 @@
 export { SHARED_DIR, sharedPath, describeWithShared } from './lib/shared-data';
+export { FLOAT, floatValue, int64Initializer, intAttribute, writeTinyOnnx } from './lib/tiny-onnx';
+export { tinyU2netModel } from './lib/tiny-u2net';

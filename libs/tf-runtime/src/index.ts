@@ -9,3 +9,4 @@ export {
   type InitTfOptions,
 } from './lib/backend';
 export { registerWasmTrainingShims } from './lib/wasm-training-shims';
+export { loadGraphModelFromDir, humanModelsDir, type GraphModel } from './lib/graph-model';

@@ -11,6 +11,7 @@ import {
   type ExtractorName,
   type FeatureExtractor,
 } from '@portrait-forge/metrics';
+import { positiveInt, runIfMain, stderrLog } from '../lib/cli';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp']);
 
@@ -63,7 +64,7 @@ export async function createExtractor(
 
 export async function runFeatures(
   opts: FeaturesCommandOptions,
-  log: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+  log: (line: string) => void = stderrLog,
 ): Promise<FeaturesSidecar> {
   const files = await listImages(opts.images, opts.limit);
   const extractor = await createExtractor(opts);
@@ -127,12 +128,6 @@ async function decodeOrSkip(path: string): Promise<RawImage | string> {
   }
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
 function fraction(value: string): number {
   const n = Number(value);
   if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1]');
@@ -163,19 +158,12 @@ export function featuresCommand(): Command {
       fraction,
       1,
     )
-    .option('--batch <n>', 'images per batch', positiveInt, 16)
-    .option('--limit <n>', 'only the first N images (sorted by name)', positiveInt)
+    .option('--batch <n>', 'images per batch', positiveInt(), 16)
+    .option('--limit <n>', 'only the first N images (sorted by name)', positiveInt())
     .option('--no-progress', 'no progress bar')
     .action(async (opts: FeaturesCommandOptions) => {
       await runFeatures(opts);
     });
 }
 
-if (require.main === module) {
-  featuresCommand()
-    .parseAsync(process.argv)
-    .catch((err: unknown) => {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    });
-}
+runIfMain(module, featuresCommand, 'error');

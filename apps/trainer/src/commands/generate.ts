@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { isBackendChoice, initTf, type BackendChoice } from '@portrait-forge/tf-runtime';
+import { initTf } from '@portrait-forge/tf-runtime';
 import {
   generateImages,
   loadGenerator,
@@ -9,6 +9,7 @@ import {
   saveImageGrid,
   styleMixingGrid,
 } from '@portrait-forge/training';
+import { backendChoice, backendOption, RUNS_DIR, runIfMain } from '../lib/cli';
 
 /** `0-7,12` → [0..7, 12] (NVlabs' num_range). */
 export function parseRange(value: string): number[] {
@@ -61,14 +62,13 @@ export function generateCommand(): Command {
       parseRange,
       parseRange('0-6'),
     )
-    .option('--backend <name>', 'tfjs backend (auto, tfjs-node-gpu, tfjs-node, wasm, cpu)', 'auto')
+    .addOption(backendOption())
     .option('--raw', 'use the non-EMA generator G instead of G_ema', false)
     .action(async (f: GenerateFlags) => {
-      if (f.backend !== 'auto' && !isBackendChoice(f.backend))
-        throw new Error(`--backend ${f.backend} is unknown`);
+      const backend = backendChoice(f.backend);
       if (!Number.isFinite(f.trunc)) throw new Error('--trunc must be a number, e.g. 0.7');
-      const { tf } = await initTf({ backend: f.backend as BackendChoice | 'auto' });
-      const file = resolveResume(f.network, 'data/training-runs');
+      const { tf } = await initTf({ backend });
+      const file = resolveResume(f.network, RUNS_DIR);
       const G = loadGenerator(tf, file, f.raw ? 'G' : 'G_ema');
       mkdirSync(f.outdir, { recursive: true });
       const imgs = generateImages(tf, G, f.seeds, f.trunc);
@@ -92,11 +92,4 @@ export function generateCommand(): Command {
     });
 }
 
-if (require.main === module) {
-  generateCommand()
-    .parseAsync(process.argv)
-    .catch((err: unknown) => {
-      process.stderr.write(`trainer generate: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    });
-}
+runIfMain(module, generateCommand, 'trainer generate');

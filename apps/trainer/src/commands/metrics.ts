@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { evaluateFeatures, readNpy, type MetricsReport } from '@portrait-forge/metrics';
+import { positiveInt, runIfMain, stderrLog } from '../lib/cli';
 
 export interface MetricsCommandOptions {
   real: string;
@@ -41,7 +42,7 @@ export function resolveExtractor(
 
 export async function runMetrics(
   opts: MetricsCommandOptions,
-  log: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+  log: (line: string) => void = stderrLog,
 ): Promise<MetricsReport> {
   const [real, fake] = await Promise.all([readNpy(opts.real), readNpy(opts.fake)]);
   const extractor = resolveExtractor(opts, real.cols);
@@ -62,12 +63,6 @@ export async function runMetrics(
   return report;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
 export function metricsCommand(): Command {
   return new Command('metrics')
     .description(
@@ -79,10 +74,10 @@ export function metricsCommand(): Command {
       '--extractor <name>',
       'name of the extractor the features came from (default: from x.npy.json written by trainer:features)',
     )
-    .option('--kid-subsets <n>', 'KID subsets (SG2-ADA: 100)', positiveInt, 100)
-    .option('--kid-subset-size <n>', 'KID max subset size (SG2-ADA: 1000)', positiveInt, 1000)
-    .option('--k <n>', 'precision/recall neighbourhood size', positiveInt, 3)
-    .option('--ndb-bins <n>', 'NDB k-means bins (default min(50, N_real/20))', positiveInt)
+    .option('--kid-subsets <n>', 'KID subsets (SG2-ADA: 100)', positiveInt(), 100)
+    .option('--kid-subset-size <n>', 'KID max subset size (SG2-ADA: 1000)', positiveInt(), 1000)
+    .option('--k <n>', 'precision/recall neighbourhood size', positiveInt(), 3)
+    .option('--ndb-bins <n>', 'NDB k-means bins (default min(50, N_real/20))', positiveInt())
     .option('--seed <n>', 'seed for KID subsets and k-means', (v) => Number(v), 2)
     .option('--out <json>', 'also write the JSON here')
     .action(async (opts: MetricsCommandOptions) => {
@@ -91,11 +86,4 @@ export function metricsCommand(): Command {
     });
 }
 
-if (require.main === module) {
-  metricsCommand()
-    .parseAsync(process.argv)
-    .catch((err: unknown) => {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    });
-}
+runIfMain(module, metricsCommand, 'error');

@@ -13,6 +13,7 @@ import {
   type Series,
   type TraceRecord,
 } from '@portrait-forge/metrics';
+import { runIfMain } from '../lib/cli';
 
 export interface MetricPoint {
   metric: string;
@@ -193,11 +194,4 @@ export function reportCommand(): Command {
     });
 }
 
-if (require.main === module) {
-  reportCommand()
-    .parseAsync(process.argv)
-    .catch((err: unknown) => {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    });
-}
+runIfMain(module, reportCommand, 'error');

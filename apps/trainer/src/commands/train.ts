@@ -1,19 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CONFIG_NAMES, isConfigName, type ConfigName } from '@portrait-forge/stylegan2';
-import { BACKEND_PREFERENCE, isBackendChoice, type BackendChoice } from '@portrait-forge/tf-runtime';
 import { DEFAULT_TRAIN_OPTIONS, train, type AugMode, type TrainOptions } from '@portrait-forge/training';
+import { backendChoice, backendOption, positiveInt, RUNS_DIR, runIfMain } from '../lib/cli';
 import { faceFidHook } from '../lib/fid-hook';
 
 const D = DEFAULT_TRAIN_OPTIONS;
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${name} must be a positive integer, got "${value}".`);
-    return n;
-  };
-}
 
 function nonNegative(name: string) {
   return (value: string): number => {
@@ -84,11 +75,7 @@ export function toTrainOptions(f: RawTrainFlags): TrainOptions {
   if (f.manifest && f.data) throw new Error('Pass either --manifest or --data, not both.');
   if (!isConfigName(f.cfg))
     throw new Error(`--cfg ${f.cfg} is unknown; use one of ${CONFIG_NAMES.join(', ')}.`);
-  if (f.backend !== 'auto' && !isBackendChoice(f.backend)) {
-    throw new Error(
-      `--backend ${f.backend} is unknown; use auto or one of ${BACKEND_PREFERENCE.join(', ')}.`,
-    );
-  }
+  const backend = backendChoice(f.backend);
   if (f.target <= 0 || f.target >= 1)
     throw new Error(`--target must lie in (0, 1), got ${f.target}; SG2-ADA uses 0.6.`);
   return {
@@ -116,7 +103,7 @@ export function toTrainOptions(f: RawTrainFlags): TrainOptions {
     adaKimg: f.adaKimg,
     adaInterval: D.adaInterval,
     seed: f.seed,
-    backend: f.backend as BackendChoice | 'auto',
+    backend,
     grid: f.grid,
     workers: f.workers,
     nanRollbackAfter: D.nanRollbackAfter,
@@ -145,7 +132,7 @@ export function trainCommand(): Command {
       'curated manifest (SQLite) from `nx run curate:filter`: trains on the kept aligned crops',
     )
     .option('--data <dir|zip>', 'instead of --manifest: a folder of images or an SG2-ADA dataset_tool.py zip')
-    .option('--outdir <dir>', 'where run dirs are created', 'data/training-runs')
+    .option('--outdir <dir>', 'where run dirs are created', RUNS_DIR)
     .option('--cfg <name>', `network/training config: ${CONFIG_NAMES.join(', ')}`, D.cfg)
     .option(
       '--res <n>',
@@ -240,11 +227,7 @@ export function trainCommand(): Command {
       'continue a run: `latest` (newest checkpoint under --outdir), a run dir or a .ckpt',
     )
     .option('--seed <n>', 'seed of weights, data order, latents and augmentation', (v) => Number(v), D.seed)
-    .option(
-      '--backend <name>',
-      `tfjs backend: auto or ${BACKEND_PREFERENCE.join(', ')} (auto picks the first installed)`,
-      'auto',
-    )
+    .addOption(backendOption())
     .option('--grid <CxR>', 'size of the reals/fakes grids', grid, D.grid)
     .option('--workers <n>', 'images decoded in parallel by the loader', positiveInt('--workers'), D.workers)
     .addOption(
@@ -297,11 +280,4 @@ export function trainCommand(): Command {
     });
 }
 
-if (require.main === module) {
-  trainCommand()
-    .parseAsync(process.argv)
-    .catch((err: unknown) => {
-      process.stderr.write(`trainer train: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    });
-}
+runIfMain(module, trainCommand, 'trainer train');

@@ -1,6 +1,5 @@
 import type { RawImage } from '@portrait-forge/image-io';
 import { computeFeatures } from './features';
-import { toUnitGray } from './gray';
 import { type BrisqueModel, defaultBrisqueModel } from './model';
 import { predictSvr, scaleFeatures } from './svr';
 
@@ -20,7 +19,7 @@ export interface BrisqueResult {
 
 /** The 36 BRISQUE features of a decoded image (RGB or gray), as OpenCV's QualityBRISQUE::computeFeatures. */
 export function brisqueFeatures(image: RawImage): Float64Array {
-  return computeFeatures(toUnitGray(image));
+  return computeFeatures(image);
 }
 
 /** Score from already-computed features. */

@@ -1,36 +1,31 @@
+import type { RawImage } from '@portrait-forge/image-io';
 import { AggdSums, fitAggdFromSums } from './aggd';
 import { gammaFunction } from './gamma';
-import type { GrayImage } from './gray';
-import { allocateMscnBuffers, computeMscn, type MscnBuffers } from './mscn';
-import { resizeCubic } from './resize-cubic';
+import { checkPixelBuffer, unitGrayInKernelMemory } from './gray';
+import { allocate, float64View, kernelMemoryMark, kernels, resetKernelMemory } from './kernels';
+import { type MscnMap, mscnInKernelMemory } from './mscn';
+import { resizeInKernelMemory } from './resize-cubic';
 
 // Math functions aliased once: under Jest's vm context every `Math.x` lookup in a hot loop is slow.
-const { abs, fround } = Math;
+const { fround } = Math;
 
 export const FEATURE_COUNT = 36;
 
-let buffers: MscnBuffers = allocateMscnBuffers(0);
-
-/** Work buffers reused across images (grown when needed): no per-image allocation churn. */
-function buffersFor(pixels: number): MscnBuffers {
-  if (buffers.mscn.length < pixels) buffers = allocateMscnBuffers(pixels);
-  return buffers;
-}
-
-/** Pairwise-product orientations (row shift, column shift): H, V, D1, D2 — OpenCV's order. */
-const ORIENTATIONS: readonly (readonly [number, number])[] = [
-  [0, 1],
-  [1, 0],
-  [1, 1],
-  [-1, 1],
-];
+/** Per sample set in `accumulate`'s output: positive/negative count, Σ positive v², Σ other v², Σ |v|. */
+const SUMS_STRIDE = 5;
+/** accumulate's order: the MSCN map itself, then the pair products H, V, D1, D2 — OpenCV's order. */
+const SAMPLE_SETS = 5;
 
 /** OpenCV's 36 BRISQUE features (18 per scale, full then half size), float32-rounded like OpenCV's. */
-export function computeFeatures(gray: GrayImage): Float64Array {
-  const { width, height } = gray;
+export function computeFeatures(image: RawImage): Float64Array {
+  const { width, height } = image;
+  checkPixelBuffer(image);
   if (width < 2 || height < 2) {
     throw new Error(`BRISQUE needs an image of at least 2×2 pixels (got ${width}×${height})`);
   }
+  resetKernelMemory();
+  const gray = unitGrayInKernelMemory(image);
+  const scaleWork = kernelMemoryMark();
   const features = new Float64Array(FEATURE_COUNT);
   let next = 0;
   const push = (value: number): void => {
@@ -40,14 +35,15 @@ export function computeFeatures(gray: GrayImage): Float64Array {
     // OpenCV: Size(int(cols / 2^s), int(rows / 2^s)); resize is a copy at scale 0.
     const w = Math.trunc(width / 2 ** scale);
     const h = Math.trunc(height / 2 ** scale);
-    const scaled = scale === 0 ? gray.data : resizeCubic(gray.data, width, height, w, h);
-    const mscn = computeMscn(scaled, w, h, buffersFor(w * h));
+    resetKernelMemory(scaleWork); // the half scale reuses the full scale's work memory
+    const scaled = scale === 0 ? gray : resizeInKernelMemory(gray, width, height, w, h);
+    const sets = accumulate(mscnInKernelMemory(scaled, w, h), w, h);
 
-    const fit = fitAggdFromSums(accumulate(mscn, w, h, 0, 0));
+    const fit = fitAggdFromSums(sets[0]);
     push(fit.shape);
     push(fround(fit.leftSigma * fit.leftSigma + fit.rightSigma * fit.rightSigma) / 2);
-    for (const [dy, dx] of ORIENTATIONS) {
-      const pair = fitAggdFromSums(accumulate(mscn, w, h, dy, dx));
+    for (let o = 1; o < SAMPLE_SETS; o++) {
+      const pair = fitAggdFromSums(sets[o]);
       const g1 = gammaFunction(1 / pair.shape);
       const constant = Math.sqrt(g1) / Math.sqrt(gammaFunction(3 / pair.shape));
       const mean = (pair.rightSigma - pair.leftSigma) * (gammaFunction(2 / pair.shape) / g1) * constant;
@@ -61,41 +57,23 @@ export function computeFeatures(gray: GrayImage): Float64Array {
 }
 
 /**
- * AGGD sums of m(y, x)·m(y+dy, x+dx) over the whole map (float32 products; pairs leaving the image
- * count as zeros, as OpenCV's zero-filled shifted copy does). dy = dx = 0 means the MSCN map itself.
- * Branch-free on the sign (random signs defeat branch prediction); adding 0 leaves each double sum
- * bit-identical to OpenCV's sign-branching loop.
+ * AGGD sums of the MSCN map and of m(y, x)·m(y+dy, x+dx) for H, V, D1, D2 (float32 products; pairs
+ * leaving the image count as zeros, as OpenCV's zero-filled shifted copy does), each double sum in
+ * OpenCV's row-major order.
  */
-function accumulate(mscn: Float32Array, width: number, height: number, dy: number, dx: number): AggdSums {
-  const self = dy === 0 && dx === 0;
-  let positiveCount = 0;
-  let negativeCount = 0;
-  let positiveSquares = 0;
-  let negativeSquares = 0;
-  let absoluteSum = 0;
-  for (let y = 0; y < height; y++) {
-    const ny = y + dy;
-    if (ny < 0 || ny >= height) continue;
-    const start = y * width;
-    const end = start + (self ? width : width - dx);
-    const offset = (ny - y) * width + dx;
-    for (let i = start; i < end; i++) {
-      const v = self ? mscn[i] : fround(mscn[i] * mscn[i + offset]);
-      const square = v * v;
-      const positive = +(v > 0);
-      positiveCount += positive;
-      negativeCount += +(v < 0);
-      positiveSquares += positive * square;
-      negativeSquares += (1 - positive) * square;
-      absoluteSum += abs(v);
-    }
-  }
-  const sums = new AggdSums();
-  sums.positiveCount = positiveCount;
-  sums.negativeCount = negativeCount;
-  sums.positiveSquares = positiveSquares;
-  sums.negativeSquares = negativeSquares;
-  sums.absoluteSum = absoluteSum;
-  sums.total = width * height;
-  return sums;
+export function accumulate(map: MscnMap, width: number, height: number): AggdSums[] {
+  const address = allocate(SAMPLE_SETS * SUMS_STRIDE * 8);
+  kernels.accumulate(map.address, width, height, map.stride, address);
+  const raw = float64View(address, SAMPLE_SETS * SUMS_STRIDE);
+  return Array.from({ length: SAMPLE_SETS }, (_, o) => {
+    const sums = new AggdSums();
+    const at = o * SUMS_STRIDE;
+    sums.positiveCount = raw[at];
+    sums.negativeCount = raw[at + 1];
+    sums.positiveSquares = raw[at + 2];
+    sums.negativeSquares = raw[at + 3];
+    sums.absoluteSum = raw[at + 4];
+    sums.total = width * height;
+    return sums;
+  });
 }

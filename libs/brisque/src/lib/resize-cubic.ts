@@ -1,7 +1,11 @@
+import { allocate, float32View, kernels, resetKernelMemory } from './kernels';
+
 // Math functions aliased once: under Jest's vm context every `Math.x` lookup in a hot loop is slow.
 const { floor, fround } = Math;
 
 const CUBIC_A = -0.75;
+/** Replicated pixels on each side of a row in resizeRows' padded copy. */
+const ROW_PAD = 3;
 
 /** OpenCV's interpolateCubic (A = −0.75) in float32 arithmetic, as resize() computes it. */
 function cubicWeights(fraction: number, out: Float32Array, offset: number): void {
@@ -19,16 +23,16 @@ function cubicWeights(fraction: number, out: Float32Array, offset: number): void
 }
 
 interface CubicTaps {
-  /** First of the four source indices (may be < 0 or run past the end: replicated). */
+  /** First of the four source indices, ≥ −2 and ≤ sourceSize − 2 (outside: replicated). */
   start: Int32Array;
   weights: Float32Array;
 }
 
-/** Source taps for each destination index, with OpenCV's pixel-centre mapping. */
+/** Source taps for each destination index, with OpenCV's pixel-centre mapping; 4 spare zero entries. */
 function cubicTaps(sourceSize: number, destSize: number): CubicTaps {
   const scale = 1 / (destSize / sourceSize);
-  const start = new Int32Array(destSize);
-  const weights = new Float32Array(destSize * 4);
+  const start = new Int32Array(destSize + 4);
+  const weights = new Float32Array((destSize + 4) * 4);
   for (let d = 0; d < destSize; d++) {
     const position = fround((d + 0.5) * scale - 0.5);
     const first = floor(position);
@@ -38,12 +42,45 @@ function cubicTaps(sourceSize: number, destSize: number): CubicTaps {
   return { start, weights };
 }
 
-const clamp = (i: number, last: number): number => (i < 0 ? 0 : i > last ? last : i);
-
 /**
- * cv::resize(INTER_CUBIC) of a float32 single-channel image: horizontal then vertical 4-tap pass,
- * replicated border, float32 intermediates (as OpenCV's resizeGeneric_ does).
+ * cv::resize(INTER_CUBIC) of the float32 image at byte address `source` of kernel memory into a new
+ * block (returned): horizontal then vertical 4-tap pass, replicated border, float32 intermediates
+ * (as OpenCV's resizeGeneric_ does).
  */
+export function resizeInKernelMemory(
+  source: number,
+  sourceWidth: number,
+  sourceHeight: number,
+  destWidth: number,
+  destHeight: number,
+): number {
+  const columns = cubicTaps(sourceWidth, destWidth);
+  const rows = cubicTaps(sourceHeight, destHeight);
+  const columnTaps = columns.start.map((s) => s + ROW_PAD);
+  const rowTaps = new Int32Array(destHeight * 4);
+  for (let y = 0; y < destHeight; y++) {
+    for (let t = 0; t < 4; t++)
+      rowTaps[y * 4 + t] = Math.min(Math.max(rows.start[y] + t, 0), sourceHeight - 1);
+  }
+  const horizontal = allocate(sourceHeight * destWidth * 4);
+  const dest = allocate(destWidth * destHeight * 4);
+  const pad = allocate((sourceWidth + 16) * 4);
+  const tables = allocate(
+    (columnTaps.length + columns.weights.length + rowTaps.length + rows.weights.length) * 4,
+  );
+  const columnWeightsAt = tables + columnTaps.length * 4;
+  const rowTapsAt = columnWeightsAt + columns.weights.length * 4;
+  const rowWeightsAt = rowTapsAt + rowTaps.length * 4;
+  new Int32Array(kernels.memory.buffer, tables, columnTaps.length).set(columnTaps);
+  float32View(columnWeightsAt, columns.weights.length).set(columns.weights);
+  new Int32Array(kernels.memory.buffer, rowTapsAt, rowTaps.length).set(rowTaps);
+  float32View(rowWeightsAt, rows.weights.length).set(rows.weights);
+  kernels.resizeRows(source, sourceWidth, sourceHeight, horizontal, destWidth, tables, columnWeightsAt, pad);
+  kernels.resizeColumns(horizontal, destWidth, dest, destHeight, rowTapsAt, rowWeightsAt);
+  return dest;
+}
+
+/** cv::resize(INTER_CUBIC) of a float32 single-channel image (see resizeInKernelMemory). */
 export function resizeCubic(
   source: Float32Array,
   sourceWidth: number,
@@ -55,55 +92,9 @@ export function resizeCubic(
     throw new Error(`resizeCubic: destination ${destWidth}×${destHeight} is empty`);
   }
   if (destWidth === sourceWidth && destHeight === sourceHeight) return source.slice();
-  const columns = cubicTaps(sourceWidth, destWidth);
-  const rows = cubicTaps(sourceHeight, destHeight);
-  const horizontal = new Float32Array(sourceHeight * destWidth);
-  const lastColumn = sourceWidth - 1;
-  const f = fround;
-  for (let y = 0; y < sourceHeight; y++) {
-    const src = y * sourceWidth;
-    const dst = y * destWidth;
-    for (let x = 0; x < destWidth; x++) {
-      const s = columns.start[x];
-      const w = x * 4;
-      const a = source[src + clamp(s, lastColumn)];
-      const b = source[src + clamp(s + 1, lastColumn)];
-      const c = source[src + clamp(s + 2, lastColumn)];
-      const d = source[src + clamp(s + 3, lastColumn)];
-      horizontal[dst + x] = f(
-        f(f(f(a * columns.weights[w]) + f(b * columns.weights[w + 1])) + f(c * columns.weights[w + 2])) +
-          f(d * columns.weights[w + 3]),
-      );
-    }
-  }
-  const out = new Float32Array(destWidth * destHeight);
-  const lastRow = sourceHeight - 1;
-  const vectorWidth = destWidth - (destWidth % 4);
-  for (let y = 0; y < destHeight; y++) {
-    const s = rows.start[y];
-    const r0 = clamp(s, lastRow) * destWidth;
-    const r1 = clamp(s + 1, lastRow) * destWidth;
-    const r2 = clamp(s + 2, lastRow) * destWidth;
-    const r3 = clamp(s + 3, lastRow) * destWidth;
-    const b0 = rows.weights[y * 4];
-    const b1 = rows.weights[y * 4 + 1];
-    const b2 = rows.weights[y * 4 + 2];
-    const b3 = rows.weights[y * 4 + 3];
-    const dst = y * destWidth;
-    let x = 0;
-    // OpenCV's 4-lane SIMD body sums from the last tap back; its scalar tail sums forward.
-    for (; x < vectorWidth; x++) {
-      out[dst + x] = f(
-        f(f(f(horizontal[r3 + x] * b3) + f(horizontal[r2 + x] * b2)) + f(horizontal[r1 + x] * b1)) +
-          f(horizontal[r0 + x] * b0),
-      );
-    }
-    for (; x < destWidth; x++) {
-      out[dst + x] = f(
-        f(f(f(horizontal[r0 + x] * b0) + f(horizontal[r1 + x] * b1)) + f(horizontal[r2 + x] * b2)) +
-          f(horizontal[r3 + x] * b3),
-      );
-    }
-  }
-  return out;
+  resetKernelMemory();
+  const input = allocate(sourceWidth * sourceHeight * 4);
+  float32View(input, sourceWidth * sourceHeight).set(source.subarray(0, sourceWidth * sourceHeight));
+  const dest = resizeInKernelMemory(input, sourceWidth, sourceHeight, destWidth, destHeight);
+  return float32View(dest, destWidth * destHeight).slice();
 }

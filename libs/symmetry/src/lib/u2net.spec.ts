@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RawImage } from '@portrait-forge/image-io';
+import { tinyU2netModel } from '@portrait-forge/test-support';
 import reference from './__fixtures__/reference.json';
 import { fromBase64, pred320, testImage } from './__fixtures__/generators';
-import { tinyU2netModel } from './__fixtures__/tiny-u2net';
-import { createSilhouette, scoreSymmetry } from './create-silhouette';
+import { createSilhouette, scoreSymmetry, type SilhouetteConfig } from './create-silhouette';
 import { symmetryScore } from './metric';
 import { isSilhouette, type Silhouette } from './silhouette';
 import { postprocessU2net, preprocessU2net } from './u2net';
@@ -125,14 +125,14 @@ describe('createSilhouette when no model is available', () => {
   });
   afterAll(() => rm(empty, { recursive: true, force: true }));
 
-  it('explicit u2net without the weights and without downloads: not_available naming the URL and the fix', async () => {
-    const result = await createSilhouette({
-      backend: 'u2net',
-      cacheDir: empty,
-      allowDownload: false,
-      log: () => undefined,
-    });
+  const unavailable = async (config: Omit<SilhouetteConfig, 'cacheDir' | 'log'>) => {
+    const result = await createSilhouette({ ...config, cacheDir: empty, log: () => undefined });
     expect(isSilhouette(result)).toBe(false);
+    return result;
+  };
+
+  it('explicit u2net without the weights and without downloads: not_available naming the URL and the fix', async () => {
+    const result = await unavailable({ backend: 'u2net', allowDownload: false });
     const scored = await scoreSymmetry(result, {
       data: new Uint8Array(12),
       width: 2,
@@ -148,13 +148,7 @@ describe('createSilhouette when no model is available', () => {
   });
 
   it('auto with no U-2-Net cached and no tfjs models: not_available listing every backend it tried', async () => {
-    const result = await createSilhouette({
-      backend: 'auto',
-      cacheDir: empty,
-      tfjsModelDir: empty,
-      log: () => undefined,
-    });
-    expect(isSilhouette(result)).toBe(false);
+    const result = await unavailable({ backend: 'auto', tfjsModelDir: empty });
     if (!isSilhouette(result))
       expect(result.reason).toMatch(/u2net: .*not cached; u2netp: .*not cached; selfie: .*selfie\.json/);
   });

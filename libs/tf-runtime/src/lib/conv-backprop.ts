@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Pair = number | [number, number];
+type Shape4 = [number, number, number, number];
+type Info = tf.backend_util.Conv2DInfo;
 
 export interface ConvGeometry {
   strides: Pair;
@@ -15,17 +17,13 @@ export interface ConvGeometry {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-function convInfo(
-  xShape: number[],
-  filterShape: number[],
-  geo: ConvGeometry,
-  depthwise: boolean,
-): tf.backend_util.Conv2DInfo {
+/** The forward conv's geometry; plain convs are undilated here (tfjs' conv2d gradients require it). */
+function convInfo(xShape: number[], filterShape: number[], geo: ConvGeometry, depthwise: boolean): Info {
   return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
+    xShape as Shape4,
+    filterShape as Shape4,
     geo.strides,
-    geo.dilations ?? 1,
+    depthwise ? (geo.dilations ?? 1) : 1,
     geo.pad,
     geo.dimRoundingMode,
     depthwise,
@@ -33,7 +31,7 @@ function convInfo(
 }
 
 /** x zero-padded so that every tap's strided window of `outH × outW` positions fits. */
-function padForTaps(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+function padForTaps(x: tf.Tensor4D, info: Info): tf.Tensor4D {
   const { top, left } = info.padInfo;
   const needH = (info.filterHeight - 1) * info.dilationHeight + (info.outHeight - 1) * info.strideHeight + 1;
   const needW = (info.filterWidth - 1) * info.dilationWidth + (info.outWidth - 1) * info.strideWidth + 1;
@@ -48,12 +46,7 @@ function padForTaps(x: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor
 }
 
 /** The input pixels tap (kh, kw) sees at every output position: [batch, outH, outW, inChannels]. */
-function tapWindow(
-  xPadded: tf.Tensor4D,
-  info: tf.backend_util.Conv2DInfo,
-  kh: number,
-  kw: number,
-): tf.Tensor4D {
+function tapWindow(xPadded: tf.Tensor4D, info: Info, kh: number, kw: number): tf.Tensor4D {
   const y0 = kh * info.dilationHeight;
   const x0 = kw * info.dilationWidth;
   return tf.stridedSlice(
@@ -69,10 +62,7 @@ function tapWindow(
   ) as tf.Tensor4D;
 }
 
-function forEachTap(
-  info: tf.backend_util.Conv2DInfo,
-  fn: (kh: number, kw: number) => tf.Tensor,
-): tf.Tensor[] {
+function forEachTap(info: Info, fn: (kh: number, kw: number) => tf.Tensor): tf.Tensor[] {
   const taps: tf.Tensor[] = [];
   for (let kh = 0; kh < info.filterHeight; kh++) {
     for (let kw = 0; kw < info.filterWidth; kw++) taps.push(fn(kh, kw));
@@ -80,47 +70,47 @@ function forEachTap(
   return taps;
 }
 
+type FilterBackprop = (
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: Shape4,
+  geo: ConvGeometry,
+) => tf.Tensor4D;
+
+/** dL/dW set-up shared by conv and depthwise: the forward geometry and x padded so every tap's window fits. */
+function filterBackprop(
+  depthwise: boolean,
+  fromPadded: (xPadded: tf.Tensor4D, dy: tf.Tensor4D, info: Info, filterShape: Shape4) => tf.Tensor4D,
+): FilterBackprop {
+  return (x, dy, filterShape, geo) =>
+    tf.tidy(() => {
+      const info = convInfo(x.shape, filterShape, geo, depthwise);
+      return fromPadded(padForTaps(x, info), dy, info, filterShape);
+    });
+}
+
 /**
  * dL/dW of conv2d as one stride-1 convolution with batch and channels swapped: the padded input
  * [inC, H, W, batch] convolved with dy [outH, outW, batch, outC] (dilated by the forward stride) gives
  * [inC, kh, kw, outC]. XNNPACK runs it as one GEMM — ~6× faster here than per-tap matMuls.
  */
-export function conv2dBackpropFilter(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  filterShape: [number, number, number, number],
-  geo: ConvGeometry,
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const info = convInfo(x.shape, filterShape, { ...geo, dilations: 1 }, false);
-    const channelsAsBatch = tf.transpose(padForTaps(x, info), [3, 1, 2, 0]) as tf.Tensor4D;
-    const dyAsFilter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-    const strides: [number, number] = [info.strideHeight, info.strideWidth];
-    const full = tf.conv2d(channelsAsBatch, dyAsFilter, 1, 'valid', 'NHWC', strides);
-    const [kh, kw, inC, outC] = filterShape;
-    return tf.transpose(tf.slice(full, 0, [inC, kh, kw, outC]), [1, 2, 0, 3]);
-  });
-}
+export const conv2dBackpropFilter = filterBackprop(false, (xPadded, dy, info, [kh, kw, inC, outC]) => {
+  const channelsAsBatch = tf.transpose(xPadded, [3, 1, 2, 0]) as tf.Tensor4D;
+  const dyAsFilter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+  const strides: [number, number] = [info.strideHeight, info.strideWidth];
+  const full = tf.conv2d(channelsAsBatch, dyAsFilter, 1, 'valid', 'NHWC', strides);
+  return tf.transpose(tf.slice(full, 0, [inC, kh, kw, outC]), [1, 2, 0, 3]);
+});
 
 /** dL/dW of depthwise conv: per tap, Σ over batch and positions of window · dy, per channel and multiplier. */
-export function depthwiseConv2dBackpropFilter(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  filterShape: [number, number, number, number],
-  geo: ConvGeometry,
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const info = convInfo(x.shape, filterShape, geo, true);
-    const multiplier = filterShape[3];
-    const xPadded = padForTaps(x, info);
-    const rows = info.batchSize * info.outHeight * info.outWidth;
-    const dy3 = tf.reshape(dy, [rows, info.inChannels, multiplier]);
-    const taps = forEachTap(info, (kh, kw) =>
-      tf.sum(tf.mul(tf.reshape(tapWindow(xPadded, info, kh, kw), [rows, info.inChannels, 1]), dy3), 0),
-    );
-    return tf.reshape(tf.stack(taps), filterShape);
-  });
-}
+export const depthwiseConv2dBackpropFilter = filterBackprop(true, (xPadded, dy, info, filterShape) => {
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const dy3 = tf.reshape(dy, [rows, info.inChannels, filterShape[3]]);
+  const taps = forEachTap(info, (kh, kw) =>
+    tf.sum(tf.mul(tf.reshape(tapWindow(xPadded, info, kh, kw), [rows, info.inChannels, 1]), dy3), 0),
+  );
+  return tf.reshape(tf.stack(taps), filterShape);
+});
 
 /** Inserts stride−1 zeros between pixels (the transpose of striding): [b, (h−1)s+1, (w−1)s+1, c]. */
 function insertZeros(t: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
@@ -160,7 +150,7 @@ function padOrCrop(t: tf.Tensor4D, top: number, bottom: number, left: number, ri
  * dy laid out for a transposed conv as a stride-1 'valid' conv with the flipped filter: zeros inserted
  * by the forward stride, then padded (or cropped) so the output lands on the input grid.
  */
-function frameForTransposedConv(dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
+function frameForTransposedConv(dy: tf.Tensor4D, info: Info): tf.Tensor4D {
   const expected = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
   if (dy.shape.some((d, i) => d !== expected[i])) {
     throw new Error(
@@ -177,52 +167,54 @@ function frameForTransposedConv(dy: tf.Tensor4D, info: tf.backend_util.Conv2DInf
   return padOrCrop(spread, top, bottom, left, right);
 }
 
+type InputBackprop = (
+  inputShape: Shape4,
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  geo: ConvGeometry,
+) => tf.Tensor4D;
+
+/** dL/dx set-up shared by conv and depthwise: the forward geometry and dy framed for a transposed conv. */
+function inputBackprop(
+  depthwise: boolean,
+  fromFramed: (framed: tf.Tensor4D, filter: tf.Tensor4D, info: Info) => tf.Tensor4D,
+): InputBackprop {
+  return (inputShape, dy, filter, geo) =>
+    tf.tidy(() => {
+      const info = convInfo(inputShape, filter.shape, geo, depthwise);
+      return fromFramed(frameForTransposedConv(dy, info), filter, info);
+    });
+}
+
 /**
  * dL/dx of conv2d (= conv2dTranspose) as an XNNPACK conv of the framed dy with the flipped, in/out-swapped
  * filter; wasm's own Conv2DBackpropInput is a plain loop ~8× slower than its forward conv here.
  */
-export function conv2dBackpropInput(
-  inputShape: [number, number, number, number],
-  dy: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  geo: ConvGeometry,
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const info = convInfo(inputShape, filter.shape, { ...geo, dilations: 1 }, false);
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    return tf.conv2d(frameForTransposedConv(dy, info), flipped, 1, 'valid');
-  });
-}
+export const conv2dBackpropInput = inputBackprop(false, (framed, filter) => {
+  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  return tf.conv2d(framed, flipped, 1, 'valid');
+});
 
 /**
  * dL/dx of depthwise conv = the transposed depthwise conv: a stride-1 depthwise conv of the framed dy
  * with the spatially flipped filter, once per channel multiplier.
  */
-export function depthwiseConv2dBackpropInput(
-  inputShape: [number, number, number, number],
-  dy: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  geo: ConvGeometry,
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const info = convInfo(inputShape, filter.shape, geo, true);
-    const [kh, kw, channels, multiplier] = filter.shape;
-    const framed = frameForTransposedConv(dy, info);
-    const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
-    const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
-    const [b, h, w] = framed.shape;
-    const perMultiplier = tf.reshape(framed, [b, h, w, channels, multiplier]);
-    const parts: tf.Tensor4D[] = [];
-    for (let q = 0; q < multiplier; q++) {
-      const dyQ = tf.reshape(tf.slice(perMultiplier, [0, 0, 0, 0, q], [b, h, w, channels, 1]), [
-        b,
-        h,
-        w,
-        channels,
-      ]) as tf.Tensor4D;
-      const wQ = tf.slice(flipped, [0, 0, 0, q], [kh, kw, channels, 1]);
-      parts.push(tf.depthwiseConv2d(dyQ, wQ, 1, 'valid', 'NHWC', dilations));
-    }
-    return parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D);
-  });
-}
+export const depthwiseConv2dBackpropInput = inputBackprop(true, (framed, filter, info) => {
+  const [kh, kw, channels, multiplier] = filter.shape;
+  const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
+  const dilations: [number, number] = [info.dilationHeight, info.dilationWidth];
+  const [b, h, w] = framed.shape;
+  const perMultiplier = tf.reshape(framed, [b, h, w, channels, multiplier]);
+  const parts: tf.Tensor4D[] = [];
+  for (let q = 0; q < multiplier; q++) {
+    const dyQ = tf.reshape(tf.slice(perMultiplier, [0, 0, 0, 0, q], [b, h, w, channels, 1]), [
+      b,
+      h,
+      w,
+      channels,
+    ]) as tf.Tensor4D;
+    const wQ = tf.slice(flipped, [0, 0, 0, q], [kh, kw, channels, 1]);
+    parts.push(tf.depthwiseConv2d(dyQ, wQ, 1, 'valid', 'NHWC', dilations));
+  }
+  return parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor4D);
+});

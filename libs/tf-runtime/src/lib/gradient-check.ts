@@ -31,6 +31,23 @@ export function normals(rng: Rng, n: number): Float32Array {
   return out;
 }
 
+/** A tensor of `normals`; with `awayFromZero` its entries are pushed out to |v| ≥ 0.3 (clear of kinks). */
+export function randomTensor(
+  tf: typeof tfType,
+  rng: Rng,
+  shape: number[],
+  awayFromZero = false,
+): tfType.Tensor {
+  const values = normals(
+    rng,
+    shape.reduce((a, b) => a * b, 1),
+  );
+  if (awayFromZero)
+    for (let i = 0; i < values.length; i++)
+      values[i] = Math.sign(values[i] || 1) * (0.3 + Math.abs(values[i]));
+  return tf.tensor(values, shape);
+}
+
 export interface GradCheck {
   analytic: number;
   numeric: number;

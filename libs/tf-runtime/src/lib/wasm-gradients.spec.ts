@@ -1,6 +1,6 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { initTf, resetTfRuntimeForTests } from './backend';
-import { directionalCheck, makeRng, normals, type Rng } from './gradient-check';
+import { directionalCheck, makeRng, randomTensor } from './gradient-check';
 
 type Tensor = tfType.Tensor;
 type T4 = tfType.Tensor4D;
@@ -27,17 +27,6 @@ interface OpCase {
   awayFromZero?: boolean;
   eps?: number;
   op: (x: Tensor, theta: Tensor | undefined) => Tensor;
-}
-
-function randomTensor(rng: Rng, shape: number[], awayFromZero = false): Tensor {
-  const values = normals(
-    rng,
-    shape.reduce((a, b) => a * b, 1),
-  );
-  if (awayFromZero)
-    for (let i = 0; i < values.length; i++)
-      values[i] = Math.sign(values[i] || 1) * (0.3 + Math.abs(values[i]));
-  return tf.tensor(values, shape);
 }
 
 const conv = (stride: number, pad: 'same' | 'valid') => (x: Tensor, w?: Tensor) =>
@@ -128,9 +117,10 @@ const CASES: OpCase[] = [
 
 function inputsFor(c: OpCase, seed: number) {
   const rng = makeRng(seed);
-  const x = randomTensor(rng, c.xShape, c.awayFromZero);
-  const theta = c.thetaShape ? randomTensor(rng, c.thetaShape) : undefined;
+  const x = randomTensor(tf, rng, c.xShape, c.awayFromZero);
+  const theta = c.thetaShape ? randomTensor(tf, rng, c.thetaShape) : undefined;
   const w = randomTensor(
+    tf,
     rng,
     tf.tidy(() => c.op(x, theta).shape),
   );
@@ -161,12 +151,12 @@ describe('wasm gradients (finite differences, batch 2, float32)', () => {
 
   it('R1 through a small discriminator (conv → leakyRelu → conv s2 → blur → resize) w.r.t. all weights', () => {
     const rng = makeRng(3);
-    const x = randomTensor(rng, [2, 8, 8, 2]);
+    const x = randomTensor(tf, rng, [2, 8, 8, 2]);
     const params = [
-      randomTensor(rng, [3, 3, 2, 4]),
-      randomTensor(rng, [3, 3, 4, 3]),
-      randomTensor(rng, [3, 3, 3, 1]),
-      randomTensor(rng, [2, 3, 3, 3]),
+      randomTensor(tf, rng, [3, 3, 2, 4]),
+      randomTensor(tf, rng, [3, 3, 4, 3]),
+      randomTensor(tf, rng, [3, 3, 3, 1]),
+      randomTensor(tf, rng, [2, 3, 3, 3]),
     ];
     const discriminator = (img: Tensor, [w1, w2, blur, out]: Tensor[]) => {
       const h1 = tf.leakyRelu(tf.conv2d(img as T4, w1 as T4, 1, 'same'), 0.2);
@@ -183,7 +173,7 @@ describe('wasm gradients (finite differences, batch 2, float32)', () => {
 
   it('detects a wrong gradient (the check can fail)', () => {
     const rng = makeRng(4);
-    const x = randomTensor(rng, [2, 4, 4, 2]);
+    const x = randomTensor(tf, rng, [2, 4, 4, 2]);
     const wrong = tf.customGrad((...args: (Tensor | tfType.GradSaveFunc)[]) => {
       const [v, save] = args as [Tensor, tfType.GradSaveFunc];
       save([v]);

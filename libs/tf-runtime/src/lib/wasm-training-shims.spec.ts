@@ -1,6 +1,6 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { initTf, resetTfRuntimeForTests } from './backend';
-import { makeRng, normals } from './gradient-check';
+import { makeRng, randomTensor } from './gradient-check';
 import { registerWasmTrainingShims } from './wasm-training-shims';
 
 /** The shim kernels element by element against tfjs' cpu backend, on geometries the FD specs skip. */
@@ -17,6 +17,12 @@ afterEach(async () => {
   await tf.setBackend('wasm');
 });
 
+/** `pad` attr for explicit padding: [top, bottom] and [left, right] in the layout's axis order. */
+function explicitPad(h: [number, number], w: [number, number], layout: 'NHWC' | 'NCHW' = 'NHWC'): number[] {
+  const pad = layout === 'NHWC' ? [[0, 0], h, w, [0, 0]] : [[0, 0], [0, 0], h, w];
+  return pad as unknown as number[];
+}
+
 interface KernelCase {
   name: string;
   kernel: string;
@@ -29,17 +35,7 @@ const CASES: KernelCase[] = [
     name: 'Conv2DBackpropFilter explicit padding, stride 2',
     kernel: 'Conv2DBackpropFilter',
     inputs: { x: [3, 7, 6, 2], dy: [3, 4, 3, 5] },
-    attrs: {
-      strides: 2,
-      pad: [
-        [0, 0],
-        [1, 2],
-        [0, 1],
-        [0, 0],
-      ] as unknown as number[],
-      dataFormat: 'NHWC',
-      filterShape: [3, 3, 2, 5],
-    },
+    attrs: { strides: 2, pad: explicitPad([1, 2], [0, 1]), dataFormat: 'NHWC', filterShape: [3, 3, 2, 5] },
   },
   {
     name: 'Conv2DBackpropFilter NCHW, 5×3 filter, stride [1, 2] same',
@@ -53,12 +49,7 @@ const CASES: KernelCase[] = [
     inputs: { x: [2, 3, 7, 6], dy: [2, 4, 4, 3] },
     attrs: {
       strides: 2,
-      pad: [
-        [0, 0],
-        [0, 0],
-        [1, 2],
-        [0, 1],
-      ] as unknown as number[],
+      pad: explicitPad([1, 2], [0, 1], 'NCHW'),
       dataFormat: 'NCHW',
       filterShape: [3, 3, 3, 4],
     },
@@ -67,17 +58,7 @@ const CASES: KernelCase[] = [
     name: 'Conv2DBackpropInput explicit padding, stride 2, 5×3 filter',
     kernel: 'Conv2DBackpropInput',
     inputs: { dy: [3, 3, 3, 5], filter: [5, 3, 2, 5] },
-    attrs: {
-      strides: 2,
-      pad: [
-        [0, 0],
-        [2, 1],
-        [0, 1],
-        [0, 0],
-      ] as unknown as number[],
-      dataFormat: 'NHWC',
-      inputShape: [3, 7, 6, 2],
-    },
+    attrs: { strides: 2, pad: explicitPad([2, 1], [0, 1]), dataFormat: 'NHWC', inputShape: [3, 7, 6, 2] },
   },
   {
     name: 'Conv2DBackpropInput stride [1, 2] same, odd sizes',
@@ -103,15 +84,7 @@ async function runOn(backend: string, c: KernelCase): Promise<{ shape: number[];
   await tf.setBackend(backend);
   const rng = makeRng(11);
   const inputs: tfType.NamedTensorMap = {};
-  for (const [name, shape] of Object.entries(c.inputs)) {
-    inputs[name] = tf.tensor(
-      normals(
-        rng,
-        shape.reduce((a, b) => a * b, 1),
-      ),
-      shape,
-    );
-  }
+  for (const [name, shape] of Object.entries(c.inputs)) inputs[name] = randomTensor(tf, rng, shape);
   const out = tf.engine().runKernel(c.kernel, inputs, c.attrs) as tfType.Tensor;
   const result = { shape: out.shape, values: (await out.data()) as Float32Array };
   tf.dispose([out, ...Object.values(inputs)]);
@@ -133,14 +106,7 @@ describe('wasm training shim kernels', () => {
   it('depthwise backprop with dilation 2 and multiplier 3 is the adjoint of the forward conv', () =>
     tf.tidy(() => {
       const rng = makeRng(12);
-      const random = (shape: number[]) =>
-        tf.tensor(
-          normals(
-            rng,
-            shape.reduce((a, b) => a * b, 1),
-          ),
-          shape,
-        );
+      const random = (shape: number[]) => randomTensor(tf, rng, shape);
       const [x, w, dy] = [random([2, 7, 8, 2]), random([3, 3, 2, 3]), random([2, 7, 8, 6])];
       const geometry = { strides: 1, dilations: 2, pad: 'same' };
       const inner = (a: tfType.Tensor, b: tfType.Tensor) => tf.sum(tf.mul(a, b)).dataSync()[0];
@@ -167,6 +133,23 @@ describe('wasm training shim kernels', () => {
     await runOn('wasm', CASES[0]);
     await runOn('wasm', CASES[2]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('Identity (tf.clone) shares the input buffer under a reference count instead of copying it', async () => {
+    const x = tf.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    const buffers = () => [tf.memory().numDataBuffers, tf.engine().backend.numDataIds()];
+    const before = buffers();
+    const y = tf.clone(x);
+    expect(y.dataId).toBe(x.dataId);
+    expect(buffers()).toEqual(before);
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    x.dispose();
+    expect(y.isDisposed).toBe(false);
+    expect(y.shape).toEqual([2, 3]);
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(buffers()).toEqual(before);
+    y.dispose();
+    expect(buffers()).toEqual(before.map((n) => n - 1));
   });
 
   it('is idempotent: registering again keeps the same kernels and gradients', () => {
