@@ -1,11 +1,15 @@
 /**
  * End-to-end curation benchmark on ../shared/data/faces-dev: images/s with 1 and 2 workers (every
  * stage on), mean ms per stage, peak RSS; then `decide` over 100 000 synthetic manifest rows.
- *   npx tsx tools/bench/curate.ts [--limit N]   (N first files of faces-dev, default all)
- * Figures are taken on a shared machine: compare the 1- vs 2-worker ratio rather than absolutes.
+ *   npx tsx tools/bench/curate.ts [--limit N] [--reference]
+ * --limit: N files of faces-dev spread over its categories (default all); --reference: also run the
+ * SSD detector (the previous default) and print its rate as a ratio to the default detector's.
+ * "Steady" img/s counts from the first finished file (model loading excluded), what a long run sees.
+ * Figures are taken on a shared machine: compare ratios within one run rather than absolutes.
  */
 import { decideAll, defaultThresholds, runFilter, walkImages } from '@portrait-forge/curation';
 import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { DEFAULT_DETECTOR, type DetectorKind } from '@portrait-forge/face';
 import { sharedPath } from '@portrait-forge/test-support';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,9 +92,39 @@ function decideBench(rows: number) {
   return { write, read, rule, decide, cpuMs: (used.user + used.system) / 1000, changed: changes.length };
 }
 
+/** One filter run; "steady" counts from the first finished file, so model loading is left out. */
+async function filterRun(input: string, detector: DetectorKind, workers: number) {
+  const out = mkdtempSync(join(tmpdir(), `bench-curate-${detector}-${workers}w-`));
+  const finished: number[] = [];
+  const result = await runFilter({
+    input,
+    out,
+    size: 256,
+    workers,
+    detector,
+    thresholds: defaultThresholds(256, detector),
+    log: () => undefined,
+    onProgress: () => finished.push(performance.now()),
+  });
+  const span = (finished[finished.length - 1] - finished[0]) / 1000;
+  return {
+    analysed: result.analysed,
+    elapsedMs: result.elapsedMs,
+    overallRate: result.analysed / (result.elapsedMs / 1000),
+    steadyRate: (finished.length - 1) / span,
+    stages: Object.entries(result.stageMs)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+      .join(', '),
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { limit: { type: 'string' }, 'decide-only': { type: 'boolean' } },
+    options: {
+      limit: { type: 'string' },
+      'decide-only': { type: 'boolean' },
+      reference: { type: 'boolean' },
+    },
   });
   if (values['decide-only']) {
     const d = decideBench(100_000);
@@ -100,27 +134,20 @@ async function main(): Promise<void> {
     return;
   }
   const input = await subset(values.limit ? Number(values.limit) : undefined);
-  const rows: string[] = [];
-  let baseline = 0;
-  for (const workers of [1, 2]) {
-    const out = mkdtempSync(join(tmpdir(), `bench-curate-${workers}w-`));
-    const result = await runFilter({
-      input,
-      out,
-      size: 256,
-      workers,
-      thresholds: defaultThresholds(256),
-      log: () => undefined,
-    });
-    const rate = result.analysed / (result.elapsedMs / 1000);
-    baseline ||= rate;
-    const stages = Object.entries(result.stageMs)
-      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
-      .join(', ');
-    rows.push(
-      `${workers} worker(s): ${result.analysed} images in ${(result.elapsedMs / 1000).toFixed(1)} s (incl. model load) = ${rate.toFixed(2)} img/s (${(rate / baseline).toFixed(2)}× 1 worker); mean ms/stage: ${stages}`,
-    );
-    process.stdout.write(`${rows[rows.length - 1]}\n`);
+  const detectors: DetectorKind[] = values.reference ? [DEFAULT_DETECTOR, 'ssd'] : [DEFAULT_DETECTOR];
+  const steady: Record<string, number> = {};
+  for (const detector of detectors) {
+    for (const workers of [1, 2]) {
+      const run = await filterRun(input, detector, workers);
+      steady[`${detector}:${workers}`] = run.steadyRate;
+      const vsOne = run.steadyRate / steady[`${detector}:1`];
+      const vsDefault = run.steadyRate / (steady[`${DEFAULT_DETECTOR}:${workers}`] ?? run.steadyRate);
+      process.stdout.write(
+        `${detector}, ${workers} worker(s): ${run.steadyRate.toFixed(2)} img/s steady (${vsOne.toFixed(2)}× 1 worker` +
+          (detector === DEFAULT_DETECTOR ? '' : `, ${vsDefault.toFixed(2)}× ${DEFAULT_DETECTOR}`) +
+          `); ${run.analysed} images in ${(run.elapsedMs / 1000).toFixed(1)} s incl. model load = ${run.overallRate.toFixed(2)} img/s; mean ms/stage: ${run.stages}\n`,
+      );
+    }
   }
   process.stdout.write(
     `peak RSS (main + worker threads): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,

@@ -1,7 +1,7 @@
 /**
- * Compiles libs/brisque's hand-written WebAssembly kernels (kernels.wat) to the shipped kernels.wasm
- * with wabt (deterministic: no debug names, canonical LEBs). The brisque Jest suite checks that the
- * shipped binary equals a fresh build.
+ * Compiles the repository's hand-written WebAssembly kernels (.wat) to the shipped .wasm files with
+ * wabt (deterministic: no debug names, canonical LEBs): libs/brisque's kernels and libs/face's quad
+ * warp. Each library's Jest suite checks that its shipped binary equals a fresh build.
  * Run: npx tsx tools/scripts/build-brisque-wasm.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,9 +11,13 @@ import wabt from 'wabt';
 const LIB_DIR = resolve(__dirname, '../../libs/brisque/src/lib');
 export const KERNELS_WAT_PATH = resolve(LIB_DIR, 'kernels.wat');
 export const KERNELS_WASM_PATH = resolve(LIB_DIR, 'kernels.wasm');
+export const WARP_WAT_PATH = resolve(__dirname, '../../libs/face/src/lib/warp-kernels.wat');
 
-/** The binary for the .wat source (SIMD128 and bulk memory; nothing newer, for Node 20). */
-export async function buildBrisqueKernels(watPath = KERNELS_WAT_PATH): Promise<Uint8Array> {
+/** Every .wat this script compiles; the .wasm sits next to it. */
+export const WAT_PATHS = [KERNELS_WAT_PATH, WARP_WAT_PATH];
+
+/** The binary for a .wat source (SIMD128 and bulk memory; nothing newer, for Node 20). */
+export async function buildWasm(watPath: string): Promise<Uint8Array> {
   const toolkit = await wabt();
   const module = toolkit.parseWat(watPath, readFileSync(watPath, 'utf8'), {
     simd: true,
@@ -27,10 +31,18 @@ export async function buildBrisqueKernels(watPath = KERNELS_WAT_PATH): Promise<U
   }
 }
 
+/** libs/brisque's kernels (or another .wat). */
+export function buildBrisqueKernels(watPath = KERNELS_WAT_PATH): Promise<Uint8Array> {
+  return buildWasm(watPath);
+}
+
 async function main(): Promise<void> {
-  const binary = await buildBrisqueKernels();
-  writeFileSync(KERNELS_WASM_PATH, binary);
-  process.stdout.write(`${KERNELS_WASM_PATH}: ${binary.length} bytes\n`);
+  for (const watPath of WAT_PATHS) {
+    const wasmPath = watPath.replace(/\.wat$/, '.wasm');
+    const binary = await buildWasm(watPath);
+    writeFileSync(wasmPath, binary);
+    process.stdout.write(`${wasmPath}: ${binary.length} bytes\n`);
+  }
 }
 
 if (require.main === module) {

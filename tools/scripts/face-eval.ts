@@ -3,14 +3,17 @@
  * confusion table (per category: kept, rejected, rate, reason counts), the measures behind the
  * thresholds, and the images the rules get wrong; optionally writes every raw measure as CSV.
  *
- *   npx tsx tools/scripts/face-eval.ts [--dir DIR] [--detector ssd|tiny] [--target-size 256] [--csv data/face-eval.csv]
+ *   npx tsx tools/scripts/face-eval.ts [--dir DIR] [--detector blazeface|ssd|tiny] [--target-size 256] [--csv data/face-eval.csv]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
 import {
-  DEFAULT_FACE_CONFIG,
+  DEFAULT_DETECTOR,
+  defaultFaceConfig,
+  DETECTOR_KINDS,
   decideFace,
+  type DetectorKind,
   formatScoreTable,
   scoreByCategory,
   type FaceConfig,
@@ -26,7 +29,7 @@ import {
 
 interface Options {
   dir: string;
-  detector: 'ssd' | 'tiny';
+  detector: DetectorKind;
   targetSize: number;
   csv?: string;
 }
@@ -99,7 +102,7 @@ function csvRows(rows: DetectedImage[], decisions: FaceDecision[]): string {
 
 async function main(options: Options): Promise<void> {
   const rows = await detectLabelled(options.dir, options.detector);
-  const config: FaceConfig = { ...DEFAULT_FACE_CONFIG, targetSize: options.targetSize };
+  const config: FaceConfig = { ...defaultFaceConfig(options.detector), targetSize: options.targetSize };
   const { decisions, text } = table(rows, config);
   const ms = rows.reduce((s, r) => s + r.detectMs, 0) / rows.length;
   console.log(
@@ -135,7 +138,7 @@ new Command()
   .name('face-eval')
   .description('Confusion table of face detection + pose rules on a labelled folder (labels.csv).')
   .option('--dir <dir>', 'labelled folder with labels.csv', DEFAULT_FACES_DEV)
-  .option('--detector <kind>', 'ssd or tiny', parseDetector, 'ssd')
+  .option('--detector <kind>', DETECTOR_KINDS.join(' | '), parseDetector, DEFAULT_DETECTOR)
   .option('--target-size <px>', 'aligned output size face_too_small is judged against', parsePositiveInt, 256)
   .option('--csv <file>', 'also write every raw measure per image as CSV')
   .action((options: Options) => main(options))

@@ -7,6 +7,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { decodeImage, type RawImage } from '@portrait-forge/image-io';
 import {
   createFaceDetector,
+  DETECTOR_KINDS,
   readLabels,
   type DetectedFace,
   type DetectorKind,
@@ -47,8 +48,9 @@ export async function detectLabelled(
 }
 
 export function parseDetector(value: string): DetectorKind {
-  if (value !== 'ssd' && value !== 'tiny') throw new Error(`--detector must be ssd or tiny, got "${value}"`);
-  return value;
+  const kind = DETECTOR_KINDS.find((k) => k === value);
+  if (!kind) throw new Error(`--detector must be one of ${DETECTOR_KINDS.join(', ')}, got "${value}"`);
+  return kind;
 }
 
 export function parsePositiveInt(value: string): number {

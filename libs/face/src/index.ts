@@ -1,12 +1,13 @@
-export type { Point, Box, DetectedFace, Quad, ImageSize } from './lib/types';
+export type { Point, Box, DetectedFace, Quad, ImageSize, DetectorKind } from './lib/types';
+export { DETECTOR_KINDS, DEFAULT_DETECTOR } from './lib/types';
 export {
   createFaceDetector,
   defaultModelDir,
+  MAX_LANDMARKED_FACES,
   DEFAULT_DETECTOR_MIN_SCORE,
   DEFAULT_MAX_INPUT_SIDE,
   type FaceDetector,
   type FaceDetectorOptions,
-  type DetectorKind,
 } from './lib/detector';
 export {
   assessPose,
@@ -23,6 +24,8 @@ export {
   pickPrimary,
   isSignificantOther,
   DEFAULT_FACE_CONFIG,
+  DETECTOR_SCORE_CUTS,
+  defaultFaceConfig,
   type FaceFacts,
   type FaceConfig,
   type FaceDecision,

@@ -5,6 +5,7 @@ import {
   MANIFEST_FILE,
   type Thresholds,
 } from '@portrait-forge/curation';
+import { DETECTOR_KINDS } from '@portrait-forge/face';
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
@@ -20,10 +21,11 @@ interface DecideFlags extends ThresholdFlags {
 /** The thresholds of the last filter/decide run, so `decide` with no flags changes nothing. */
 export function storedThresholds(manifest: Manifest): Thresholds {
   const last = [...manifest.runs()].reverse().find((r) => r.kind === 'decide' || r.kind === 'filter');
-  const size = Number(manifest.lastRun('filter')?.config['size'] ?? 256);
-  return last
-    ? mergeThresholds(defaultThresholds(size), last.thresholds as Partial<Thresholds>)
-    : defaultThresholds(size);
+  const filterConfig = manifest.lastRun('filter')?.config ?? {};
+  const size = Number(filterConfig['size'] ?? 256);
+  const detector = DETECTOR_KINDS.find((k) => k === filterConfig['detector']);
+  const defaults = defaultThresholds(size, detector);
+  return last ? mergeThresholds(defaults, last.thresholds as Partial<Thresholds>) : defaults;
 }
 
 export function decideCommand(): Command {

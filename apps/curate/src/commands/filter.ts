@@ -5,6 +5,7 @@ import {
   formatTable,
   runFilter,
 } from '@portrait-forge/curation';
+import { DEFAULT_DETECTOR, DETECTOR_KINDS, type DetectorKind } from '@portrait-forge/face';
 import { isSilhouetteChoice, SILHOUETTE_CHOICES, type SilhouetteChoice } from '@portrait-forge/symmetry';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -19,11 +20,17 @@ interface FilterFlags extends ThresholdFlags {
   size: number;
   workers?: number;
   resume?: boolean;
-  detector: 'ssd' | 'tiny';
+  detector: DetectorKind;
   silhouette: SilhouetteChoice;
   u2netModel?: string;
   progress: boolean;
   batchSize: number;
+}
+
+function detectorKind(value: string): DetectorKind {
+  const kind = DETECTOR_KINDS.find((k) => k === value);
+  if (!kind) throw new InvalidArgumentError(`expected one of ${DETECTOR_KINDS.join(', ')}`);
+  return kind;
 }
 
 function silhouetteChoice(value: string): SilhouetteChoice {
@@ -46,7 +53,12 @@ export function filterCommand(): Command {
     .option('--size <px>', 'aligned crop side: 256, 512 or 1024', alignedSize, 256)
     .option('-w, --workers <n>', `worker threads (default: one per core = ${defaultWorkers()})`, positiveInt)
     .option('--resume', 'skip files already in the manifest with the same content hash')
-    .option('--detector <kind>', 'face detector: ssd (accurate) or tiny (faster)', 'ssd')
+    .option(
+      '--detector <kind>',
+      'face detector: blazeface (fast, default), ssd (SSD MobileNet v1) or tiny; sets the default face score cuts',
+      detectorKind,
+      DEFAULT_DETECTOR,
+    )
     .option(
       '--silhouette <backend>',
       `symmetry backend: ${SILHOUETTE_CHOICES.join(' | ')}`,
@@ -66,7 +78,7 @@ export function filterCommand(): Command {
     try {
       const input = resolve(flags.input);
       if (!existsSync(input)) throw new Error(`input folder ${input} does not exist; pass --input DIR`);
-      const thresholds = thresholdsFrom(flags, defaultThresholds(flags.size));
+      const thresholds = thresholdsFrom(flags, defaultThresholds(flags.size, flags.detector));
       const bar = flags.progress
         ? new SingleBar(
             {

@@ -94,11 +94,21 @@ export function emptyAnalysis(decodeError: string | null): Analysis {
 
 /** What is stored for one detection (decide.ts re-applies decideFace's rule to these numbers). */
 export function faceRecord(face: DetectedFace): FaceRecord {
+  const measured = { box: face.box, score: face.score, landmarks: face.landmarks.flatMap((p) => [p.x, p.y]) };
+  if (face.landmarks.length !== 68) {
+    return {
+      ...measured,
+      roll: null,
+      yaw: null,
+      pitch: null,
+      eyeDyPct: null,
+      centerDeltaPct: null,
+      qsize: null,
+    };
+  }
   const pose = assessPose(face.landmarks, face.box);
   return {
-    box: face.box,
-    score: face.score,
-    landmarks: face.landmarks.flatMap((p) => [p.x, p.y]),
+    ...measured,
     roll: pose.rollDeg,
     yaw: pose.yawDeg,
     pitch: pose.pitchRatio,

@@ -1,5 +1,5 @@
 import { decideFromMeasures, FACE_REJECT_REASONS } from '@portrait-forge/face';
-import type { Decision, DecisionFace, DecisionInput, FileRecord } from '@portrait-forge/manifest';
+import type { Decision, DecisionInput, FileRecord } from '@portrait-forge/manifest';
 import { symmetryThreshold, isSilhouetteChoice } from '@portrait-forge/symmetry';
 import type { Thresholds } from './thresholds';
 

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_PIXELS } from '@portrait-forge/image-io';
 import { Manifest, type FileRecord } from '@portrait-forge/manifest';
-import type { DetectorKind } from '@portrait-forge/face';
+import { DEFAULT_DETECTOR, type DetectorKind } from '@portrait-forge/face';
 import type { SilhouetteChoice } from '@portrait-forge/symmetry';
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -54,6 +54,16 @@ export interface FilterResult {
 
 export const defaultWorkers = () => availableParallelism();
 
+/** Detector scores are on different scales: a resumed run must not mix two detectors' rows. */
+function checkSameDetector(manifest: Manifest, manifestPath: string, detector: DetectorKind): void {
+  const previous = manifest.lastRun('filter')?.config['detector'];
+  if (previous !== undefined && previous !== detector) {
+    throw new Error(
+      `${manifestPath} was filtered with --detector ${String(previous)}; resume with --detector ${String(previous)}, or run without --resume to re-analyse every file with ${detector}`,
+    );
+  }
+}
+
 /**
  * The `filter` pipeline: walk → (resume) → worker pool (decode, face, BRISQUE, symmetry, align)
  * → decide → manifest in batched transactions → decisions.csv. Throws only for a broken manifest or
@@ -77,13 +87,15 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
     const present = new Set(entries.map((e) => e.path));
     manifest.deleteFiles([...known.keys()].filter((p) => !present.has(p)));
 
+    const detector = options.detector ?? DEFAULT_DETECTOR;
+    if (options.resume) checkSameDetector(manifest, manifestPath, detector);
     const workers = Math.max(1, options.workers ?? defaultWorkers());
     const config = {
       input,
       size: options.size,
       workers,
       resume: options.resume ?? false,
-      detector: options.detector ?? 'ssd',
+      detector,
       silhouette: options.silhouette ?? 'auto',
       maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
     };

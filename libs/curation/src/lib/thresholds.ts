@@ -1,5 +1,10 @@
 import { DEFAULT_BRISQUE_THRESHOLD } from '@portrait-forge/brisque';
-import { DEFAULT_FACE_CONFIG, type FaceConfig } from '@portrait-forge/face';
+import {
+  DEFAULT_DETECTOR,
+  defaultFaceConfig,
+  type DetectorKind,
+  type FaceConfig,
+} from '@portrait-forge/face';
 
 /** One config for the whole run; stored in the manifest's `runs` row and reused by `decide`. */
 export interface Thresholds {
@@ -10,9 +15,10 @@ export interface Thresholds {
   symmetry: number | null;
 }
 
-export function defaultThresholds(size = DEFAULT_FACE_CONFIG.targetSize): Thresholds {
+/** The defaults for aligned crops of `size` and faces found by `detector` (its scores set the face cuts). */
+export function defaultThresholds(size = 256, detector: DetectorKind = DEFAULT_DETECTOR): Thresholds {
   return {
-    face: { ...DEFAULT_FACE_CONFIG, targetSize: size },
+    face: { ...defaultFaceConfig(detector), targetSize: size },
     brisque: DEFAULT_BRISQUE_THRESHOLD,
     symmetry: null,
   };

@@ -52,31 +52,19 @@ export async function walkImages(root: string): Promise<WalkResult> {
       const absolute = join(dir, name);
       const path = toPosix(relative(root, absolute));
       const link = await lstat(absolute);
+      const linkProblem = (problem: string) =>
+        entries.push({ kind: 'problem', path, absolute, size: 0, mtimeMs: link.mtimeMs, problem });
       let info = link;
       if (link.isSymbolicLink()) {
         const target = await realpath(absolute).catch(() => null);
         if (target === null) {
           if (IMAGE_EXTENSIONS.has(extname(name).toLowerCase())) {
-            entries.push({
-              kind: 'problem',
-              path,
-              absolute,
-              size: 0,
-              mtimeMs: link.mtimeMs,
-              problem: 'unreadable: broken symlink (its target does not exist)',
-            });
+            linkProblem('unreadable: broken symlink (its target does not exist)');
           } else ignored++;
           continue;
         }
         if (!isInside(realRoot, target)) {
-          entries.push({
-            kind: 'problem',
-            path,
-            absolute,
-            size: 0,
-            mtimeMs: link.mtimeMs,
-            problem: `symlink_outside_input: points to ${target}, outside the input folder; not followed`,
-          });
+          linkProblem(`symlink_outside_input: points to ${target}, outside the input folder; not followed`);
           continue;
         }
         info = await stat(absolute);

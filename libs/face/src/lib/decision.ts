@@ -1,7 +1,7 @@
 import { ffhqQuad } from './ffhq-quad';
 import { describeImageProblem } from './image-check';
 import { assessPose, type PoseMeasures } from './pose';
-import type { DetectedFace, ImageSize } from './types';
+import { DEFAULT_DETECTOR, type DetectedFace, type DetectorKind, type ImageSize } from './types';
 
 /** Every reason decideFace can give, in the order reports list them. */
 export const FACE_REJECT_REASONS = [
@@ -16,7 +16,7 @@ export type FaceRejectReason = (typeof FACE_REJECT_REASONS)[number];
 
 /** Every threshold the decision uses; defaults are justified by faces-dev measurements in the README. */
 export interface FaceConfig {
-  /** A detection counts as a face from this score on (faces-dev: keep ≥ 0.25, most no-face false hits < 0.2). */
+  /** A detection counts as a face from this score on (per detector: DETECTOR_SCORE_CUTS). */
   minFaceScore: number;
   /** Another face makes the image `multiple_faces` when its score reaches this… */
   secondFaceMinScore: number;
@@ -36,17 +36,35 @@ export interface FaceConfig {
   seedDeltaOffsetPercentMax: number;
 }
 
-export const DEFAULT_FACE_CONFIG: Readonly<FaceConfig> = Object.freeze({
-  minFaceScore: 0.2,
-  secondFaceMinScore: 0.5,
-  secondFaceMinRelativeSize: 0.4,
-  targetSize: 256,
-  maxUpscale: 2,
-  maxRollDeg: 12,
-  seedEyesVDeltaPercentMax: 10,
-  maxYawDeg: 35,
-  seedDeltaOffsetPercentMax: 250,
+/**
+ * Detector scores are on different scales, so the two score cuts depend on the detector. faces-dev
+ * (README): BlazeFace gives every keep face ≥ 0.83 and no-face false hits ≤ 0.63; SSD gives keep faces
+ * ≥ 0.25 and most no-face false hits < 0.2. A second face ≥ 0.5 is a real face for both.
+ */
+export const DETECTOR_SCORE_CUTS: Readonly<
+  Record<DetectorKind, Pick<FaceConfig, 'minFaceScore' | 'secondFaceMinScore'>>
+> = Object.freeze({
+  blazeface: { minFaceScore: 0.7, secondFaceMinScore: 0.5 },
+  ssd: { minFaceScore: 0.2, secondFaceMinScore: 0.5 },
+  tiny: { minFaceScore: 0.2, secondFaceMinScore: 0.5 },
 });
+
+/** The default face rule for faces found by `detector`. */
+export function defaultFaceConfig(detector: DetectorKind = DEFAULT_DETECTOR): FaceConfig {
+  return {
+    ...DETECTOR_SCORE_CUTS[detector],
+    secondFaceMinRelativeSize: 0.4,
+    targetSize: 256,
+    maxUpscale: 2,
+    maxRollDeg: 12,
+    seedEyesVDeltaPercentMax: 10,
+    maxYawDeg: 35,
+    seedDeltaOffsetPercentMax: 250,
+  };
+}
+
+/** The default rule for the default detector. */
+export const DEFAULT_FACE_CONFIG: Readonly<FaceConfig> = Object.freeze(defaultFaceConfig());
 
 /** Raw numbers behind a decision, for storing next to it. */
 export interface FaceMeasures {
@@ -179,7 +197,7 @@ export function decideFace(
   const hasLandmarks = (f: DetectedFace) => f.landmarks.length === 68;
   const measures: FaceMeasures = {
     detections: detections.length,
-    faces: detections.filter((f) => f.score >= config.minFaceScore && hasLandmarks(f)).length,
+    faces: detections.filter((f) => f.score >= config.minFaceScore).length,
     significantOtherFaces: 0,
   };
   const primary = pickPrimary(detections, config, hasLandmarks);

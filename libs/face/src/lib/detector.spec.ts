@@ -1,5 +1,6 @@
-import type { RawImage } from '@portrait-forge/image-io';
-import { decideFace } from './decision';
+import { join } from 'node:path';
+import { decodeImage, toGray, type RawImage } from '@portrait-forge/image-io';
+import { decideFace, defaultFaceConfig } from './decision';
 import { createFaceDetector, type FaceDetector } from './detector';
 
 const blank = (width: number, height: number, channels: 1 | 3 = 3): RawImage => ({
@@ -41,5 +42,43 @@ describe('createFaceDetector on bad input (models from node_modules, no shared d
     await expect(createFaceDetector({ detector: 'tiny', modelDir: '/nonexistent-models' })).rejects.toThrow(
       /nonexistent-models/,
     );
+  });
+});
+
+describe('BlazeFace + 68 landmarks on bundled photos (data/samples)', () => {
+  const samples = join(__dirname, '../../../../data/samples');
+  let detector: FaceDetector;
+  beforeAll(async () => {
+    detector = await createFaceDetector({ detector: 'blazeface' });
+  }, 60_000);
+
+  it('grace_hopper.jpg: one confident face, its 68 landmarks inside the box, kept by the default rule', async () => {
+    const image = await decodeImage(join(samples, 'grace_hopper.jpg'));
+    const faces = await detector.detect(image);
+    const decision = decideFace(faces, image, { ...defaultFaceConfig('blazeface'), targetSize: 128 });
+    expect(decision.reasons).toEqual([]);
+    const primary = decision.primary!;
+    expect(primary.score).toBeGreaterThan(0.8);
+    expect(primary.landmarks).toHaveLength(68);
+    const { x, y, width, height } = primary.box;
+    for (const p of primary.landmarks) {
+      expect(p.x).toBeGreaterThan(x - 0.1 * width);
+      expect(p.x).toBeLessThan(x + 1.1 * width);
+      expect(p.y).toBeGreaterThan(y - 0.1 * height);
+      expect(p.y).toBeLessThan(y + 1.1 * height);
+    }
+  });
+
+  it('a gray copy gives the same face (1-channel input is replicated to RGB)', async () => {
+    const image = await decodeImage(join(samples, 'grace_hopper.jpg'));
+    const [colour] = await detector.detect(image);
+    const [gray] = await detector.detect(toGray(image));
+    expect(Math.abs(gray.box.x - colour.box.x)).toBeLessThan(0.05 * colour.box.width);
+    expect(Math.abs(gray.box.y - colour.box.y)).toBeLessThan(0.05 * colour.box.height);
+  });
+
+  it('coffee.png (no face) gives no face above the default cut', async () => {
+    const image = await decodeImage(join(samples, 'coffee.png'));
+    expect(decideFace(await detector.detect(image), image).reasons).toEqual(['no_face']);
   });
 });

@@ -29,3 +29,8 @@ export interface ImageSize {
   width: number;
   height: number;
 }
+
+/** Face detectors: each feeds face-api's 68-landmark network (see detector.ts). */
+export const DETECTOR_KINDS = ['blazeface', 'ssd', 'tiny'] as const;
+export type DetectorKind = (typeof DETECTOR_KINDS)[number];
+export const DEFAULT_DETECTOR: DetectorKind = 'blazeface';

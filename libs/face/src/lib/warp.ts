@@ -1,7 +1,9 @@
+import { layoutBlocks, warpKernels } from './warp-kernels';
+
 /** Pixel-level pieces of FFHQ alignment that sharp has no operation for. Pure, on interleaved buffers. */
 
 // Local bindings: inside Jest's vm context every `Math.x` lookup in a hot loop is ~20× slower.
-const { round, floor, min, max } = Math;
+const { round, min, max } = Math;
 
 /** Interleaved pixels of any numeric type. */
 export interface Pixels<T extends Uint8Array | Float32Array> {
@@ -102,45 +104,27 @@ export function toBytes(img: Pixels<Float32Array>): Pixels<Uint8Array> {
  * PIL's Image.transform(QUAD, quad + 0.5, BILINEAR) for a parallelogram quad given in pixel-index
  * coordinates (corners top-left, bottom-left, bottom-right, top-right): output pixel (u, v) samples
  * q0 + (q3 − q0)·(u + ½)/size + (q1 − q0)·(v + ½)/size bilinearly; samples off the image are black.
+ * Runs in WebAssembly (warp-kernels.wat), bit-identical to the JavaScript reference in warp.spec.ts.
  */
 export function warpQuad(
   src: Pixels<Uint8Array>,
   quad: readonly { x: number; y: number }[],
   size: number,
 ): Pixels<Uint8Array> {
-  const { width: w, height: h, channels: c, data: s } = src;
-  const out = new Uint8Array(size * size * c);
+  const { width: w, height: h, channels: c } = src;
   const [q0, q1, , q3] = quad;
   const ux = (q3.x - q0.x) / size;
   const uy = (q3.y - q0.y) / size;
   const vx = (q1.x - q0.x) / size;
   const vy = (q1.y - q0.y) / size;
-  let o = 0;
-  for (let v = 0; v < size; v++) {
-    let sx = q0.x + ux * 0.5 + vx * (v + 0.5);
-    let sy = q0.y + uy * 0.5 + vy * (v + 0.5);
-    for (let u = 0; u < size; u++, sx += ux, sy += uy, o += c) {
-      if (sx < -0.5 || sy < -0.5 || sx >= w - 0.5 || sy >= h - 0.5) continue;
-      const xf = floor(sx);
-      const yf = floor(sy);
-      const fx = sx - xf;
-      const fy = sy - yf;
-      const x0 = xf < 0 ? 0 : xf;
-      const y0 = yf < 0 ? 0 : yf;
-      const x1 = xf + 1 >= w ? w - 1 : xf + 1;
-      const y1 = yf + 1 >= h ? h - 1 : yf + 1;
-      const r0 = y0 * w;
-      const r1 = y1 * w;
-      for (let k = 0; k < c; k++) {
-        const a = s[(r0 + x0) * c + k];
-        const b = s[(r0 + x1) * c + k];
-        const d = s[(r1 + x0) * c + k];
-        const e = s[(r1 + x1) * c + k];
-        const top = a + (b - a) * fx;
-        const bottom = d + (e - d) * fx;
-        out[o + k] = round(top + (bottom - top) * fy);
-      }
-    }
-  }
-  return { data: out, width: size, height: size, channels: c };
+  const params = [q0.x + ux * 0.5, q0.y + uy * 0.5, ux, uy, vx, vy] as const;
+  if (!params.every(Number.isFinite)) throw new Error('warpQuad: the quad has non-finite corners');
+  const outBytes = size * size * c;
+  const [srcAt, outAt] = layoutBlocks(src.data.length, outBytes);
+  const memory = new Uint8Array(warpKernels.memory.buffer);
+  memory.set(src.data, srcAt);
+  memory.fill(0, outAt, outAt + outBytes + 16);
+  if (c === 3) warpKernels.warp3(srcAt, w, h, outAt, size, ...params);
+  else warpKernels.warpAny(srcAt, w, h, c, outAt, size, ...params);
+  return { data: memory.slice(outAt, outAt + outBytes), width: size, height: size, channels: c };
 }
