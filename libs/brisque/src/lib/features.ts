@@ -2,7 +2,7 @@ import type { RawImage } from '@portrait-forge/image-io';
 import { AggdSums, fitAggdFromSums } from './aggd';
 import { gammaFunction } from './gamma';
 import { checkPixelBuffer, unitGrayInKernelMemory } from './gray';
-import { allocate, float64View, kernelMemoryMark, kernels, resetKernelMemory } from './kernels';
+import { kernels } from './kernels';
 import { type MscnMap, mscnInKernelMemory } from './mscn';
 import { resizeInKernelMemory } from './resize-cubic';
 
@@ -23,9 +23,9 @@ export function computeFeatures(image: RawImage): Float64Array {
   if (width < 2 || height < 2) {
     throw new Error(`BRISQUE needs an image of at least 2×2 pixels (got ${width}×${height})`);
   }
-  resetKernelMemory();
+  kernels.reset();
   const gray = unitGrayInKernelMemory(image);
-  const scaleWork = kernelMemoryMark();
+  const scaleWork = kernels.mark();
   const features = new Float64Array(FEATURE_COUNT);
   let next = 0;
   const push = (value: number): void => {
@@ -35,7 +35,7 @@ export function computeFeatures(image: RawImage): Float64Array {
     // OpenCV: Size(int(cols / 2^s), int(rows / 2^s)); resize is a copy at scale 0.
     const w = Math.trunc(width / 2 ** scale);
     const h = Math.trunc(height / 2 ** scale);
-    resetKernelMemory(scaleWork); // the half scale reuses the full scale's work memory
+    kernels.reset(scaleWork); // the half scale reuses the full scale's work memory
     const scaled = scale === 0 ? gray : resizeInKernelMemory(gray, width, height, w, h);
     const sets = accumulate(mscnInKernelMemory(scaled, w, h), w, h);
 
@@ -62,9 +62,9 @@ export function computeFeatures(image: RawImage): Float64Array {
  * OpenCV's row-major order.
  */
 export function accumulate(map: MscnMap, width: number, height: number): AggdSums[] {
-  const address = allocate(SAMPLE_SETS * SUMS_STRIDE * 8);
-  kernels.accumulate(map.address, width, height, map.stride, address);
-  const raw = float64View(address, SAMPLE_SETS * SUMS_STRIDE);
+  const address = kernels.allocate(SAMPLE_SETS * SUMS_STRIDE * 8);
+  kernels.fn.accumulate(map.address, width, height, map.stride, address);
+  const raw = kernels.float64(address, SAMPLE_SETS * SUMS_STRIDE);
   return Array.from({ length: SAMPLE_SETS }, (_, o) => {
     const sums = new AggdSums();
     const at = o * SUMS_STRIDE;

@@ -1,5 +1,5 @@
 import type { RawImage } from '@portrait-forge/image-io';
-import { allocate, kernels, uint8View } from './kernels';
+import { kernels } from './kernels';
 
 // convertTo(CV_32F, 1/255): the scale is applied as float32.
 const UNIT_SCALE = Math.fround(1 / 255);
@@ -21,10 +21,10 @@ export function checkPixelBuffer(image: RawImage): void {
 export function unitGrayInKernelMemory(image: RawImage): number {
   checkPixelBuffer(image);
   const n = image.width * image.height;
-  const pixels = allocate(image.data.length);
-  const gray = allocate(n * 4);
-  uint8View(pixels, image.data.length).set(image.data);
-  if (image.channels === 1) kernels.grayLuma(pixels, gray, n, UNIT_SCALE);
-  else kernels.grayRgb(pixels, gray, n, UNIT_SCALE);
+  const pixels = kernels.allocate(image.data.length);
+  const gray = kernels.allocate(n * 4);
+  kernels.uint8(pixels, image.data.length).set(image.data);
+  if (image.channels === 1) kernels.fn.grayLuma(pixels, gray, n, UNIT_SCALE);
+  else kernels.fn.grayRgb(pixels, gray, n, UNIT_SCALE);
   return gray;
 }

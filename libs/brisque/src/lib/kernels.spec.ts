@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { RawImage } from '@portrait-forge/image-io';
 // The build script is the one definition of how kernels.wasm is made from kernels.wat.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { buildBrisqueKernels, KERNELS_WAT_PATH } from '../../../../tools/scripts/build-brisque-wasm';
+import { buildWasm, KERNELS_WAT_PATH } from '../../../../tools/scripts/build-wasm';
 import { accumulate } from './features';
 import { unitGrayInKernelMemory } from './gray';
-import { float32View, KERNELS_WASM_PATH, resetKernelMemory } from './kernels';
+import { kernels, KERNELS_WASM_PATH } from './kernels';
 import { computeMscn, gaussianKernel, mscnInKernelMemory } from './mscn';
 import { resizeCubic } from './resize-cubic';
 
@@ -165,9 +165,9 @@ const bits = (values: Float32Array): number[] =>
   Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
 
 describe('kernels.wasm', () => {
-  it('is what tools/scripts/build-brisque-wasm.ts builds from kernels.wat', async () => {
+  it('is what tools/scripts/build-wasm.ts builds from kernels.wat', async () => {
     expect(readFileSync(KERNELS_WAT_PATH, 'utf8')).toContain('(module');
-    const rebuilt = await buildBrisqueKernels();
+    const rebuilt = await buildWasm(KERNELS_WAT_PATH);
     expect(Buffer.from(rebuilt).equals(readFileSync(KERNELS_WASM_PATH))).toBe(true);
   });
 
@@ -176,8 +176,8 @@ describe('kernels.wasm', () => {
       for (let seed = 0; seed < 3; seed++) {
         const image = randomImage(width, height, channels, seed + width * 7 + height * 131);
         const gray = referenceGray(image);
-        resetKernelMemory();
-        expect(bits(float32View(unitGrayInKernelMemory(image), gray.length))).toEqual(bits(gray));
+        kernels.reset();
+        expect(bits(kernels.float32(unitGrayInKernelMemory(image), gray.length))).toEqual(bits(gray));
 
         const mscn = referenceMscn(gray, width, height);
         expect(bits(computeMscn(gray, width, height))).toEqual(bits(mscn));
@@ -187,7 +187,7 @@ describe('kernels.wasm', () => {
         const half = referenceResize(gray, width, height, halfWidth, halfHeight);
         expect(bits(resizeCubic(gray, width, height, halfWidth, halfHeight))).toEqual(bits(half));
 
-        resetKernelMemory();
+        kernels.reset();
         const input = unitGrayInKernelMemory(image);
         const sums = accumulate(mscnInKernelMemory(input, width, height), width, height);
         const expected = [

@@ -1,20 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { WasmKernels, type WasmMemory } from '@portrait-forge/wasm-kernels';
 import { resolve } from 'node:path';
-
-/** The part of the WebAssembly global used here (@types/node 20 does not declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
-interface KernelMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
 
 /** kernels.wasm's exports; addresses are byte offsets into `memory` (contracts in kernels.wat). */
 export interface Kernels {
-  memory: KernelMemory;
+  memory: WasmMemory;
   grayRgb(src: number, dst: number, pixels: number, unit: number): void;
   grayLuma(src: number, dst: number, pixels: number, unit: number): void;
   blurRows(
@@ -65,48 +54,7 @@ export interface Kernels {
   ): void;
 }
 
-/** Built from kernels.wat by tools/scripts/build-brisque-wasm.ts. */
+/** Built from kernels.wat by tools/scripts/build-wasm.ts. */
 export const KERNELS_WASM_PATH = resolve(__dirname, 'kernels.wasm');
 
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
-export const kernels = new Instance(new Module(readFileSync(KERNELS_WASM_PATH))).exports as Kernels;
-
-const PAGE_BYTES = 65536;
-/** Every block ends ≥ 16 bytes before the next: kernels may read or write one 4-lane vector past it. */
-const SLACK_BYTES = 16;
-const FIRST_BLOCK = 64;
-
-let top = FIRST_BLOCK;
-
-/** Where the next block will start: pass it to resetKernelMemory to free the blocks allocated after. */
-export function kernelMemoryMark(): number {
-  return top;
-}
-
-/** Frees every block (or those after `mark`); the memory itself is kept and reused. */
-export function resetKernelMemory(mark = FIRST_BLOCK): void {
-  top = mark;
-}
-
-/** A 16-byte-aligned block of `bytes` (+ slack) in kernel memory, growing the memory when needed. */
-export function allocate(bytes: number): number {
-  const address = top;
-  top = Math.ceil((address + bytes + SLACK_BYTES) / 16) * 16;
-  const missing = top - kernels.memory.buffer.byteLength;
-  if (missing > 0) kernels.memory.grow(Math.ceil(missing / PAGE_BYTES));
-  return address;
-}
-
-/** Views are taken after the last allocation: growing the memory detaches earlier ones. */
-export function float32View(address: number, length: number): Float32Array {
-  return new Float32Array(kernels.memory.buffer, address, length);
-}
-
-export function float64View(address: number, length: number): Float64Array {
-  return new Float64Array(kernels.memory.buffer, address, length);
-}
-
-export function uint8View(address: number, length: number): Uint8Array {
-  return new Uint8Array(kernels.memory.buffer, address, length);
-}
+export const kernels = new WasmKernels<Kernels>(KERNELS_WASM_PATH);

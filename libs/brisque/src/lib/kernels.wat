@@ -1,4 +1,4 @@
-;; BRISQUE hot loops, WebAssembly SIMD128. Compiled to kernels.wasm by tools/scripts/build-brisque-wasm.ts.
+;; BRISQUE hot loops, WebAssembly SIMD128. Compiled to kernels.wasm by tools/scripts/build-wasm.ts.
 ;;
 ;; Rounding follows OpenCV's AVX2 code (see mscn.ts): an FMA a·b + c on float32 values is computed
 ;; in f64 (the product is exact there) and rounded once to f32, written R(x) below:

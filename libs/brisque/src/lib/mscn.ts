@@ -1,4 +1,4 @@
-import { allocate, float32View, kernels, resetKernelMemory } from './kernels';
+import { kernels } from './kernels';
 
 const KERNEL_SIZE = 7;
 const KERNEL_SIGMA = 7 / 6;
@@ -39,12 +39,12 @@ export function mscnStride(width: number): number {
 export function mscnInKernelMemory(image: number, width: number, height: number): MscnMap {
   const stride = mscnStride(width);
   const rowBytes = stride * 4;
-  const rowMean = allocate(rowBytes * height);
-  const rowSquare = allocate(rowBytes * height);
-  const pad = allocate(2 * (width + 16) * 8);
-  const address = allocate(rowBytes * (height + 2)) + rowBytes;
-  kernels.blurRows(image, width, height, stride, pad, rowMean, rowSquare, K0, K1, K2, K3);
-  kernels.blurColumnsToMscn(
+  const rowMean = kernels.allocate(rowBytes * height);
+  const rowSquare = kernels.allocate(rowBytes * height);
+  const pad = kernels.allocate(2 * (width + 16) * 8);
+  const address = kernels.allocate(rowBytes * (height + 2)) + rowBytes;
+  kernels.fn.blurRows(image, width, height, stride, pad, rowMean, rowSquare, K0, K1, K2, K3);
+  kernels.fn.blurColumnsToMscn(
     image,
     width,
     height,
@@ -72,11 +72,11 @@ export function computeMscn(image: Float32Array, width: number, height: number):
   const n = width * height;
   if (image.length < n) throw new Error(`MSCN: expected ${n} pixels, got ${image.length}`);
   if (n === 0) return new Float32Array(0);
-  resetKernelMemory();
-  const input = allocate(n * 4);
-  float32View(input, n).set(image.subarray(0, n));
+  kernels.reset();
+  const input = kernels.allocate(n * 4);
+  kernels.float32(input, n).set(image.subarray(0, n));
   const map = mscnInKernelMemory(input, width, height);
-  const padded = float32View(map.address, map.stride * height);
+  const padded = kernels.float32(map.address, map.stride * height);
   const out = new Float32Array(n);
   for (let y = 0; y < height; y++)
     out.set(padded.subarray(y * map.stride, y * map.stride + width), y * width);

@@ -1,4 +1,4 @@
-import { allocate, float32View, kernels, resetKernelMemory } from './kernels';
+import { kernels } from './kernels';
 
 // Math functions aliased once: under Jest's vm context every `Math.x` lookup in a hot loop is slow.
 const { floor, fround } = Math;
@@ -62,21 +62,30 @@ export function resizeInKernelMemory(
     for (let t = 0; t < 4; t++)
       rowTaps[y * 4 + t] = Math.min(Math.max(rows.start[y] + t, 0), sourceHeight - 1);
   }
-  const horizontal = allocate(sourceHeight * destWidth * 4);
-  const dest = allocate(destWidth * destHeight * 4);
-  const pad = allocate((sourceWidth + 16) * 4);
-  const tables = allocate(
+  const horizontal = kernels.allocate(sourceHeight * destWidth * 4);
+  const dest = kernels.allocate(destWidth * destHeight * 4);
+  const pad = kernels.allocate((sourceWidth + 16) * 4);
+  const tables = kernels.allocate(
     (columnTaps.length + columns.weights.length + rowTaps.length + rows.weights.length) * 4,
   );
   const columnWeightsAt = tables + columnTaps.length * 4;
   const rowTapsAt = columnWeightsAt + columns.weights.length * 4;
   const rowWeightsAt = rowTapsAt + rowTaps.length * 4;
-  new Int32Array(kernels.memory.buffer, tables, columnTaps.length).set(columnTaps);
-  float32View(columnWeightsAt, columns.weights.length).set(columns.weights);
-  new Int32Array(kernels.memory.buffer, rowTapsAt, rowTaps.length).set(rowTaps);
-  float32View(rowWeightsAt, rows.weights.length).set(rows.weights);
-  kernels.resizeRows(source, sourceWidth, sourceHeight, horizontal, destWidth, tables, columnWeightsAt, pad);
-  kernels.resizeColumns(horizontal, destWidth, dest, destHeight, rowTapsAt, rowWeightsAt);
+  kernels.int32(tables, columnTaps.length).set(columnTaps);
+  kernels.float32(columnWeightsAt, columns.weights.length).set(columns.weights);
+  kernels.int32(rowTapsAt, rowTaps.length).set(rowTaps);
+  kernels.float32(rowWeightsAt, rows.weights.length).set(rows.weights);
+  kernels.fn.resizeRows(
+    source,
+    sourceWidth,
+    sourceHeight,
+    horizontal,
+    destWidth,
+    tables,
+    columnWeightsAt,
+    pad,
+  );
+  kernels.fn.resizeColumns(horizontal, destWidth, dest, destHeight, rowTapsAt, rowWeightsAt);
   return dest;
 }
 
@@ -92,9 +101,9 @@ export function resizeCubic(
     throw new Error(`resizeCubic: destination ${destWidth}×${destHeight} is empty`);
   }
   if (destWidth === sourceWidth && destHeight === sourceHeight) return source.slice();
-  resetKernelMemory();
-  const input = allocate(sourceWidth * sourceHeight * 4);
-  float32View(input, sourceWidth * sourceHeight).set(source.subarray(0, sourceWidth * sourceHeight));
+  kernels.reset();
+  const input = kernels.allocate(sourceWidth * sourceHeight * 4);
+  kernels.float32(input, sourceWidth * sourceHeight).set(source.subarray(0, sourceWidth * sourceHeight));
   const dest = resizeInKernelMemory(input, sourceWidth, sourceHeight, destWidth, destHeight);
-  return float32View(dest, destWidth * destHeight).slice();
+  return kernels.float32(dest, destWidth * destHeight).slice();
 }

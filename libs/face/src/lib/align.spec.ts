@@ -3,7 +3,7 @@ import { alignFace } from './align';
 import { ffhqQuad, mapToAligned } from './ffhq-quad';
 import { eyeCentres } from './pose';
 import { frontalFace3d, viewFace } from './test-faces';
-import { channelMedians, reflectIndex, reflectPad, warpQuad } from './warp';
+import { reflectIndex, reflectPad, warpQuad } from './warp';
 
 // Local bindings: Math lookups in hot loops are slow inside Jest's vm context.
 const { hypot, max } = Math;
@@ -82,16 +82,6 @@ describe('warp helpers', () => {
       [1, 0, 0, 1],
     );
     expect(Array.from(padded.data)).toEqual([2, 1, 2, 4, 3, 4, 2, 1, 2]);
-  });
-
-  it('channelMedians is the per-channel median', () => {
-    const img = {
-      data: Float32Array.from([10, 0, 20, 1, 30, 2, 250, 3, 40, 4]),
-      width: 5,
-      height: 1,
-      channels: 2,
-    };
-    expect(channelMedians(img)).toEqual([30, 2]);
   });
 
   it('warpQuad with the identity quad reproduces the image', () => {

@@ -3,7 +3,7 @@ import { rawToSharp, sharpToRaw, type RawImage } from '@portrait-forge/image-io'
 import { ffhqQuad } from './ffhq-quad';
 import { describeImageProblem } from './image-check';
 import type { Point, Quad } from './types';
-import { blendPadding, reflectPad, toBytes, warpQuad, type Pixels } from './warp';
+import { cropPixels, reflectPad, softenPadding, warpQuad, type Pixels } from './warp';
 
 export const MIN_ALIGNED_SIZE = 256;
 export const MAX_ALIGNED_SIZE = 1024;
@@ -50,8 +50,8 @@ function bounds(quad: Quad): Box4 {
 /**
  * FFHQ alignment (NVlabs ffhq-dataset recreate_aligned_images): oriented quad from the landmarks,
  * shrink, crop with a border, reflect-pad with blur and median fade where the quad leaves the image,
- * bilinear quad warp, Lanczos downscale to `size`. Sharp does the resizes, crop and blur; the
- * reflect padding, blending and quad warp run on the raw buffer here.
+ * bilinear quad warp, Lanczos downscale to `size`. Sharp does the resizes and blur; the crop,
+ * reflect padding, blending and quad warp (WebAssembly) run on the raw buffer here.
  */
 export async function alignFace(
   image: RawImage,
@@ -103,7 +103,7 @@ export async function alignFace(
   }
   if (cropWidth < img.width || cropHeight < img.height) {
     const region = { left: cropBox[0], top: cropBox[1], width: cropWidth, height: cropHeight };
-    img = await sharpStep(img, (p) => p.extract(region));
+    img = asRaw(cropPixels(img, region));
     shift(quad, -cropBox[0], -cropBox[1]);
   }
 
@@ -128,9 +128,14 @@ export async function alignFace(
       sigma < 0.3
         ? reflected
         : await sharpStep(asRaw(reflected), (p) => p.blur({ sigma, minAmplitude: 0.001 }));
-    const floats = { ...reflected, data: Float32Array.from(reflected.data) };
-    blendPadding(floats, blurred.data, pad);
-    pixels = toBytes(floats);
+    // The warp reads only the quad's bounding box (+ the bilinear neighbour): soften just that part.
+    const left = Math.max(p0 + pad[0] - 1, 0);
+    const top = Math.max(p1 + pad[1] - 1, 0);
+    const right = Math.min(p2 + pad[0] + 2, reflected.width);
+    const bottom = Math.min(p3 + pad[1] + 2, reflected.height);
+    const region = { left, top, width: right - left, height: bottom - top };
+    softenPadding(reflected, blurred.data, pad, region);
+    pixels = reflected;
     shift(quad, pad[0], pad[1]);
   }
 

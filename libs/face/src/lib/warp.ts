@@ -1,9 +1,9 @@
-import { layoutBlocks, warpKernels } from './warp-kernels';
+import { warpKernels } from './warp-kernels';
 
 /** Pixel-level pieces of FFHQ alignment that sharp has no operation for. Pure, on interleaved buffers. */
 
 // Local bindings: inside Jest's vm context every `Math.x` lookup in a hot loop is ~20× slower.
-const { round, min, max } = Math;
+const { min } = Math;
 
 /** Interleaved pixels of any numeric type. */
 export interface Pixels<T extends Uint8Array | Float32Array> {
@@ -11,6 +11,14 @@ export interface Pixels<T extends Uint8Array | Float32Array> {
   width: number;
   height: number;
   channels: number;
+}
+
+/** A rectangle of pixels. */
+export interface Region {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
 }
 
 /** numpy.pad 'reflect' index (mirror without repeating the edge), valid for any overshoot. */
@@ -29,75 +37,88 @@ export function reflectPad(
   const { width: w, height: h, channels: c } = src;
   const width = w + left + right;
   const height = h + top + bottom;
-  const data = new Uint8Array(width * height * c);
-  const columns = Int32Array.from({ length: width }, (_, x) => reflectIndex(x - left, w) * c);
-  for (let y = 0; y < height; y++) {
-    const srcRow = reflectIndex(y - top, h) * w * c;
-    let o = y * width * c;
-    for (let x = 0; x < width; x++) {
-      const s = srcRow + columns[x];
-      for (let k = 0; k < c; k++) data[o++] = src.data[s + k];
+  const rowBytes = width * c;
+  const data = new Uint8Array(rowBytes * height);
+  const margin = Int32Array.from({ length: left + right }, (_, j) => {
+    const x = j < left ? j : j + w;
+    return reflectIndex(x - left, w) * c;
+  });
+  for (let y = 0; y < h; y++) {
+    const srcRow = y * w * c;
+    const row = (y + top) * rowBytes;
+    data.set(src.data.subarray(srcRow, srcRow + w * c), row + left * c);
+    for (let j = 0; j < margin.length; j++) {
+      const o = row + (j < left ? j : j + w) * c;
+      for (let k = 0; k < c; k++) data[o + k] = src.data[srcRow + margin[j] + k];
     }
+  }
+  for (let y = 0; y < height; y++) {
+    if (y >= top && y < top + h) continue;
+    const from = (reflectIndex(y - top, h) + top) * rowBytes;
+    data.copyWithin(y * rowBytes, from, from + rowBytes);
   }
   return { data, width, height, channels: c };
 }
 
-/** Per-channel median over all pixels, from a 1/64-level histogram (exact to ±1/128). */
-export function channelMedians(img: Pixels<Float32Array>): number[] {
-  const bins = 256 * 64;
-  const n = img.width * img.height;
-  const medians: number[] = [];
-  for (let k = 0; k < img.channels; k++) {
-    const hist = new Uint32Array(bins);
-    for (let i = k; i < img.data.length; i += img.channels) {
-      const v = min(bins - 1, max(0, round(img.data[i] * 64)));
-      hist[v]++;
-    }
-    let seen = 0;
-    let bin = 0;
-    while (bin < bins && seen + hist[bin] <= (n - 1) / 2) seen += hist[bin++];
-    medians.push(bin / 64);
-  }
-  return medians;
+const MEDIAN_BINS = 256 * 64;
+
+/** Median of the n values counted in hist[from, from + MEDIAN_BINS) (1/64-level bins, exact to ±1/128). */
+function histogramMedian(hist: Uint32Array, from: number, n: number): number {
+  let seen = 0;
+  let bin = 0;
+  while (bin < MEDIAN_BINS && seen + hist[from + bin] <= (n - 1) / 2) seen += hist[from + bin++];
+  return bin / 64;
 }
 
 /**
- * FFHQ's soft border, in place: img += (blurred − img)·clip(3·mask + 1, 0, 1), then
- * img += (median − img)·clip(mask, 0, 1), with mask rising from the original edge into the padding.
+ * FFHQ's soft border, in place on the reflect-padded bytes: v = img + (blurred − img)·clip(3·mask + 1, 0, 1)
+ * (float32), then v += (median(v) − v)·clip(mask, 0, 1) per channel, rounded and clipped to bytes; mask
+ * rises from the original edge into the padding. Same values as blending a Float32 copy and rounding it;
+ * pixels with mask ≤ −⅓ keep their byte. The median counts every pixel, but only `region` is written (the
+ * rest keeps the reflected bytes): pass the part a later warp reads. Both passes run in WebAssembly.
  */
-export function blendPadding(
-  img: Pixels<Float32Array>,
-  blurred: ArrayLike<number>,
+export function softenPadding(
+  img: Pixels<Uint8Array>,
+  blurred: Uint8Array,
   [left, top, right, bottom]: readonly [number, number, number, number],
+  region: Region = { left: 0, top: 0, width: img.width, height: img.height },
 ): void {
   const { width: w, height: h, channels: c, data } = img;
-  const clip01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
-  const maskAt = (x: number, y: number) =>
-    max(1 - min(x / left, (w - 1 - x) / right), 1 - min(y / top, (h - 1 - y) / bottom));
-  for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i += c) {
-      const a = clip01(maskAt(x, y) * 3 + 1);
-      for (let k = 0; k < c; k++) data[i + k] += (blurred[i + k] - data[i + k]) * a;
-    }
-  }
-  const medians = channelMedians(img);
-  for (let y = 0, i = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, i += c) {
-      const a = clip01(maskAt(x, y));
-      if (a === 0) continue;
-      for (let k = 0; k < c; k++) data[i + k] += (medians[k] - data[i + k]) * a;
-    }
-  }
+  const maskX = Float64Array.from({ length: w }, (_, x) => 1 - min(x / left, (w - 1 - x) / right));
+  const maskY = Float64Array.from({ length: h }, (_, y) => 1 - min(y / top, (h - 1 - y) / bottom));
+  const [imgAt, blurredAt, maskXAt, maskYAt, histAt, mediansAt] = warpKernels.layout(
+    data.length,
+    data.length,
+    maskX.byteLength,
+    maskY.byteLength,
+    c * MEDIAN_BINS * 4,
+    c * 8,
+  );
+  const buffer = warpKernels.fn.memory.buffer;
+  new Uint8Array(buffer).set(data, imgAt);
+  new Uint8Array(buffer).set(blurred, blurredAt);
+  new Float64Array(buffer, maskXAt, w).set(maskX);
+  new Float64Array(buffer, maskYAt, h).set(maskY);
+  const hist = new Uint32Array(buffer, histAt, c * MEDIAN_BINS).fill(0);
+  warpKernels.fn.softenHistogram(imgAt, blurredAt, w, h, c, maskXAt, maskYAt, histAt);
+  const medians = new Float64Array(buffer, mediansAt, c);
+  for (let k = 0; k < c; k++) medians[k] = histogramMedian(hist, k * MEDIAN_BINS, w * h);
+  const { left: x0, top: y0, width: rw, height: rh } = region;
+  warpKernels.fn.softenApply(imgAt, blurredAt, w, c, maskXAt, maskYAt, mediansAt, x0, y0, x0 + rw, y0 + rh);
+  const from = y0 * w * c;
+  data.set(new Uint8Array(buffer, imgAt + from, rh * w * c), from);
 }
 
-/** np.uint8(np.clip(np.rint(img), 0, 255)) */
-export function toBytes(img: Pixels<Float32Array>): Pixels<Uint8Array> {
-  const data = new Uint8Array(img.data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = round(img.data[i]);
-    data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+/** The `region` of the image, as sharp's extract. */
+export function cropPixels(src: Pixels<Uint8Array>, region: Region): Pixels<Uint8Array> {
+  const { width: w, channels: c } = src;
+  const rowBytes = region.width * c;
+  const data = new Uint8Array(rowBytes * region.height);
+  for (let y = 0; y < region.height; y++) {
+    const from = ((region.top + y) * w + region.left) * c;
+    data.set(src.data.subarray(from, from + rowBytes), y * rowBytes);
   }
-  return { data, width: img.width, height: img.height, channels: img.channels };
+  return { data, width: region.width, height: region.height, channels: c };
 }
 
 /**
@@ -120,11 +141,11 @@ export function warpQuad(
   const params = [q0.x + ux * 0.5, q0.y + uy * 0.5, ux, uy, vx, vy] as const;
   if (!params.every(Number.isFinite)) throw new Error('warpQuad: the quad has non-finite corners');
   const outBytes = size * size * c;
-  const [srcAt, outAt] = layoutBlocks(src.data.length, outBytes);
-  const memory = new Uint8Array(warpKernels.memory.buffer);
+  const [srcAt, outAt] = warpKernels.layout(src.data.length, outBytes);
+  const memory = new Uint8Array(warpKernels.fn.memory.buffer);
   memory.set(src.data, srcAt);
   memory.fill(0, outAt, outAt + outBytes + 16);
-  if (c === 3) warpKernels.warp3(srcAt, w, h, outAt, size, ...params);
-  else warpKernels.warpAny(srcAt, w, h, c, outAt, size, ...params);
+  if (c === 3) warpKernels.fn.warp3(srcAt, w, h, outAt, size, ...params);
+  else warpKernels.fn.warpAny(srcAt, w, h, c, outAt, size, ...params);
   return { data: memory.slice(outAt, outAt + outBytes), width: size, height: size, channels: c };
 }

@@ -2,15 +2,13 @@
  * Compiles the repository's hand-written WebAssembly kernels (.wat) to the shipped .wasm files with
  * wabt (deterministic: no debug names, canonical LEBs): libs/brisque's kernels and libs/face's quad
  * warp. Each library's Jest suite checks that its shipped binary equals a fresh build.
- * Run: npx tsx tools/scripts/build-brisque-wasm.ts
+ * Run: npx tsx tools/scripts/build-wasm.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import wabt from 'wabt';
 
-const LIB_DIR = resolve(__dirname, '../../libs/brisque/src/lib');
-export const KERNELS_WAT_PATH = resolve(LIB_DIR, 'kernels.wat');
-export const KERNELS_WASM_PATH = resolve(LIB_DIR, 'kernels.wasm');
+export const KERNELS_WAT_PATH = resolve(__dirname, '../../libs/brisque/src/lib/kernels.wat');
 export const WARP_WAT_PATH = resolve(__dirname, '../../libs/face/src/lib/warp-kernels.wat');
 
 /** Every .wat this script compiles; the .wasm sits next to it. */
@@ -29,11 +27,6 @@ export async function buildWasm(watPath: string): Promise<Uint8Array> {
   } finally {
     module.destroy();
   }
-}
-
-/** libs/brisque's kernels (or another .wat). */
-export function buildBrisqueKernels(watPath = KERNELS_WAT_PATH): Promise<Uint8Array> {
-  return buildWasm(watPath);
 }
 
 async function main(): Promise<void> {

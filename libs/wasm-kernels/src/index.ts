@@ -1,0 +1,1 @@
+export { WasmKernels, type WasmMemory } from './lib/wasm-kernels';
