@@ -1,6 +1,6 @@
 /**
- * Face benchmark on faces-dev: ms per image for detection + 68 landmarks with SSD MobileNet v1 vs the
- * Tiny Face Detector (same images, decode excluded), and ms per face for FFHQ alignment at 256/512/1024
+ * Face benchmark on faces-dev: ms per image for detection + 68 landmarks with BlazeFace, SSD MobileNet v1
+ * and the Tiny Face Detector (same images, decode excluded), and ms per face for FFHQ alignment at 256/512/1024
  * (after an untimed warm-up pass; split into faces whose quad stays inside the image and padded ones).
  * Figures are wall time on whatever else the machine is doing; ratios are against SSD and against 256.
  *
@@ -8,7 +8,14 @@
  */
 import { Command } from 'commander';
 import { initTf } from '@portrait-forge/tf-runtime';
-import { alignFace, decideFace, readLabels } from '@portrait-forge/face';
+import {
+  alignFace,
+  decideFace,
+  defaultFaceConfig,
+  DETECTOR_KINDS,
+  readLabels,
+  type DetectorKind,
+} from '@portrait-forge/face';
 import { DEFAULT_FACES_DEV, detectLabelled, parsePositiveInt, type DetectedImage } from '../scripts/face-run';
 
 interface Options {
@@ -31,25 +38,25 @@ async function main(options: Options): Promise<void> {
     let index = 0;
     return () => picked.has(index++);
   };
-  const ssd = await detectLabelled(options.dir, 'ssd', sampler());
-  const tiny = await detectLabelled(options.dir, 'tiny', sampler());
+  const runs = new Map<DetectorKind, DetectedImage[]>();
+  for (const kind of DETECTOR_KINDS) runs.set(kind, await detectLabelled(options.dir, kind, sampler()));
   const stats = (rows: DetectedImage[]) => {
     const ms = rows.map((r) => r.detectMs);
     return { mean: mean(ms), median: median(ms), faces: rows.reduce((s, r) => s + r.faces.length, 0) };
   };
-  const s = stats(ssd);
-  const t = stats(tiny);
+  const ssd = runs.get('ssd')!;
+  const ssdMean = stats(ssd).mean;
   console.log(`\nbackend ${backendName}, ${ssd.length} images of ${options.dir}\n`);
   console.log('detector + 68 landmarks   mean ms/img   median ms/img   faces found   vs SSD (mean)');
-  console.log(
-    `ssd (SSD MobileNet v1)    ${s.mean.toFixed(0).padStart(11)}   ${s.median.toFixed(0).padStart(13)}   ${String(s.faces).padStart(11)}   1.00×`,
-  );
-  console.log(
-    `tiny (Tiny Face Det.)     ${t.mean.toFixed(0).padStart(11)}   ${t.median.toFixed(0).padStart(13)}   ${String(t.faces).padStart(11)}   ${(t.mean / s.mean).toFixed(2)}×`,
-  );
+  for (const [kind, rows] of runs) {
+    const s = stats(rows);
+    console.log(
+      `${kind.padEnd(24)}  ${s.mean.toFixed(0).padStart(11)}   ${s.median.toFixed(0).padStart(13)}   ${String(s.faces).padStart(11)}   ${(s.mean / ssdMean).toFixed(2)}×`,
+    );
+  }
 
   const faces = ssd
-    .map((r) => ({ r, d: decideFace(r.faces, r.image) }))
+    .map((r) => ({ r, d: decideFace(r.faces, r.image, defaultFaceConfig('ssd')) }))
     .filter(({ d }) => d.primary && d.reasons.length === 0)
     .slice(0, options.alignLimit);
   console.log(
