@@ -38,6 +38,12 @@ describe('createFaceDetector on bad input (models from node_modules, no shared d
     await expect(createFaceDetector({ minScore: 2 })).rejects.toThrow(/minScore/);
   });
 
+  it('names the BlazeFace model file when it is missing', async () => {
+    await expect(
+      createFaceDetector({ detector: 'blazeface', blazefaceDir: '/nonexistent-human' }),
+    ).rejects.toThrow(/nonexistent-human\/blazeface-back\.json/);
+  });
+
   it('names the model folder when weights are missing', async () => {
     await expect(createFaceDetector({ detector: 'tiny', modelDir: '/nonexistent-models' })).rejects.toThrow(
       /nonexistent-models/,

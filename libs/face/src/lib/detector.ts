@@ -43,7 +43,7 @@ export interface FaceDetectorOptions {
    * reported and measured; `decideFace` applies the real thresholds.
    */
   minScore?: number;
-  /** Images whose longer side exceeds this are downscaled (sharp, Lanczos) before detection. Default 1280. */
+  /** ssd/tiny: images whose longer side exceeds this are downscaled (sharp, Lanczos) first. Default 1280. */
   maxInputSide?: number;
   /** Where the face-api weights live. Default: the model folder shipped inside @vladmandic/face-api. */
   modelDir?: string;
@@ -69,7 +69,7 @@ const TINY_INPUT_SIZE = 416;
 /** face-api's landmark network input side. */
 const LANDMARK_INPUT_SIZE = 112;
 const MIN_LANDMARK_CROP = 8;
-/** BlazeFace path: faces past the best few (by score) get box and score only, no landmarks. */
+/** BlazeFace path: only the best face (by score) gets landmarks; the others keep box and score. */
 export const MAX_LANDMARKED_FACES = 1;
 
 export function defaultModelDir(): string {
