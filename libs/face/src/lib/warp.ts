@@ -94,19 +94,18 @@ export function softenPadding(
     c * MEDIAN_BINS * 4,
     c * 8,
   );
-  const buffer = warpKernels.fn.memory.buffer;
-  new Uint8Array(buffer).set(data, imgAt);
-  new Uint8Array(buffer).set(blurred, blurredAt);
-  new Float64Array(buffer, maskXAt, w).set(maskX);
-  new Float64Array(buffer, maskYAt, h).set(maskY);
-  const hist = new Uint32Array(buffer, histAt, c * MEDIAN_BINS).fill(0);
+  warpKernels.uint8(imgAt, data.length).set(data);
+  warpKernels.uint8(blurredAt, data.length).set(blurred);
+  warpKernels.float64(maskXAt, w).set(maskX);
+  warpKernels.float64(maskYAt, h).set(maskY);
+  const hist = new Uint32Array(warpKernels.fn.memory.buffer, histAt, c * MEDIAN_BINS).fill(0);
   warpKernels.fn.softenHistogram(imgAt, blurredAt, w, h, c, maskXAt, maskYAt, histAt);
-  const medians = new Float64Array(buffer, mediansAt, c);
+  const medians = warpKernels.float64(mediansAt, c);
   for (let k = 0; k < c; k++) medians[k] = histogramMedian(hist, k * MEDIAN_BINS, w * h);
   const { left: x0, top: y0, width: rw, height: rh } = region;
   warpKernels.fn.softenApply(imgAt, blurredAt, w, c, maskXAt, maskYAt, mediansAt, x0, y0, x0 + rw, y0 + rh);
   const from = y0 * w * c;
-  data.set(new Uint8Array(buffer, imgAt + from, rh * w * c), from);
+  data.set(warpKernels.uint8(imgAt + from, rh * w * c), from);
 }
 
 /** The `region` of the image, as sharp's extract. */
