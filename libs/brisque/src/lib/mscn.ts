@@ -28,7 +28,7 @@ export interface MscnMap {
 }
 
 /** Row stride ≥ width + 1 (a zero column for the right-hand pair products), a multiple of 4. */
-export function mscnStride(width: number): number {
+function mscnStride(width: number): number {
   return Math.ceil((width + 1) / 4) * 4;
 }
 
