@@ -11,7 +11,7 @@ import {
   type FaceConfig,
   type FaceDetector,
 } from '@portrait-forge/face';
-import { decodeImage, encodePng, rawToSharp, type RawImage } from '@portrait-forge/image-io';
+import { decodeImage, encodePng, ImageDecodeError, rawToSharp, type RawImage } from '@portrait-forge/image-io';
 import type { FaceRecord, FileRecord } from '@portrait-forge/manifest';
 import {
   createSilhouette,
@@ -159,8 +159,8 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         job.path,
       );
     } catch (err) {
-      const reason = err instanceof Error && 'reason' in err ? String(err.reason) : message(err);
-      return emptyAnalysis(`decode_error: ${reason}`);
+      if (err instanceof ImageDecodeError) return emptyAnalysis(`${err.problem}: ${err.reason}`);
+      return emptyAnalysis(`decode_error: ${message(err)}`);
     }
     lap('decode');
     const out = emptyAnalysis(null);
