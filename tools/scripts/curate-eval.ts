@@ -11,9 +11,8 @@ import {
   formatEvaluation,
   parseLabels,
   runFilter,
-  effectiveDecision,
 } from '@portrait-forge/curation';
-import { Manifest } from '@portrait-forge/manifest';
+import { effectiveDecision, Manifest } from '@portrait-forge/manifest';
 import { sharedPath } from '@portrait-forge/test-support';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -12,7 +12,7 @@ import {
   type FaceDetector,
 } from '@portrait-forge/face';
 import { decodeImage, encodePng, rawToSharp, type RawImage } from '@portrait-forge/image-io';
-import type { FaceRecord, FileRecord } from '@portrait-forge/manifest';
+import { emptyScores, type FaceRecord, type FileRecord } from '@portrait-forge/manifest';
 import {
   createSilhouette,
   scoreSymmetry,
@@ -72,16 +72,7 @@ export function emptyAnalysis(decodeError: string | null): Analysis {
     width: null,
     height: null,
     decodeError,
-    scores: {
-      faceCount: null,
-      faceSize: null,
-      roll: null,
-      yaw: null,
-      brisque: null,
-      symmetry: null,
-      symmetryBackend: null,
-      symmetryNote: null,
-    },
+    scores: emptyScores(),
     faces: [],
     alignedPath: null,
     alignedQuad: null,
