@@ -12,6 +12,21 @@ import {
   type FileRow,
 } from './codecs';
 import { readDecisionInputs } from './decision-inputs';
+import {
+  fileDetail,
+  galleryCounts,
+  galleryPage,
+  mediaPaths,
+  setGallerySelection,
+  setOverride,
+  undoLastOverride,
+  type FileDetail,
+  type GalleryCounts,
+  type GalleryPage,
+  type GalleryQuery,
+  type MediaPaths,
+  type ReviewLogEntry,
+} from './gallery';
 import { checkedRunConfig, decodeRun, type NewRun, type RunInfo, type RunKind } from './runs';
 import { SCHEMA_VERSION, migrate } from './schema';
 import type { Decision, DecisionInput, FaceRecord, FileRecord, KeptImage, StoredFile } from './types';
@@ -40,6 +55,7 @@ const UPSERT_FILE = `INSERT INTO files (path, size, mtime_ms, sha256, width, hei
     decision = excluded.decision, reasons = excluded.reasons, duplicate_of = NULL,
     override = CASE WHEN files.sha256 IS excluded.sha256 THEN files.override END,
     override_note = CASE WHEN files.sha256 IS excluded.sha256 THEN files.override_note END,
+    override_at = CASE WHEN files.sha256 IS excluded.sha256 THEN files.override_at END,
     sha256 = excluded.sha256
   RETURNING id`;
 
@@ -211,14 +227,52 @@ export class Manifest {
 
   /** Manual review: pins files to keep/reject (null clears). Returns the paths not found. */
   setOverrides(overrides: Array<{ path: string; decision: Decision | null; note?: string }>): string[] {
-    const stmt = this.db.prepare(`UPDATE files SET override = ?, override_note = ? WHERE path = ?`);
+    const stmt = this.db.prepare(
+      `UPDATE files SET override = ?, override_note = ?, override_at = ? WHERE path = ?`,
+    );
     const missing: string[] = [];
+    const at = new Date().toISOString();
     this.db.transaction(() => {
       for (const o of overrides) {
-        if (stmt.run(o.decision, o.note ?? null, o.path).changes === 0) missing.push(o.path);
+        const changes = stmt.run(o.decision, o.note ?? null, o.decision ? at : null, o.path).changes;
+        if (changes === 0) missing.push(o.path);
       }
     })();
     return missing;
+  }
+
+  // ---- review UI (gallery.ts) --------------------------------------------------------------------
+
+  /** A keyset page of files, filtered and sorted (see GalleryQuery). */
+  galleryPage(query: GalleryQuery): GalleryPage {
+    return galleryPage(this.db, query);
+  }
+
+  galleryCounts(): GalleryCounts {
+    return galleryCounts(this.db);
+  }
+
+  /** Everything stored about one file, with its faces and review log; null for an unknown id. */
+  fileDetail(id: number): FileDetail | null {
+    return fileDetail(this.db, id);
+  }
+
+  mediaPaths(id: number): MediaPaths | null {
+    return mediaPaths(this.db, id);
+  }
+
+  /** The ids `galleryPage({ inSelection: true })` pages through (this connection only). */
+  setGallerySelection(ids: readonly number[]): void {
+    setGallerySelection(this.db, ids);
+  }
+
+  /** One review decision (null clears), logged so undoLastOverride can restore what it replaced. */
+  setOverride(id: number, override: Decision | null, note: string | null): ReviewLogEntry {
+    return setOverride(this.db, id, override, note);
+  }
+
+  undoLastOverride(): ReviewLogEntry | null {
+    return undoLastOverride(this.db);
   }
 
   /** Replaces every duplicate_of link in one transaction. */
