@@ -24,7 +24,7 @@ import {
   type RawImage,
   type ReducedView,
 } from '@portrait-forge/image-io';
-import type { FaceRecord, FileRecord } from '@portrait-forge/manifest';
+import { emptyScores, type FaceRecord, type FileRecord } from '@portrait-forge/manifest';
 import {
   createSilhouette,
   scoreSymmetry,
@@ -159,18 +159,7 @@ export function emptyAnalysis(decodeError: string | null): Analysis {
     width: null,
     height: null,
     decodeError,
-    scores: {
-      faceCount: null,
-      faceSize: null,
-      roll: null,
-      yaw: null,
-      brisque: null,
-      faceBrisque: null,
-      faceRegionBrisque: null,
-      symmetry: null,
-      symmetryBackend: null,
-      symmetryNote: null,
-    },
+    scores: { ...emptyScores(), faceBrisque: null, faceRegionBrisque: null },
     faces: [],
     alignedPath: null,
     alignedQuad: null,
