@@ -3,31 +3,21 @@
  * scores can be diffed against another BRISQUE implementation (e.g. OpenCV's).
  * Run: npx tsx tools/scripts/brisque-csv.ts DIR [--colour-managed] > scores.csv
  */
-import { readdirSync } from 'node:fs';
-import { extname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { decodeImage, ImageDecodeError, type RawImage } from '@portrait-forge/image-io';
+import {
+  decodeImage,
+  IMAGE_EXTENSIONS,
+  ImageDecodeError,
+  listImageFiles,
+  type RawImage,
+} from '@portrait-forge/image-io';
 import { brisqueScore, readImageLikeOpenCv } from '@portrait-forge/brisque';
 
-const IMAGE_EXTENSIONS = new Set([
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.webp',
-  '.tif',
-  '.tiff',
-  '.bmp',
-  '.gif',
-  '.avif',
-]);
-
-function listImages(root: string): string[] {
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split('\\').join('/'))
-    .sort();
-}
+/** Paths relative to `root`, '/' separators, sorted. */
+const listImages = (root: string): string[] =>
+  listImageFiles(root).map((file) => relative(root, file).split('\\').join('/'));
 
 async function main(): Promise<void> {
   const program = new Command()

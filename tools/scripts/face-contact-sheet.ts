@@ -5,11 +5,9 @@
  *
  *   npx tsx tools/scripts/face-contact-sheet.ts [--dir DIR] [--size 256] [--tile 160] [--columns 9] [--out data/face-contact-sheet.png]
  */
-import { mkdirSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Command } from 'commander';
-import sharp from 'sharp';
-import { encodePng } from '@portrait-forge/image-io';
+import { writeImageGrid, type GridTile } from '@portrait-forge/image-io';
 import { DEFAULT_FACE_CONFIG, alignFace, decideFace } from '@portrait-forge/face';
 import { DEFAULT_FACES_DEV, detectLabelled, parsePositiveInt } from './face-run';
 
@@ -21,12 +19,9 @@ interface Options {
   out: string;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 async function main(options: Options): Promise<void> {
   const rows = await detectLabelled(options.dir, 'ssd', (l) => l.expected === 'keep');
-  const tiles: sharp.OverlayOptions[] = [];
-  const caption = 16;
+  const tiles: GridTile[] = [];
   for (const row of rows) {
     const decision = decideFace(row.faces, row.image, { ...DEFAULT_FACE_CONFIG, targetSize: options.size });
     if (!decision.primary) {
@@ -36,34 +31,15 @@ async function main(options: Options): Promise<void> {
     if (decision.reasons.length > 0)
       console.log(`rejected ${row.file}: ${decision.reasons.join('+')} (shown, red caption)`);
     const aligned = await alignFace(row.image, decision.primary.landmarks, options.size);
-    const png = await sharp(await encodePng(aligned.image))
-      .resize(options.tile, options.tile)
-      .png()
-      .toBuffer();
-    const i = tiles.length / 2;
-    const left = (i % options.columns) * options.tile;
-    const top = Math.floor(i / options.columns) * (options.tile + caption);
-    const colour = decision.reasons.length > 0 ? '#ff5050' : '#ffffff';
-    const label = `${basename(row.file)}${aligned.padded ? ' (pad)' : ''}`;
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${options.tile}" height="${caption}"><text x="3" y="12" font-family="sans-serif" font-size="11" fill="${colour}">${escapeXml(label)}</text></svg>`;
-    tiles.push({ input: png, left, top }, { input: Buffer.from(svg), left, top: top + options.tile });
+    tiles.push({
+      image: aligned.image,
+      caption: `${basename(row.file)}${aligned.padded ? ' (pad)' : ''}`,
+      flagged: decision.reasons.length > 0,
+    });
   }
-  const count = tiles.length / 2;
-  const rowsCount = Math.ceil(count / options.columns);
-  mkdirSync(dirname(options.out), { recursive: true });
-  await sharp({
-    create: {
-      width: options.columns * options.tile,
-      height: rowsCount * (options.tile + caption),
-      channels: 3,
-      background: '#202020',
-    },
-  })
-    .composite(tiles)
-    .png()
-    .toFile(options.out);
+  await writeImageGrid(options.out, tiles, { columns: options.columns, tile: options.tile });
   console.log(
-    `wrote ${options.out}: ${count} aligned faces at ${options.size} px (tiles ${options.tile} px)`,
+    `wrote ${options.out}: ${tiles.length} aligned faces at ${options.size} px (tiles ${options.tile} px)`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { FILE_PROBLEM_REASONS } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,10 +58,7 @@ describe('curate filter', () => {
       else if (want === 'reject')
         expect([file, row['decision'], row['reasons'] !== '']).toEqual([file, 'reject', true]);
       else expect([file, row['decision'], row['reasons'].split(';')[0]]).toEqual([file, 'reject', want]);
-      if (
-        row['decision'] === 'reject' &&
-        ['decode_error', 'unreadable', 'not_a_file', 'symlink_outside_input'].includes(want)
-      ) {
+      if (row['decision'] === 'reject' && (FILE_PROBLEM_REASONS as readonly string[]).includes(want)) {
         expect(row['error'].length).toBeGreaterThan(10);
       }
     }

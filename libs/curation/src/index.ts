@@ -2,15 +2,12 @@ export {
   runFilter,
   defaultWorkers,
   MANIFEST_FILE,
-  DECISIONS_FILE,
   type FilterOptions,
   type FilterResult,
 } from './lib/filter';
 export {
   decide,
   decideAll,
-  toDecisionInput,
-  errorReason,
   REASONS,
   type Reason,
   type DecisionOutcome,
@@ -25,14 +22,34 @@ export {
   type Thresholds,
   type ThresholdsPatch,
 } from './lib/thresholds';
-export { walkImages, IMAGE_EXTENSIONS, type WalkEntry, type WalkResult } from './lib/walk';
+export {
+  FILE_PROBLEM_REASONS,
+  fileProblem,
+  formatProblem,
+  parseProblem,
+  problemOf,
+  WorkerCrashedError,
+  symmetryNotScored,
+  formatSymmetryNote,
+  type FileProblem,
+  type FileProblemReason,
+  type SymmetryNotScored,
+} from './lib/problems';
+export { walkImages, type WalkEntry, type WalkResult } from './lib/walk';
 export { sha256, differenceHash, hammingDistance } from './lib/hash';
-export { decisionsCsv, DECISIONS_CSV_HEADER } from './lib/csv';
+export { decisionsCsv, writeDecisionsCsv, DECISIONS_CSV_HEADER, DECISIONS_FILE } from './lib/csv';
+export { redecide, type RedecideResult } from './lib/redecide';
 export { summarise, formatSummary, formatTable, type Summary } from './lib/summary';
 export { parseLabels, evaluate, formatEvaluation, type LabelRow, type Evaluation } from './lib/evaluate';
-export { findDuplicates, DEFAULT_NEAR_DISTANCE, type DuplicateGroup } from './lib/dedupe';
+export {
+  findDuplicates,
+  markDuplicates,
+  DEFAULT_NEAR_DISTANCE,
+  type DuplicateGroup,
+  type DedupeResult,
+} from './lib/dedupe';
 export { exportDataset, sg2adaName, type ExportFormat, type ExportResult } from './lib/export';
-export { parseReview, ReviewFileSchema, type ReviewFile } from './lib/review';
+export { parseReview, applyReview, ReviewFileSchema, type ReviewFile } from './lib/review';
 export { writeReport, histogramSvg, MAX_TILES_PER_SECTION, type ReportResult } from './lib/report';
 export {
   createAnalyzer,

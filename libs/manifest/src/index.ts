@@ -9,6 +9,7 @@ export {
   type ScoreKey,
   type FaceColumnKey,
 } from './lib/columns';
+export { decisionInputOf, decisionFace } from './lib/decision-inputs';
 export { isKept, effectiveDecision, notKeptReasons, KEPT_WHERE, type KeptFacts } from './lib/kept';
 export {
   RUN_CONFIGS,

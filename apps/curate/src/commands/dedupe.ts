@@ -1,4 +1,4 @@
-import { DEFAULT_NEAR_DISTANCE, findDuplicates, MANIFEST_FILE } from '@portrait-forge/curation';
+import { DEFAULT_NEAR_DISTANCE, markDuplicates, MANIFEST_FILE } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
@@ -20,27 +20,16 @@ export function dedupeCommand(): Command {
     .action((flags: { out?: string; distance: number; exactOnly?: boolean }) => {
       try {
         const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
-        const files = manifest.files().map((f) => ({ ...f, duplicateOf: null }));
-        const groups = findDuplicates(
-          flags.exactOnly ? files.map((f) => ({ ...f, phash: null })) : files,
-          flags.distance,
-        );
-        const links = groups.flatMap((g) => g.others.map((o) => ({ id: o.id, duplicateOf: g.best.id })));
-        const run = manifest.startRun({
-          kind: 'dedupe',
-          inputRoot: null,
-          config: { distance: flags.distance, exactOnly: !!flags.exactOnly },
-          thresholds: {},
-          versions: {},
+        const { groups, duplicates } = markDuplicates(manifest, {
+          distance: flags.distance,
+          exactOnly: !!flags.exactOnly,
         });
-        manifest.setDuplicates(links);
-        manifest.endRun(run, { groups: groups.length, duplicates: links.length });
         manifest.close();
         for (const g of groups)
           process.stdout.write(
             `${g.kind.padEnd(5)} keep ${g.best.path}\n${g.others.map((o) => `        dup  ${o.path}`).join('\n')}\n`,
           );
-        process.stdout.write(`${groups.length} group(s), ${links.length} file(s) marked duplicate_of\n`);
+        process.stdout.write(`${groups.length} group(s), ${duplicates} file(s) marked duplicate_of\n`);
       } catch (err) {
         fail(err);
       }

@@ -1,4 +1,4 @@
-import { MANIFEST_FILE, parseReview } from '@portrait-forge/curation';
+import { applyReview, MANIFEST_FILE, parseReview } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -22,22 +22,9 @@ export function reviewCommand(): Command {
         }
         const review = parseReview(text, flags.apply);
         const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
-        const run = manifest.startRun({
-          kind: 'review',
-          inputRoot: null,
-          config: { file: flags.apply },
-          thresholds: {},
-          versions: {},
-        });
-        const missing = manifest.setOverrides(
-          review.overrides.map((o) => ({ ...o, note: o.note ?? `review ${flags.apply}` })),
-        );
-        manifest.endRun(run, {
-          overrides: review.overrides.length - missing.length,
-          unknown: missing.length,
-        });
+        const { stored, missing } = applyReview(manifest, review, flags.apply);
         manifest.close();
-        process.stdout.write(`${review.overrides.length - missing.length} override(s) stored\n`);
+        process.stdout.write(`${stored} override(s) stored; decisions.csv rewritten\n`);
         if (missing.length) process.stderr.write(`not in the manifest (ignored): ${missing.join(', ')}\n`);
       } catch (err) {
         fail(err);

@@ -3,10 +3,10 @@ import {
   alignFace,
   assessPose,
   createFaceDetector,
-  decideFace,
   DEFAULT_MAX_INPUT_SIDE,
   describeImageProblem,
   ffhqQuad,
+  pickPrimary,
   type DetectedFace,
   type DetectorKind,
   type FaceConfig,
@@ -16,7 +16,6 @@ import {
 import {
   clipRegion,
   encodePng,
-  ImageDecodeError,
   openPhoto,
   rawToSharp,
   sharpToRaw,
@@ -35,6 +34,13 @@ import {
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { differenceHash } from './hash';
+import {
+  formatProblem,
+  formatSymmetryNote,
+  problemOf,
+  symmetryNotScored,
+  type FileProblem,
+} from './problems';
 
 /** Per-worker configuration: models are loaded once from it. */
 export interface AnalysisConfig {
@@ -154,11 +160,12 @@ function writeAtomically(file: string, data: Uint8Array): void {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
-export function emptyAnalysis(decodeError: string | null): Analysis {
+/** The analysis of a file that could not be analysed (`problem`), or the start of one (null). */
+export function emptyAnalysis(problem: FileProblem | null): Analysis {
   return {
     width: null,
     height: null,
-    decodeError,
+    decodeError: problem && formatProblem(problem),
     scores: { ...emptyScores(), faceBrisque: null, faceRegionBrisque: null },
     faces: [],
     alignedPath: null,
@@ -170,7 +177,7 @@ export function emptyAnalysis(decodeError: string | null): Analysis {
   };
 }
 
-/** What is stored for one detection (decide.ts re-applies decideFace's rule to these numbers). */
+/** What is stored for one detection: the numbers decide judges (decideFromMeasures) on the main thread. */
 export function faceRecord(face: DetectedFace): FaceRecord {
   const measured = { box: face.box, score: face.score, landmarks: face.landmarks.flatMap((p) => [p.x, p.y]) };
   if (face.landmarks.length !== 68) {
@@ -196,6 +203,23 @@ export function faceRecord(face: DetectedFace): FaceRecord {
   };
 }
 
+/**
+ * The faces measured, not judged: every detection's record, the per-file face scores, and the face to
+ * align — decideFace's primary (best score ≥ minFaceScore with 68 landmarks; none on a bad image).
+ */
+export function measureFaces(
+  detections: readonly DetectedFace[],
+  image: { width: number; height: number },
+  config: FaceConfig,
+): { faces: FaceRecord[]; primary?: { detection: DetectedFace; record: FaceRecord }; faceCount: number } {
+  const faces = detections.map(faceRecord);
+  if (describeImageProblem(image)) return { faces, faceCount: 0 };
+  const detection = pickPrimary(detections, config, (f) => f.landmarks.length === 68);
+  const faceCount = detections.filter((f) => f.score >= config.minFaceScore).length;
+  if (!detection) return { faces, faceCount };
+  return { faces, primary: { detection, record: faces[detections.indexOf(detection)] }, faceCount };
+}
+
 /** Loads the detector and silhouette models once; then analyses files one decode each. */
 export async function createAnalyzer(config: AnalysisConfig, log: (line: string) => void): Promise<Analyzer> {
   const detector: FaceDetector = await createFaceDetector({ detector: config.detector });
@@ -217,10 +241,10 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         out.scores.symmetry = symmetry.score;
         out.scores.symmetryBackend = symmetry.backend;
       } else {
-        out.scores.symmetryNote = `not_scored: ${symmetry.reason}`;
+        out.scores.symmetryNote = formatSymmetryNote(symmetryNotScored(symmetry.reason));
       }
     } catch (err) {
-      out.scores.symmetryNote = `not_scored: symmetry failed (${message(err)})`;
+      out.scores.symmetryNote = formatSymmetryNote(symmetryNotScored(`symmetry failed (${message(err)})`));
     }
   }
 
@@ -239,8 +263,7 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
       photo = await openPhoto(buffer, job.path, { maxPixels: config.maxPixels });
       reduced = await photo.reduced(DETECTION_MAX_SIDE);
     } catch (err) {
-      if (err instanceof ImageDecodeError) return emptyAnalysis(`${err.problem}: ${err.reason}`);
-      return emptyAnalysis(`decode_error: ${message(err)}`);
+      return emptyAnalysis(problemOf(err));
     }
     lap('decode');
     const out = emptyAnalysis(null);
@@ -251,12 +274,12 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     const size = { width: photo.width, height: photo.height };
 
     const detections = (await detector.detect(reduced.image)).map((f) => inPhotoPixels(f, reduced.toPhoto));
-    const face = decideFace(detections, size, config.face);
-    out.faces = detections.map(faceRecord);
-    out.scores.faceCount = face.measures.faces;
-    out.scores.faceSize = face.measures.qsize ?? null;
-    out.scores.roll = face.measures.pose?.rollDeg ?? null;
-    out.scores.yaw = face.measures.pose?.yawDeg ?? null;
+    const { faces, primary, faceCount } = measureFaces(detections, size, config.face);
+    out.faces = faces;
+    out.scores.faceCount = faceCount;
+    out.scores.faceSize = primary?.record.qsize ?? null;
+    out.scores.roll = primary?.record.roll ?? null;
+    out.scores.yaw = primary?.record.yaw ?? null;
     lap('detect');
 
     if (!describeImageProblem(size)) {
@@ -268,9 +291,9 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
       lap('brisque');
     }
 
-    if (face.primary) {
+    if (primary) {
       try {
-        const aligned = await alignInRegion(photo, face.primary, config.size);
+        const aligned = await alignInRegion(photo, primary.detection, config.size);
         photo.release();
         out.alignedPath = `aligned/${stem}.png`;
         writeAtomically(join(config.outDir, out.alignedPath), await encodePng(aligned.image));
@@ -278,7 +301,7 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         out.phash = await differenceHash(aligned.image);
         lap('align');
         out.scores.faceBrisque = await faceBrisque(aligned.image);
-        out.scores.faceRegionBrisque = await faceRegionBrisque(photo, face.primary);
+        out.scores.faceRegionBrisque = await faceRegionBrisque(photo, primary.detection);
         lap('faceBrisque');
         // On the aligned crop the face sits on the centre line, which the seed's metric mirrors around.
         await scoreSymmetryInto(out, aligned.image);
@@ -289,7 +312,7 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         lap('align');
       }
     } else {
-      out.scores.symmetryNote = 'not_scored: no face to align';
+      out.scores.symmetryNote = formatSymmetryNote(symmetryNotScored('no face to align'));
     }
     photo.release();
 

@@ -1,4 +1,9 @@
-import { effectiveDecision, notKeptReasons, type StoredFile } from '@portrait-forge/manifest';
+import { effectiveDecision, notKeptReasons, type Manifest, type StoredFile } from '@portrait-forge/manifest';
+import { renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Beside manifest.sqlite; rewritten by every command that changes a decision (writeDecisionsCsv). */
+export const DECISIONS_FILE = 'decisions.csv';
 
 export const DECISIONS_CSV_HEADER = [
   'file',
@@ -50,4 +55,16 @@ export function decisionsCsv(files: StoredFile[]): string {
         .join(','),
     );
   return [DECISIONS_CSV_HEADER.join(','), ...rows].join('\n') + '\n';
+}
+
+/**
+ * Rewrites decisions.csv beside the manifest from its current rows. Atomic (temp file + rename in the
+ * same folder): a reader or a killed run sees the old file or the new one, never half of one.
+ */
+export function writeDecisionsCsv(manifest: Manifest, files: StoredFile[] = manifest.files()): string {
+  const path = join(dirname(manifest.file), DECISIONS_FILE);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, decisionsCsv(files));
+  renameSync(tmp, path);
+  return path;
 }

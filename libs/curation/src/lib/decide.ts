@@ -1,16 +1,12 @@
 import { decideFromMeasures, FACE_REJECT_REASONS } from '@portrait-forge/face';
-import type { Decision, DecisionInput, FileRecord } from '@portrait-forge/manifest';
+import type { Decision, DecisionInput } from '@portrait-forge/manifest';
 import { symmetryThreshold, isSilhouetteChoice } from '@portrait-forge/symmetry';
+import { FILE_PROBLEM_REASONS, parseProblem } from './problems';
 import type { Thresholds } from './thresholds';
 
-/** Reasons a file can be rejected for (face reasons come from @portrait-forge/face's decideFace). */
+/** Reasons a file can be rejected for (face reasons come from @portrait-forge/face's decideFromMeasures). */
 export const REASONS = [
-  'unreadable',
-  'not_a_file',
-  'symlink_outside_input',
-  'decode_error',
-  'not_a_photo',
-  'worker_crashed',
+  ...FILE_PROBLEM_REASONS,
   ...FACE_REJECT_REASONS,
   'blurry',
   'asymmetric',
@@ -20,16 +16,7 @@ export type Reason = (typeof REASONS)[number];
 
 export interface DecisionOutcome {
   decision: Decision;
-  reasons: string[];
-}
-
-/**
- * `decode_error` column format: `<reason>: <text for people>`; the reason is one of REASONS
- * (unreadable, not_a_file, symlink_outside_input, decode_error, worker_crashed).
- */
-export function errorReason(decodeError: string): string {
-  const code = decodeError.split(':', 1)[0];
-  return (REASONS as readonly string[]).includes(code) ? code : 'decode_error';
+  reasons: Reason[];
 }
 
 function symmetryCut(backend: string | null, thresholds: Thresholds): number | null {
@@ -42,9 +29,9 @@ function symmetryCut(backend: string | null, thresholds: Thresholds): number | n
  * Every failing check adds its reason; kept only when there are none.
  */
 export function decide(input: DecisionInput, thresholds: Thresholds): DecisionOutcome {
-  if (input.decodeError) return { decision: 'reject', reasons: [errorReason(input.decodeError)] };
-  const reasons: string[] = [];
-  // The same rule face's decideFace applies live, here over the numbers stored at filter time.
+  if (input.decodeError) return { decision: 'reject', reasons: [parseProblem(input.decodeError).reason] };
+  const reasons: Reason[] = [];
+  // The face rule, once per file, over the numbers the worker measured (or the manifest stored).
   const image = { width: input.width ?? 0, height: input.height ?? 0 };
   const face = decideFromMeasures(input.faces, image, thresholds.face);
   reasons.push(...face);
@@ -56,36 +43,13 @@ export function decide(input: DecisionInput, thresholds: Thresholds): DecisionOu
   return { decision: reasons.length ? 'reject' : 'keep', reasons };
 }
 
-/** The decision input of a freshly analysed record (same shape the manifest gives back). */
-export function toDecisionInput(record: FileRecord, id = 0): DecisionInput {
-  return {
-    id,
-    path: record.path,
-    width: record.width,
-    height: record.height,
-    decodeError: record.decodeError,
-    scores: record.scores,
-    faces: record.faces.map((f) => ({
-      score: f.score,
-      boxHeight: f.box.height,
-      roll: f.roll,
-      yaw: f.yaw,
-      eyeDyPct: f.eyeDyPct,
-      centerDeltaPct: f.centerDeltaPct,
-      qsize: f.qsize,
-    })),
-    hasAligned: record.alignedPath !== null,
-    decision: record.decision,
-    reasons: record.reasons,
-  };
-}
-
 const sameReasons = (a: string[], b: string[]) => a.length === b.length && a.every((r, i) => r === b[i]);
 
 export interface DecideChange {
   id: number;
   path: string;
-  from: DecisionOutcome;
+  /** As stored (a manifest from an older build may hold reasons no longer given). */
+  from: { decision: Decision; reasons: string[] };
   to: DecisionOutcome;
 }
 

@@ -1,4 +1,5 @@
-import { isKept, type StoredFile } from '@portrait-forge/manifest';
+import { isKept, type Manifest, type StoredFile } from '@portrait-forge/manifest';
+import { writeDecisionsCsv } from './csv';
 import { hammingDistance } from './hash';
 
 /** dHash bits that may differ for two aligned crops to count as the same picture (re-encode, resize). */
@@ -82,4 +83,37 @@ export function findDuplicates(files: StoredFile[], nearDistance = DEFAULT_NEAR_
     result.push({ best: sorted[0], others: sorted.slice(1), kind });
   }
   return result.sort((a, b) => (a.best.path < b.best.path ? -1 : 1));
+}
+
+export interface DedupeResult {
+  groups: DuplicateGroup[];
+  /** Files now marked duplicate_of their group's best copy. */
+  duplicates: number;
+}
+
+/**
+ * The `dedupe` command: replaces every duplicate link (earlier links are ignored when choosing the
+ * best copy), records a `dedupe` run and rewrites decisions.csv.
+ */
+export function markDuplicates(
+  manifest: Manifest,
+  options: { distance: number; exactOnly: boolean },
+): DedupeResult {
+  const files = manifest.files().map((f) => ({ ...f, duplicateOf: null }));
+  const groups = findDuplicates(
+    options.exactOnly ? files.map((f) => ({ ...f, phash: null })) : files,
+    options.distance,
+  );
+  const links = groups.flatMap((g) => g.others.map((o) => ({ id: o.id, duplicateOf: g.best.id })));
+  const run = manifest.startRun({
+    kind: 'dedupe',
+    inputRoot: null,
+    config: options,
+    thresholds: {},
+    versions: {},
+  });
+  manifest.setDuplicates(links);
+  manifest.endRun(run, { groups: groups.length, duplicates: links.length });
+  writeDecisionsCsv(manifest);
+  return { groups, duplicates: links.length };
 }

@@ -1,25 +1,25 @@
 import { DEFAULT_MAX_PIXELS } from '@portrait-forge/image-io';
-import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { decisionInputOf, Manifest, type FileRecord } from '@portrait-forge/manifest';
 import { DEFAULT_DETECTOR, type DetectorKind } from '@portrait-forge/face';
 import {
   ensureU2netWeights,
   type SilhouetteChoice,
   type U2netWeightsOptions,
 } from '@portrait-forge/symmetry';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emptyAnalysis, type Analysis } from './analyse';
-import { decisionsCsv } from './csv';
-import { decide, toDecisionInput } from './decide';
+import { writeDecisionsCsv } from './csv';
+import { decide } from './decide';
 import { sha256 } from './hash';
-import { WorkerCrashedError, WorkerPool, type WorkerPoolOptions } from './pool';
+import { WorkerPool, type WorkerPoolOptions } from './pool';
+import { fileProblem, problemOf } from './problems';
 import { summarise, type Summary } from './summary';
 import type { Thresholds } from './thresholds';
 import { walkImages, type WalkEntry } from './walk';
 
 export const MANIFEST_FILE = 'manifest.sqlite';
-export const DECISIONS_FILE = 'decisions.csv';
 /** Files above this are not read (no photo is this big; protects memory). */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
@@ -167,7 +167,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
         decision: 'reject',
         reasons: [],
       };
-      return { ...partial, ...decide(toDecisionInput(partial), options.thresholds) };
+      return { ...partial, ...decide(decisionInputOf(partial), options.thresholds) };
     };
 
     const processEntry = async (entry: WalkEntry): Promise<FileRecord | null> => {
@@ -176,7 +176,9 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
         return record(
           entry,
           null,
-          emptyAnalysis(`unreadable: file is ${entry.size} bytes, above the ${MAX_FILE_BYTES}-byte limit`),
+          emptyAnalysis(
+            fileProblem('unreadable', `file is ${entry.size} bytes, above the ${MAX_FILE_BYTES}-byte limit`),
+          ),
         );
       }
       let buffer: Buffer;
@@ -186,7 +188,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
         const code = (err as NodeJS.ErrnoException).code;
         const why =
           code === 'EACCES' ? 'permission denied; fix its permissions (chmod a+r)' : `${code ?? err}`;
-        return record(entry, null, emptyAnalysis(`unreadable: ${why}`));
+        return record(entry, null, emptyAnalysis(fileProblem('unreadable', why)));
       }
       const hash = sha256(buffer);
       if (options.resume && known.get(entry.path) === hash) {
@@ -194,7 +196,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
         return null;
       }
       if (buffer.length === 0)
-        return record(entry, hash, emptyAnalysis('decode_error: file is empty (0 bytes)'));
+        return record(entry, hash, emptyAnalysis(fileProblem('decode_error', 'file is empty (0 bytes)')));
       const worker = await getPool();
       const bytes = new Uint8Array(
         buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength),
@@ -203,10 +205,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       try {
         analysis = await worker.run({ path: entry.path, sha256: hash, buffer: bytes });
       } catch (err) {
-        const text = err instanceof Error ? err.message : String(err);
-        analysis = emptyAnalysis(
-          err instanceof WorkerCrashedError ? `worker_crashed: ${text}` : `decode_error: ${text}`,
-        );
+        analysis = emptyAnalysis(problemOf(err));
       }
       analysed++;
       for (const [stage, ms] of Object.entries(analysis.stageMs))
@@ -240,8 +239,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       ignored,
       ...summary.byReason,
     });
-    const decisionsPath = join(out, DECISIONS_FILE);
-    await writeFile(decisionsPath, decisionsCsv(files));
+    const decisionsPath = writeDecisionsCsv(manifest, files);
     const stageMs = Object.fromEntries(
       Object.entries(stageTotals).map(([k, v]) => [k, analysed ? v / analysed : 0]),
     );

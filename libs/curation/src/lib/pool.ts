@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Analysis, AnalysisConfig, AnalysisJob } from './analyse';
+import { WorkerCrashedError } from './problems';
 
 export type WorkerRequest =
   | { type: 'init'; config: AnalysisConfig }
@@ -13,17 +14,6 @@ export type WorkerReply =
   | { type: 'log'; line: string }
   | { type: 'result'; id: number; analysis: Analysis }
   | { type: 'job_error'; id: number; message: string };
-
-/** The worker running a file died (native crash, out of memory), on its first try and again alone. */
-export class WorkerCrashedError extends Error {
-  constructor(
-    readonly path: string,
-    readonly detail: string,
-  ) {
-    super(`worker crashed twice on ${path}, the second time running alone: ${detail}`);
-    this.name = 'WorkerCrashedError';
-  }
-}
 
 class WorkerDied extends Error {}
 

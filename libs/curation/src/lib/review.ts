@@ -1,5 +1,7 @@
+import type { Manifest } from '@portrait-forge/manifest';
 import { z } from 'zod';
 import { checked } from './checked';
+import { writeDecisionsCsv } from './csv';
 
 /** The file the report's "Export choices" button saves; `curate review --apply FILE` reads it. */
 export const ReviewFileSchema = z.object({
@@ -30,4 +32,29 @@ export function parseReview(text: string, label: string): ReviewFile {
     );
   }
   return checked(ReviewFileSchema, data, label, FIX);
+}
+
+/**
+ * The `review --apply` command: stores the file's choices as overrides (a `review` run row; notes
+ * default to `review <label>`) and rewrites decisions.csv. Returns the paths not in the manifest.
+ */
+export function applyReview(
+  manifest: Manifest,
+  review: ReviewFile,
+  label: string,
+): { stored: number; missing: string[] } {
+  const run = manifest.startRun({
+    kind: 'review',
+    inputRoot: null,
+    config: { file: label },
+    thresholds: {},
+    versions: {},
+  });
+  const missing = manifest.setOverrides(
+    review.overrides.map((o) => ({ ...o, note: o.note ?? `review ${label}` })),
+  );
+  const stored = review.overrides.length - missing.length;
+  manifest.endRun(run, { overrides: stored, unknown: missing.length });
+  writeDecisionsCsv(manifest);
+  return { stored, missing };
 }

@@ -20,7 +20,7 @@ describe('walkImages', () => {
     symlinkSync(join(root, 'b photo.JPG'), join(root, 'alias.jpg'));
     symlinkSync(join(root, 'missing.jpg'), join(root, 'dangling.jpg'));
     const { entries, ignored } = await walkImages(root);
-    expect(entries.map((e) => [e.path, e.kind === 'problem' ? e.problem.split(':')[0] : 'file'])).toEqual([
+    expect(entries.map((e) => [e.path, e.kind === 'problem' ? e.problem.reason : 'file'])).toEqual([
       ['alias.jpg', 'file'],
       ['b photo.JPG', 'file'],
       ['dangling.jpg', 'unreadable'],

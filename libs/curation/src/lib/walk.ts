@@ -1,27 +1,12 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
-
-/** Extensions treated as images; anything else under the input is ignored (and counted). */
-export const IMAGE_EXTENSIONS = new Set([
-  '.jpg',
-  '.jpeg',
-  '.jpe',
-  '.png',
-  '.webp',
-  '.gif',
-  '.tif',
-  '.tiff',
-  '.bmp',
-  '.avif',
-  '.heic',
-  '.heif',
-  '.svg',
-]);
+import { isImageFile } from '@portrait-forge/image-io';
+import { join, relative, sep } from 'node:path';
+import { fileProblem, type FileProblem } from './problems';
 
 export type WalkEntry =
   | { kind: 'file'; path: string; absolute: string; size: number; mtimeMs: number }
-  /** An image-named entry that cannot be processed; `problem` is `<reason>: <text>` (see decide.errorReason). */
-  | { kind: 'problem'; path: string; absolute: string; size: number; mtimeMs: number; problem: string };
+  /** An image-named entry that cannot be processed. */
+  | { kind: 'problem'; path: string; absolute: string; size: number; mtimeMs: number; problem: FileProblem };
 
 export interface WalkResult {
   entries: WalkEntry[];
@@ -52,19 +37,24 @@ export async function walkImages(root: string): Promise<WalkResult> {
       const absolute = join(dir, name);
       const path = toPosix(relative(root, absolute));
       const link = await lstat(absolute);
-      const linkProblem = (problem: string) =>
+      const linkProblem = (problem: FileProblem) =>
         entries.push({ kind: 'problem', path, absolute, size: 0, mtimeMs: link.mtimeMs, problem });
       let info = link;
       if (link.isSymbolicLink()) {
         const target = await realpath(absolute).catch(() => null);
         if (target === null) {
-          if (IMAGE_EXTENSIONS.has(extname(name).toLowerCase())) {
-            linkProblem('unreadable: broken symlink (its target does not exist)');
+          if (isImageFile(name)) {
+            linkProblem(fileProblem('unreadable', 'broken symlink (its target does not exist)'));
           } else ignored++;
           continue;
         }
         if (!isInside(realRoot, target)) {
-          linkProblem(`symlink_outside_input: points to ${target}, outside the input folder; not followed`);
+          linkProblem(
+            fileProblem(
+              'symlink_outside_input',
+              `points to ${target}, outside the input folder; not followed`,
+            ),
+          );
           continue;
         }
         info = await stat(absolute);
@@ -73,7 +63,7 @@ export async function walkImages(root: string): Promise<WalkResult> {
         await visit(absolute);
         continue;
       }
-      if (!IMAGE_EXTENSIONS.has(extname(name).toLowerCase())) {
+      if (!isImageFile(name)) {
         ignored++;
         continue;
       }
@@ -84,7 +74,7 @@ export async function walkImages(root: string): Promise<WalkResult> {
           absolute,
           size: 0,
           mtimeMs: info.mtimeMs,
-          problem: 'not_a_file: a special file (FIFO, socket or device), not a regular file',
+          problem: fileProblem('not_a_file', 'a special file (FIFO, socket or device), not a regular file'),
         });
         continue;
       }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { DECIDING_FACE_KEYS, FACE_COLUMNS, SCORE_COLUMNS, SCORE_KEYS } from './columns';
 import { decodeScores, splitReasons } from './codecs';
-import type { DecisionFace, DecisionInput } from './types';
+import type { DecisionFace, DecisionInput, FaceRecord, FileRecord } from './types';
 
 const FILE_COLUMNS = [
   'f.id',
@@ -49,10 +49,32 @@ export function readDecisionInputs(db: Database.Database): DecisionInput[] {
       inputs.push(last);
     }
     if (r[FACE_AT] !== null) {
-      const face = { boxHeight: r[FACE_AT] as number } as DecisionFace;
-      DECIDING_FACE_KEYS.forEach((k, i) => Object.assign(face, { [k]: r[FACE_AT + 1 + i] }));
+      const measures = Object.fromEntries(DECIDING_FACE_KEYS.map((k, i) => [k, r[FACE_AT + 1 + i]]));
+      const face = { ...(measures as Omit<DecisionFace, 'boxHeight'>), boxHeight: r[FACE_AT] as number };
       inputs[inputs.length - 1].faces.push(face);
     }
   }
   return inputs;
+}
+
+/** The numbers of one face a decision reads. */
+export function decisionFace(face: FaceRecord): DecisionFace {
+  const measures = Object.fromEntries(DECIDING_FACE_KEYS.map((k) => [k, face[k]]));
+  return { ...(measures as Omit<DecisionFace, 'boxHeight'>), boxHeight: face.box.height };
+}
+
+/** The decision input of a freshly analysed record (the shape decisionInputs() gives back). */
+export function decisionInputOf(record: FileRecord, id = 0): DecisionInput {
+  return {
+    id,
+    path: record.path,
+    width: record.width,
+    height: record.height,
+    decodeError: record.decodeError,
+    hasAligned: record.alignedPath !== null,
+    decision: record.decision,
+    reasons: record.reasons,
+    scores: record.scores,
+    faces: record.faces.map(decisionFace),
+  };
 }
