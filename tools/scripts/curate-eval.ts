@@ -11,11 +11,10 @@ import {
   defaultThresholds,
   evaluate,
   formatEvaluation,
-  parseLabels,
   runFilter,
-  type LabelRow,
 } from '@portrait-forge/curation';
 import { effectiveDecision, Manifest, type StoredFile } from '@portrait-forge/manifest';
+import { parseLabels, type LabelRow } from '@portrait-forge/image-io';
 import { sharedPath } from '@portrait-forge/test-support';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';

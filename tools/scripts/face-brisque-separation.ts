@@ -5,7 +5,8 @@
  * blurry vs keep, the ROC AUC and the threshold with the best balanced accuracy.
  *   npx tsx tools/scripts/face-brisque-separation.ts --data DIR [--data DIR2] [--out data/face-brisque]
  */
-import { createAnalyzer, defaultThresholds, parseLabels, type Analysis } from '@portrait-forge/curation';
+import { createAnalyzer, defaultThresholds, type Analysis } from '@portrait-forge/curation';
+import { isScoredLabel, readLabels } from '@portrait-forge/image-io';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,9 +66,7 @@ async function main(): Promise<void> {
   );
   const rows: Row[] = [];
   for (const dir of dirs) {
-    const labels = parseLabels(readFileSync(join(dir, 'labels.csv'), 'utf8')).filter(
-      (l) => l.expected !== 'either',
-    );
+    const labels = readLabels(dir).filter(isScoredLabel);
     for (const label of labels) {
       const buffer = readFileSync(join(dir, label.file));
       const a: Analysis = await analyzer.analyse({ path: label.file, sha256: sha256(buffer), buffer });

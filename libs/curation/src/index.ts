@@ -40,7 +40,7 @@ export { sha256, differenceHash, hammingDistance } from './lib/hash';
 export { decisionsCsv, writeDecisionsCsv, DECISIONS_CSV_HEADER, DECISIONS_FILE } from './lib/csv';
 export { redecide, type RedecideResult } from './lib/redecide';
 export { summarise, formatSummary, formatTable, type Summary } from './lib/summary';
-export { parseLabels, evaluate, formatEvaluation, type LabelRow, type Evaluation } from './lib/evaluate';
+export { evaluate, formatEvaluation, type Evaluation } from './lib/decision-evaluation';
 export {
   findDuplicates,
   markDuplicates,

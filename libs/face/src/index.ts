@@ -42,7 +42,6 @@ export {
   type AlignOptions,
 } from './lib/align';
 export {
-  readLabels,
   scoreByCategory,
   formatScoreTable,
   REASON_ORDER,

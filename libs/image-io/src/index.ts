@@ -22,3 +22,4 @@ export {
   type OpenPhotoOptions,
 } from './lib/photo';
 export { sniffFormat, type SniffedFormat, type RasterFormat } from './lib/sniff';
+export { parseLabels, readLabels, isScoredLabel, type LabelRow, type Expected } from './lib/labels';

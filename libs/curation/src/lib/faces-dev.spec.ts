@@ -1,9 +1,10 @@
+import { readLabels } from '@portrait-forge/image-io';
 import { describeWithShared } from '@portrait-forge/test-support';
 import { effectiveDecision, Manifest } from '@portrait-forge/manifest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate, formatEvaluation, parseLabels } from './evaluate';
+import { evaluate, formatEvaluation } from './decision-evaluation';
 import { runFilter } from './filter';
 import { defaultThresholds } from './thresholds';
 
@@ -31,7 +32,7 @@ describeWithShared('data/faces-dev', 'faces-dev: full pipeline vs labels.csv', (
     const decisions = new Map(
       files.map((f) => [f.path, { decision: effectiveDecision(f), reasons: f.reasons.join(';') }]),
     );
-    const evaluation = evaluate(parseLabels(readFileSync(join(dir, 'labels.csv'), 'utf8')), decisions);
+    const evaluation = evaluate(readLabels(dir), decisions);
     const wrong = evaluation.wrong.map((w) => `  ${w.file} (${w.category}) → ${w.got} ${w.reasons}`);
     console.log(`${formatEvaluation(evaluation)}\nwrong:\n${wrong.join('\n')}`);
 

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FACE_REJECT_REASONS, type FaceRejectReason } from './decision';
 
-/** One row of a labelled set such as faces-dev/labels.csv (file,expected,category). */
+/** One scored row of a labelled set (read with test-support's readLabels + isScoredLabel). */
 export interface LabelledImage {
   file: string;
   expected: 'keep' | 'reject';
@@ -26,22 +24,6 @@ export interface CategoryScore {
 }
 
 export const REASON_ORDER: readonly FaceRejectReason[] = FACE_REJECT_REASONS;
-
-/** Reads `labels.csv` (header file,expected,category) from a labelled folder. */
-export function readLabels(dir: string): LabelledImage[] {
-  const path = join(dir, 'labels.csv');
-  const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
-  if (lines[0]?.trim() !== 'file,expected,category') {
-    throw new Error(`${path}: expected the header "file,expected,category", got "${lines[0]}"`);
-  }
-  return lines.slice(1).map((line, i) => {
-    const [file, expected, category] = line.split(',').map((s) => s.trim());
-    if (!file || (expected !== 'keep' && expected !== 'reject') || !category) {
-      throw new Error(`${path}:${i + 2}: expected "file,keep|reject,category", got "${line}"`);
-    }
-    return { file, expected, category };
-  });
-}
 
 /** Per-category keep/reject counts and reason counts, categories in first-seen order. */
 export function scoreByCategory(outcomes: readonly LabelledOutcome[]): CategoryScore[] {

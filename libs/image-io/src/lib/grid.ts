@@ -80,6 +80,8 @@ export async function writeImageGrid(
   const cells: Buffer[] = [];
   for (const t of tiles) cells.push(await cell(t, options, captions));
   mkdirSync(dirname(file), { recursive: true });
+  // libvips' arrayjoin needs two images or more.
+  if (cells.length === 1) return void (await sharp(cells[0]).toFile(file));
   await sharp(cells, {
     join: { across: options.columns, background: options.background ?? '#202020' },
   }).toFile(file);

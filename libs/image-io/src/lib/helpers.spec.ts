@@ -56,6 +56,9 @@ describe('image-io shared helpers', () => {
       },
     );
     expect(await sharp(captioned).metadata()).toMatchObject({ format: 'jpeg', width: 64, height: 48 });
+    const single = join(dir, 'single.png');
+    await writeImageGrid(single, [{ image: red, caption: 'only' }], { columns: 4, tile: 32 });
+    expect(await sharp(single).metadata()).toMatchObject({ width: 32, height: 48 });
     await expect(writeImageGrid(join(dir, 'x.png'), [], { columns: 1 })).rejects.toThrow(/at least one tile/);
   });
 });

@@ -1,6 +1,9 @@
-import { evaluate, parseLabels } from './evaluate';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isScoredLabel, parseLabels, readLabels } from './labels';
 
-describe('parseLabels / evaluate', () => {
+describe('labels.csv', () => {
   const wild = [
     'file,expected,category,note',
     'keep/a.jpg,keep,keep,"frontal, sharp"',
@@ -25,17 +28,14 @@ describe('parseLabels / evaluate', () => {
     );
   });
 
-  it('does not score either rows; reports keep recall', () => {
-    const got = new Map([
-      ['keep/a.jpg', { decision: 'keep' as const, reasons: '' }],
-      ['keep/b.jpg', { decision: 'reject' as const, reasons: 'blurry' }],
-      ['blurry/c.jpg', { decision: 'reject' as const, reasons: 'blurry' }],
-      ['either/d.jpg', { decision: 'reject' as const, reasons: 'tilted' }],
-    ]);
-    const e = evaluate(parseLabels(wild), got);
-    expect(e.keepRecall).toBe(0.5);
-    expect(e.reject).toMatchObject({ tp: 1, fp: 1, fn: 0 });
-    expect(e.notScored).toEqual([{ file: 'either/d.jpg', got: 'reject', reasons: 'tilted' }]);
-    expect(Object.keys(e.byCategory).sort()).toEqual(['blurry', 'keep']);
+  it('readLabels names the file in its errors; isScoredLabel drops either rows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labels-'));
+    writeFileSync(join(dir, 'labels.csv'), 'file,category\n');
+    expect(() => readLabels(dir)).toThrow(new RegExp(`${join(dir, 'labels.csv')}: header must be`));
+    expect(
+      parseLabels(wild)
+        .filter(isScoredLabel)
+        .map((l) => l.file),
+    ).toEqual(['keep/a.jpg', 'keep/b.jpg', 'blurry/c.jpg']);
   });
 });

@@ -1,15 +1,5 @@
 import type { Decision } from '@portrait-forge/manifest';
-
-/** `either` rows are borderline cases (faces-wild-dev): listed, never scored. */
-export type Expected = Decision | 'either';
-
-export interface LabelRow {
-  file: string;
-  expected: Expected;
-  category: string;
-  /** What the labeller saw (faces-wild-dev's 4th column); empty when the set has none. */
-  note: string;
-}
+import type { LabelRow } from '@portrait-forge/image-io';
 
 export interface Evaluation {
   /** category → counts of our decisions (scored rows only). */
@@ -23,51 +13,6 @@ export interface Evaluation {
   missing: string[];
   /** Per-file disagreements, for inspection. */
   wrong: Array<{ file: string; category: string; got: Decision; reasons: string; note: string }>;
-}
-
-/** One CSV line into fields (RFC 4180 quoting: `"a, b"`, `""` for a quote). */
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else field += ch;
-  }
-  fields.push(field);
-  return fields;
-}
-
-const HEADERS = ['file,expected,category', 'file,expected,category,note'];
-
-/**
- * Parses labels.csv: faces-dev's `file,expected,category` or faces-wild-dev's
- * `file,expected,category,note` (quoted notes; expected keep | reject | either).
- */
-export function parseLabels(csv: string, source = 'labels.csv'): LabelRow[] {
-  const [header, ...lines] = csv.trim().split(/\r?\n/);
-  if (!HEADERS.includes(header.replace(/\s/g, '')))
-    throw new Error(`${source}: header must be ${HEADERS.join(' or ')}, got "${header}"`);
-  return lines.map((line, i) => {
-    const [file, expected, category, note = ''] = csvFields(line).map((s) => s.trim());
-    if (expected !== 'keep' && expected !== 'reject' && expected !== 'either')
-      throw new Error(
-        `${source}:${i + 2}: expected must be keep, reject or either, got "${expected}" for ${file}`,
-      );
-    if (!file || !category)
-      throw new Error(`${source}:${i + 2}: file and category are required, got "${line}"`);
-    return { file, expected, category, note };
-  });
 }
 
 /** Confusion by category and reject-class precision/recall/F1 of our decisions against labels. */

@@ -1,0 +1,26 @@
+import { parseLabels } from '@portrait-forge/image-io';
+import { evaluate } from './decision-evaluation';
+
+describe('evaluate (decisions against labels)', () => {
+  const wild = [
+    'file,expected,category,note',
+    'keep/a.jpg,keep,keep,"frontal, sharp"',
+    'keep/b.jpg,keep,keep,',
+    'blurry/c.jpg,reject,blurry,"says ""soft"""',
+    'either/d.jpg,either,either,borderline',
+  ].join('\n');
+
+  it('does not score either rows; reports keep recall', () => {
+    const got = new Map([
+      ['keep/a.jpg', { decision: 'keep' as const, reasons: '' }],
+      ['keep/b.jpg', { decision: 'reject' as const, reasons: 'blurry' }],
+      ['blurry/c.jpg', { decision: 'reject' as const, reasons: 'blurry' }],
+      ['either/d.jpg', { decision: 'reject' as const, reasons: 'tilted' }],
+    ]);
+    const e = evaluate(parseLabels(wild), got);
+    expect(e.keepRecall).toBe(0.5);
+    expect(e.reject).toMatchObject({ tp: 1, fp: 1, fn: 0 });
+    expect(e.notScored).toEqual([{ file: 'either/d.jpg', got: 'reject', reasons: 'tilted' }]);
+    expect(Object.keys(e.byCategory).sort()).toEqual(['blurry', 'keep']);
+  });
+});
