@@ -48,7 +48,7 @@ async function writeSheets(
   }
   const written: string[] = [];
   for (const [group, tiles] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const file = join(out, 'sheets', `${group}.jpg`);
+    const file = join(out, 'sheets', `${group}.png`);
     await writeContactSheet(file, tiles, { columns: SHEET_COLUMNS, tile: TILE });
     written.push(`${file} (${tiles.length})`);
   }

@@ -28,6 +28,7 @@ export { parseReview, type ReviewFile } from './lib/review';
 export { writeReport, histogramSvg, MAX_TILES_PER_SECTION, type ReportResult } from './lib/report';
 export {
   createAnalyzer,
+  atFaceBrisqueSize,
   DETECTION_MAX_SIDE,
   FACE_BRISQUE_SIZE,
   type Analysis,
