@@ -9,14 +9,13 @@
 import {
   decideAll,
   defaultThresholds,
-  effectiveDecision,
   evaluate,
   formatEvaluation,
   parseLabels,
   runFilter,
   type LabelRow,
 } from '@portrait-forge/curation';
-import { Manifest, type StoredFile } from '@portrait-forge/manifest';
+import { effectiveDecision, Manifest, type StoredFile } from '@portrait-forge/manifest';
 import { sharedPath } from '@portrait-forge/test-support';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';

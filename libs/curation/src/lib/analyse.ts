@@ -24,7 +24,7 @@ import {
   type RawImage,
   type ReducedView,
 } from '@portrait-forge/image-io';
-import type { FaceRecord, FileRecord } from '@portrait-forge/manifest';
+import { emptyScores, type FaceRecord, type FileRecord } from '@portrait-forge/manifest';
 import {
   createSilhouette,
   scoreSymmetry,
@@ -34,6 +34,7 @@ import {
 } from '@portrait-forge/symmetry';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { atFaceBrisqueSize } from './face-brisque';
 import { differenceHash } from './hash';
 
 /** Per-worker configuration: models are loaded once from it. */
@@ -58,20 +59,8 @@ export interface AnalysisJob {
   buffer: Uint8Array;
 }
 
-/**
- * BRISQUE of the aligned crop at FACE_BRISQUE_SIZE; null when no face was aligned. The aligned crop
- * separates blurry from keep better than the detector's face box (tools/scripts/face-brisque-separation.ts:
- * ROC AUC 0.971 vs 0.933 on faces-wild-dev, 1.000 vs 0.919 on faces-dev; whole photo 0.781 / 0.999).
- */
-export interface FaceQualityScores {
-  faceBrisque: number | null;
-}
-
 /** Everything measured about one file; `decide` turns it into a decision. */
-export type Analysis = Omit<
-  FileRecord,
-  'path' | 'size' | 'mtimeMs' | 'sha256' | 'decision' | 'reasons' | 'scores'
-> & { scores: FileRecord['scores'] & FaceQualityScores };
+export type Analysis = Omit<FileRecord, 'path' | 'size' | 'mtimeMs' | 'sha256' | 'decision' | 'reasons'>;
 
 export interface Analyzer {
   /** What the models resolved to (logged and stored in the run row). */
@@ -87,8 +76,6 @@ export type Stage = 'decode' | 'detect' | 'brisque' | 'align' | 'faceBrisque' | 
  * 68-point network sees 112² crops, so a keep-sized face (≥ 128 px) still gives it ≥ 40 px here.
  */
 export const DETECTION_MAX_SIDE = DEFAULT_MAX_INPUT_SIDE;
-/** Face BRISQUE is computed at one size whatever --size is, so its threshold means the same everywhere. */
-export const FACE_BRISQUE_SIZE = 256;
 
 /** A detection on a reduced decode, in the photo's own pixels. */
 function inPhotoPixels(face: DetectedFace, toPhoto: number): DetectedFace {
@@ -129,14 +116,7 @@ async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
   };
 }
 
-export async function atFaceBrisqueSize(image: RawImage): Promise<RawImage> {
-  if (image.width === FACE_BRISQUE_SIZE && image.height === FACE_BRISQUE_SIZE) return image;
-  return sharpToRaw(
-    rawToSharp(image).resize(FACE_BRISQUE_SIZE, FACE_BRISQUE_SIZE, { fit: 'fill', kernel: 'lanczos3' }),
-  );
-}
-
-/** BRISQUE of the aligned crop (what training sees), at FACE_BRISQUE_SIZE. */
+/** BRISQUE of the aligned crop (what training sees), at face-brisque.ts's FACE_BRISQUE_SIZE. */
 async function faceBrisque(aligned: RawImage): Promise<number> {
   return brisqueScore(await atFaceBrisqueSize(aligned));
 }
@@ -156,17 +136,7 @@ export function emptyAnalysis(decodeError: string | null): Analysis {
     width: null,
     height: null,
     decodeError,
-    scores: {
-      faceCount: null,
-      faceSize: null,
-      roll: null,
-      yaw: null,
-      brisque: null,
-      faceBrisque: null,
-      symmetry: null,
-      symmetryBackend: null,
-      symmetryNote: null,
-    },
+    scores: emptyScores(),
     faces: [],
     alignedPath: null,
     alignedQuad: null,

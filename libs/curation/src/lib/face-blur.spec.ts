@@ -31,7 +31,15 @@ describeWithShared('data/faces-wild-dev', 'blur where it matters (faces-wild-dev
     analyzer.analyse({ path: name, sha256: sha256(buffer), buffer });
   const reasonsOf = (name: string, a: Analysis) =>
     decide(
-      toDecisionInput({ path: name, size: 0, mtimeMs: 0, sha256: null, ...a, decision: 'reject', reasons: [] }),
+      toDecisionInput({
+        path: name,
+        size: 0,
+        mtimeMs: 0,
+        sha256: null,
+        ...a,
+        decision: 'reject',
+        reasons: [],
+      }),
       thresholds,
     ).reasons;
 
