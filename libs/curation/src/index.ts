@@ -44,3 +44,4 @@ export {
 } from './lib/analyse';
 export { RateMeter } from './lib/progress';
 export { atFaceBrisqueSize, FACE_BRISQUE_SIZE, DEFAULT_FACE_BRISQUE_THRESHOLD } from './lib/face-brisque';
+export { evaluateRun, type FolderEvaluation } from './lib/evaluate-folder';
