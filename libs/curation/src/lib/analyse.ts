@@ -112,8 +112,8 @@ export function faceRecord(face: DetectedFace): FaceRecord {
     roll: pose.rollDeg,
     yaw: pose.yawDeg,
     pitch: pose.pitchRatio,
-    eyeDyPct: pose.seedRule.eyesVDeltaPercent,
-    centerDeltaPct: pose.seedRule.deltaOffsetPercent,
+    eyeDyPct: pose.l4rzRule.eyeDyPercent,
+    centerDeltaPct: pose.l4rzRule.centreOffsetPercent,
     qsize: ffhqQuad(face.landmarks).qsize,
   };
 }

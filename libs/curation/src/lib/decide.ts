@@ -65,6 +65,7 @@ export function toDecisionInput(record: FileRecord, id = 0): DecisionInput {
     decodeError: record.decodeError,
     scores: record.scores,
     faces: record.faces.map((f) => ({
+      box: f.box,
       score: f.score,
       boxHeight: f.box.height,
       roll: f.roll,

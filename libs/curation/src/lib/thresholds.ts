@@ -2,6 +2,7 @@ import { DEFAULT_BRISQUE_THRESHOLD } from '@portrait-forge/brisque';
 import {
   DEFAULT_DETECTOR,
   defaultFaceConfig,
+  parseFaceConfig,
   type DetectorKind,
   type FaceConfig,
 } from '@portrait-forge/face';
@@ -27,7 +28,8 @@ export function defaultThresholds(size = 256, detector: DetectorKind = DEFAULT_D
 /** Overlays a partial config (from a JSON file or CLI flags) on a full one, checking every number. */
 export function mergeThresholds(base: Thresholds, patch: DeepPartial<Thresholds>): Thresholds {
   const merged: Thresholds = {
-    face: { ...base.face, ...(patch.face ?? {}) },
+    // parseFaceConfig also reads configs stored under the old l4rz key names.
+    face: parseFaceConfig(patch.face ?? {}, base.face),
     brisque: patch.brisque ?? base.brisque,
     symmetry: patch.symmetry === undefined ? base.symmetry : patch.symmetry,
   };

@@ -119,7 +119,16 @@ describe('Manifest', () => {
     m.writeFiles([record('a.jpg')], null);
     const [input] = m.decisionInputs();
     expect(input.faces).toEqual([
-      { score: 0.9, boxHeight: 60, roll: 2, yaw: 3, eyeDyPct: 1, centerDeltaPct: 5, qsize: 120 },
+      {
+        box: { x: 1, y: 2, width: 50, height: 60 },
+        score: 0.9,
+        boxHeight: 60,
+        roll: 2,
+        yaw: 3,
+        eyeDyPct: 1,
+        centerDeltaPct: 5,
+        qsize: 120,
+      },
     ]);
     expect(m.files()[0].faces[0].landmarks).toEqual(Array.from({ length: 136 }, (_, i) => i));
     expect(input.hasAligned).toBe(true);

@@ -343,7 +343,7 @@ export class Manifest {
         `SELECT f.id, f.path, f.width, f.height, f.decode_error, f.face_count, f.face_size, f.roll, f.yaw,
                 f.brisque, f.symmetry, f.symmetry_backend, f.symmetry_note,
                 f.aligned_path IS NOT NULL AS has_aligned, f.decision, f.reasons,
-                x.score, x.h, x.roll, x.yaw, x.eye_dy_pct, x.center_delta_pct, x.qsize
+                x.score, x.h, x.roll, x.yaw, x.eye_dy_pct, x.center_delta_pct, x.qsize, x.x, x.y, x.w
          FROM files f LEFT JOIN faces x ON x.file_id = f.id
          ORDER BY f.id, x.idx`,
       )
@@ -385,6 +385,7 @@ export class Manifest {
           eyeDyPct: r[20],
           centerDeltaPct: r[21],
           qsize: r[22],
+          box: { x: r[23] as number, y: r[24] as number, width: r[25] as number, height: r[17] as number },
         });
       }
     }
@@ -471,4 +472,7 @@ type DecisionRow = [
   eyeDyPct: number | null,
   centerDeltaPct: number | null,
   qsize: number | null,
+  faceX: number | null,
+  faceY: number | null,
+  faceWidth: number | null,
 ];

@@ -74,7 +74,7 @@ export interface DecisionInput {
 /** The per-face numbers a decision needs. */
 export type DecisionFace = Pick<
   FaceRecord,
-  'score' | 'roll' | 'yaw' | 'eyeDyPct' | 'centerDeltaPct' | 'qsize'
+  'box' | 'score' | 'roll' | 'yaw' | 'eyeDyPct' | 'centerDeltaPct' | 'qsize'
 > & {
   boxHeight: number;
 };
