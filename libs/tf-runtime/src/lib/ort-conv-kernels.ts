@@ -5,7 +5,7 @@ import { loadOrtRuntime, type OrtRuntime, type SyncSession } from './ort-binding
 /**
  * tfjs kernel overrides on the wasm backend that run Conv2D, Conv2DBackpropInput and
  * Conv2DBackpropFilter in onnxruntime-node's native CPU kernels (multi-threaded, FMA), one cached
- * session per kernel, shape and attribute set. Inputs are read from, and outputs written into, the wasm
+ * session per thread count, kernel, shape and attribute set. Inputs are read from, and outputs written into, the wasm
  * heap in place: ORT tensors are views onto it, so no tensor data is copied in JS. The gradient
  * registrations stay tfjs' own (and the shims'), so first and second order gradients keep working.
  */
@@ -23,7 +23,7 @@ interface CachedConv {
 export interface OrtConvStats {
   /** Kernel calls run in onnxruntime. */
   runs: number;
-  /** Sessions created (one per kernel, shape and attribute set). */
+  /** Sessions created (one per thread count, kernel, shape and attribute set). */
   sessions: number;
   /** Float32 values copied between the wasm heap and ORT tensors in JS (0: both sides share the heap). */
   copiedValues: number;
@@ -99,6 +99,7 @@ function sessionFor(
 ): CachedConv {
   const swapFilterAxes = s.faultForTests === kernel;
   const key = JSON.stringify([
+    s.threads,
     kernel,
     geometry.inShape,
     geometry.outShape,
@@ -184,7 +185,7 @@ export interface OrtConvOptions {
 /**
  * Replaces the wasm Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter kernels with onnxruntime ones
  * (call after registerWasmTrainingShims). Throws, leaving the wasm kernels in place, when
- * onnxruntime-node cannot load. Calling again changes the thread count (sessions are rebuilt).
+ * onnxruntime-node cannot load. Calling again changes the thread count.
  */
 export function registerOrtConvKernels({ threads, requireModule }: OrtConvOptions): void {
   if (!Number.isInteger(threads) || threads < 1) {
@@ -193,10 +194,7 @@ export function registerOrtConvKernels({ threads, requireModule }: OrtConvOption
     );
   }
   if (state) {
-    if (state.threads !== threads) {
-      disposeSessions(state);
-      state.threads = threads;
-    }
+    state.threads = threads; // sessions are cached per thread count too
     return;
   }
   const ort = loadOrtRuntime(requireModule);
