@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { initTf, resetTfRuntimeForTests } from './backend';
+import { defaultThreads, initTf, resetTfRuntimeForTests } from './backend';
+import { floatValue, writeOnnxModel } from './onnx-model';
 import { ortConvThreads } from './ort-conv-kernels';
 
 describe('initTf', () => {
@@ -118,6 +119,44 @@ describe('initTf', () => {
     it('defaults to the cores this process may use', async () => {
       const rt = await initTf({ backend: 'wasm', ortConv: true, log: () => undefined });
       expect(rt.ortConvThreads).toBe(availableParallelism());
+    });
+
+    it('uses one thread per worker thread by default', () => {
+      expect(defaultThreads(false)).toBe(1);
+      expect(defaultThreads(true)).toBe(availableParallelism());
+    });
+
+    it('can run onnxruntime-node synchronously inside a worker thread (curation workers)', async () => {
+      const { Worker } = await import('node:worker_threads');
+      // Plain JS: the worker has no TypeScript transform. The same calls as ort-binding.ts.
+      const script = `
+        const { parentPort, workerData } = require('node:worker_threads');
+        const { binding, initOrt } = require(workerData.binding);
+        const { Tensor } = require(workerData.ort);
+        initOrt();
+        const session = new binding.InferenceSession();
+        const model = Uint8Array.from(workerData.model);
+        session.loadModel(model.buffer, 0, model.length, { intraOpNumThreads: 1 });
+        const out = new Float32Array(2);
+        session.run({ x: new Tensor('float32', Float32Array.of(1, 2), [2]) }, { y: new Tensor('float32', out, [2]) }, {});
+        parentPort.postMessage(Array.from(out));`;
+      const model = writeOnnxModel('worker spec', {
+        name: 'neg',
+        input: [floatValue('x', [2])],
+        output: [floatValue('y', [2])],
+        node: [{ opType: 'Neg', input: ['x'], output: ['y'] }],
+      });
+      const workerData = {
+        binding: require.resolve('onnxruntime-node/dist/binding'),
+        ort: require.resolve('onnxruntime-node'),
+        model: Array.from(model),
+      };
+      const answer = await new Promise((resolve, reject) => {
+        const worker = new Worker(script, { eval: true, workerData });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(answer).toEqual([-1, -2]);
     });
 
     it('falls back to plain wasm and says why when onnxruntime-node cannot load', async () => {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { ortConvThreads, registerOrtConvKernels, unregisterOrtConvKernels } from './ort-conv-kernels';
 import { registerWasmTrainingShims } from './wasm-training-shims';
@@ -38,7 +39,10 @@ export interface InitTfOptions {
    * PORTRAIT_FORGE_ORT_CONV (1 / 0), then ORT_CONV_DEFAULT. Ignored on tfjs-node(-gpu) and cpu.
    */
   ortConv?: boolean;
-  /** Threads for those kernels. Defaults to env PORTRAIT_FORGE_THREADS, then the cores this process may use. */
+  /**
+   * Threads for those kernels. Defaults to env PORTRAIT_FORGE_THREADS, then the cores this process may
+   * use (1 in a worker thread).
+   */
   threads?: number;
 }
 
@@ -83,10 +87,15 @@ function requestedOrtConv(opt: boolean | undefined): boolean {
   throw new Error(`PORTRAIT_FORGE_ORT_CONV must be 1 or 0, got "${value}".`);
 }
 
-/** --threads / PORTRAIT_FORGE_THREADS, else the cores this process may use. */
+/** The cores this process may use — or 1 in a worker thread: curation runs one worker per core. */
+export function defaultThreads(mainThread = isMainThread): number {
+  return mainThread ? availableParallelism() : 1;
+}
+
+/** --threads / PORTRAIT_FORGE_THREADS, else defaultThreads(). */
 export function requestedThreads(opt?: number): number {
   const raw = opt ?? process.env['PORTRAIT_FORGE_THREADS'];
-  if (raw === undefined || raw === '') return availableParallelism();
+  if (raw === undefined || raw === '') return defaultThreads();
   const threads = Number(raw);
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(
