@@ -8,7 +8,7 @@ describe('initTf', () => {
 
   it('falls through absent optional modules to wasm and says why', async () => {
     const lines: string[] = [];
-    const rt = await initTf({ backend: 'auto', log: (l) => lines.push(l) });
+    const rt = await initTf({ backend: 'auto', ortConv: false, log: (l) => lines.push(l) });
     expect(rt.backendName).toBe('wasm');
     expect(lines[0]).toMatch(
       /^backend: wasm \(not used: tfjs-node-gpu: not installed; tfjs-node: not installed\)/,
@@ -114,6 +114,19 @@ describe('initTf', () => {
       await initTf({ threads: 2, log: (l) => lines.push(l) });
       expect(lines[1]).toBe('backend: wasm + onnxruntime conv kernels (2 threads)');
       expect(ortConvThreads()).toBe(2);
+      // They are process-wide: a later `ortConv: false` cannot take them away, and says so.
+      await initTf({ ortConv: false, log: (l) => lines.push(l) });
+      expect(lines[2]).toBe(
+        'backend: onnxruntime conv kernels stay on (an earlier initTf in this process turned them on)',
+      );
+      expect(ortConvThreads()).toBe(2);
+    });
+
+    it('stays off when the first call said so, whatever later default calls say', async () => {
+      await initTf({ backend: 'wasm', ortConv: false, log: () => undefined });
+      const rt = await initTf({ log: () => undefined });
+      expect(rt.ortConvThreads).toBeUndefined();
+      expect(ortConvThreads()).toBeUndefined();
     });
 
     it('defaults to the cores this process may use', async () => {
