@@ -125,7 +125,8 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
       `face-api model files missing in ${modelDir}: ${missing.join(', ')}; reinstall @vladmandic/face-api (npm ci) or pass the folder holding them as modelDir.`,
     );
   }
-  const { tf } = await initTf();
+  // The onnxruntime conv kernels measured slower on these small nets (libs/tf-runtime README).
+  const { tf } = await initTf({ ortConv: false });
   try {
     await loadOnce(`landmarks:${modelDir}`, () => loadFaceApiNet(faceapi.nets.faceLandmark68Net, modelDir));
     if (kind === 'blazeface') {
