@@ -7,13 +7,13 @@
  *   npx tsx tools/bench/face.ts [--dir DIR] [--sample N] [--align-limit 20]
  */
 import { Command } from 'commander';
-import { isScoredLabel, readLabels } from '@portrait-forge/image-io';
 import { initTf } from '@portrait-forge/tf-runtime';
 import {
   alignFace,
   decideFace,
   defaultFaceConfig,
   DETECTOR_KINDS,
+  readLabels,
   type DetectorKind,
 } from '@portrait-forge/face';
 import { DEFAULT_FACES_DEV, detectLabelled, parsePositiveInt, type DetectedImage } from '../scripts/face-run';
@@ -29,7 +29,7 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 async function main(options: Options): Promise<void> {
   const { backendName } = await initTf();
-  const total = readLabels(options.dir).filter(isScoredLabel).length;
+  const total = readLabels(options.dir).length;
   const step = options.sample ? Math.max(1, total / options.sample) : 1;
   const picked = new Set(
     Array.from({ length: Math.min(total, options.sample ?? total) }, (_, i) => Math.floor(i * step)),

@@ -1,4 +1,4 @@
-/** Captioned contact sheets for the eval scripts (image-io's writeImageGrid). */
+/** Captioned contact sheets for the eval scripts (image-io's writeImageGrid; the format follows the file name). */
 import { writeImageGrid, type GridTile } from '@portrait-forge/image-io';
 
 /** One tile: a file (null = empty), its caption, flagged red when e.g. the decision disagrees with the label. */

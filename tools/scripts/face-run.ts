@@ -5,10 +5,10 @@
 import { join, resolve } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { decodeImage, type RawImage } from '@portrait-forge/image-io';
-import { isScoredLabel, readLabels } from '@portrait-forge/image-io';
 import {
   createFaceDetector,
   DETECTOR_KINDS,
+  readLabels,
   type DetectedFace,
   type DetectorKind,
   type LabelledImage,
@@ -28,7 +28,7 @@ export async function detectLabelled(
   kind: DetectorKind,
   filter: (label: LabelledImage) => boolean = () => true,
 ): Promise<DetectedImage[]> {
-  const labels = readLabels(dir).filter(isScoredLabel).filter(filter);
+  const labels = readLabels(dir).filter(filter);
   const detector = await createFaceDetector({ detector: kind });
   const bar = new SingleBar(
     { format: `${kind} {bar} {value}/{total} images | ETA {eta_formatted} | {file}`, stream: process.stderr },

@@ -79,11 +79,12 @@ export function photoRecord(
       roll: 0,
       yaw: 0,
       brisque: 20,
+      faceBrisque: 30,
       symmetry: 0.01,
       symmetryBackend: 'selfie',
       ...scores,
     },
-    faces: faces.map(faceRecord),
+    faces: faces.map((f) => faceRecord(f, { width: 1000, height: 1000 })),
     alignedPath: `aligned/${path}.png`,
     ...overrides,
   });

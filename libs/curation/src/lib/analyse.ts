@@ -1,16 +1,18 @@
 import { brisqueScore } from '@portrait-forge/brisque';
 import {
   alignFace,
-  assessPose,
   createFaceDetector,
   DEFAULT_MAX_INPUT_SIDE,
   describeImageProblem,
   ffhqQuad,
+  countFaces,
+  measureFace,
   pickPrimary,
   type DetectedFace,
   type DetectorKind,
   type FaceConfig,
   type FaceDetector,
+  type ImageSize,
   type Quad,
 } from '@portrait-forge/face';
 import {
@@ -23,7 +25,7 @@ import {
   type RawImage,
   type ReducedView,
 } from '@portrait-forge/image-io';
-import { emptyScores, type FaceRecord, type FileRecord } from '@portrait-forge/manifest';
+import { decisionFace, emptyScores, type FaceRecord, type FileRecord } from '@portrait-forge/manifest';
 import {
   createSilhouette,
   scoreSymmetry,
@@ -33,6 +35,7 @@ import {
 } from '@portrait-forge/symmetry';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { atFaceBrisqueSize } from './face-brisque';
 import { differenceHash } from './hash';
 import {
   formatProblem,
@@ -64,17 +67,8 @@ export interface AnalysisJob {
   buffer: Uint8Array;
 }
 
-/** BRISQUE of the face (aligned crop / detector box, both at FACE_BRISQUE_SIZE); null when no face was aligned. */
-export interface FaceQualityScores {
-  faceBrisque: number | null;
-  faceRegionBrisque: number | null;
-}
-
 /** Everything measured about one file; `decide` turns it into a decision. */
-export type Analysis = Omit<
-  FileRecord,
-  'path' | 'size' | 'mtimeMs' | 'sha256' | 'decision' | 'reasons' | 'scores'
-> & { scores: FileRecord['scores'] & FaceQualityScores };
+export type Analysis = Omit<FileRecord, 'path' | 'size' | 'mtimeMs' | 'sha256' | 'decision' | 'reasons'>;
 
 export interface Analyzer {
   /** What the models resolved to (logged and stored in the run row). */
@@ -90,8 +84,6 @@ export type Stage = 'decode' | 'detect' | 'brisque' | 'align' | 'faceBrisque' | 
  * 68-point network sees 112² crops, so a keep-sized face (≥ 128 px) still gives it ≥ 40 px here.
  */
 export const DETECTION_MAX_SIDE = DEFAULT_MAX_INPUT_SIDE;
-/** Face BRISQUE is computed at one size whatever --size is, so its threshold means the same everywhere. */
-export const FACE_BRISQUE_SIZE = 256;
 
 /** A detection on a reduced decode, in the photo's own pixels. */
 function inPhotoPixels(face: DetectedFace, toPhoto: number): DetectedFace {
@@ -132,22 +124,9 @@ async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
   };
 }
 
-async function atFaceBrisqueSize(image: RawImage): Promise<RawImage> {
-  if (image.width === FACE_BRISQUE_SIZE && image.height === FACE_BRISQUE_SIZE) return image;
-  return sharpToRaw(
-    rawToSharp(image).resize(FACE_BRISQUE_SIZE, FACE_BRISQUE_SIZE, { fit: 'fill', kernel: 'lanczos3' }),
-  );
-}
-
-/** BRISQUE of the aligned crop (what training sees), at FACE_BRISQUE_SIZE. */
+/** BRISQUE of the aligned crop (what training sees), at face-brisque.ts's FACE_BRISQUE_SIZE. */
 async function faceBrisque(aligned: RawImage): Promise<number> {
   return brisqueScore(await atFaceBrisqueSize(aligned));
-}
-
-/** BRISQUE of the detector's face box in full-resolution pixels, at FACE_BRISQUE_SIZE. */
-async function faceRegionBrisque(photo: Photo, face: DetectedFace): Promise<number> {
-  const { x, y, width, height } = face.box;
-  return brisqueScore(await atFaceBrisqueSize(await photo.region({ left: x, top: y, width, height })));
 }
 
 /** Writes via a temporary name and a rename, so a killed run never leaves half an image. */
@@ -166,7 +145,7 @@ export function emptyAnalysis(problem: FileProblem | null): Analysis {
     width: null,
     height: null,
     decodeError: problem && formatProblem(problem),
-    scores: { ...emptyScores(), faceBrisque: null, faceRegionBrisque: null },
+    scores: emptyScores(),
     faces: [],
     alignedPath: null,
     alignedQuad: null,
@@ -177,29 +156,22 @@ export function emptyAnalysis(problem: FileProblem | null): Analysis {
   };
 }
 
-/** What is stored for one detection: the numbers decide judges (decideFromMeasures) on the main thread. */
-export function faceRecord(face: DetectedFace): FaceRecord {
-  const measured = { box: face.box, score: face.score, landmarks: face.landmarks.flatMap((p) => [p.x, p.y]) };
-  if (face.landmarks.length !== 68) {
-    return {
-      ...measured,
-      roll: null,
-      yaw: null,
-      pitch: null,
-      eyeDyPct: null,
-      centerDeltaPct: null,
-      qsize: null,
-    };
-  }
-  const pose = assessPose(face.landmarks, face.box);
+/** What is stored for one detection: its box, score, landmarks and every measure (libs/face measureFace). */
+export function faceRecord(face: DetectedFace, image: ImageSize): FaceRecord {
+  const m = measureFace(face, image);
   return {
-    ...measured,
-    roll: pose.rollDeg,
-    yaw: pose.yawDeg,
-    pitch: pose.pitchRatio,
-    eyeDyPct: pose.seedRule.eyesVDeltaPercent,
-    centerDeltaPct: pose.seedRule.deltaOffsetPercent,
-    qsize: ffhqQuad(face.landmarks).qsize,
+    box: face.box,
+    score: face.score,
+    landmarks: face.landmarks.flatMap((p) => [p.x, p.y]),
+    roll: m.roll ?? null,
+    yaw: m.yaw ?? null,
+    pitch: m.pitch,
+    eyeDyPct: m.eyeDyPct ?? null,
+    centerDeltaPct: m.centerDeltaPct ?? null,
+    qsize: m.qsize ?? null,
+    cutOff: m.cutOff ?? null,
+    rotationDeg: m.rotationDeg,
+    landmarksAtBorder: m.landmarksAtBorder,
   };
 }
 
@@ -209,15 +181,20 @@ export function faceRecord(face: DetectedFace): FaceRecord {
  */
 export function measureFaces(
   detections: readonly DetectedFace[],
-  image: { width: number; height: number },
+  image: ImageSize,
   config: FaceConfig,
 ): { faces: FaceRecord[]; primary?: { detection: DetectedFace; record: FaceRecord }; faceCount: number } {
-  const faces = detections.map(faceRecord);
+  const faces = detections.map((f) => faceRecord(f, image));
   if (describeImageProblem(image)) return { faces, faceCount: 0 };
   const detection = pickPrimary(detections, config, (f) => f.landmarks.length === 68);
-  const faceCount = detections.filter((f) => f.score >= config.minFaceScore).length;
-  if (!detection) return { faces, faceCount };
-  return { faces, primary: { detection, record: faces[detections.indexOf(detection)] }, faceCount };
+  if (!detection) return { faces, faceCount: 0 };
+  const facts = faces.map(decisionFace);
+  const index = detections.indexOf(detection);
+  return {
+    faces,
+    primary: { detection, record: faces[index] },
+    faceCount: countFaces(facts, facts[index], config),
+  };
 }
 
 /** Loads the detector and silhouette models once; then analyses files one decode each. */
@@ -301,7 +278,6 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         out.phash = await differenceHash(aligned.image);
         lap('align');
         out.scores.faceBrisque = await faceBrisque(aligned.image);
-        out.scores.faceRegionBrisque = await faceRegionBrisque(photo, primary.detection);
         lap('faceBrisque');
         // On the aligned crop the face sits on the centre line, which the seed's metric mirrors around.
         await scoreSymmetryInto(out, aligned.image);

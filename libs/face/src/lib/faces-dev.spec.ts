@@ -1,10 +1,16 @@
 import { join } from 'node:path';
 import { decodeImage } from '@portrait-forge/image-io';
-import { isScoredLabel, readLabels } from '@portrait-forge/image-io';
 import { describeWithShared } from '@portrait-forge/test-support';
-import { decideFace, defaultFaceConfig, type FaceDecision } from './decision';
+import { decideFace, type FaceDecision } from './decision';
+import { defaultFaceConfig } from './face-config';
 import { createFaceDetector } from './detector';
-import { formatScoreTable, scoreByCategory, type CategoryScore, type LabelledImage } from './evaluate';
+import {
+  formatScoreTable,
+  readLabels,
+  scoreByCategory,
+  type CategoryScore,
+  type LabelledImage,
+} from './labelled-set';
 
 // Per detector, detection on all 171 images runs once (wasm: BlazeFace ~0.04 s, SSD ~0.3 s an image)
 // and every assertion reads it; each detector is judged with its own default score cuts.
@@ -20,7 +26,7 @@ describe.each(['blazeface', 'ssd'] as const)('%s', (kind) => {
       const score = (category: string) => scores.find((s) => s.category === category)!;
 
       beforeAll(async () => {
-        labels = readLabels(dir).filter(isScoredLabel);
+        labels = readLabels(dir);
         const detector = await createFaceDetector({ detector: kind });
         for (const label of labels) {
           const image = await decodeImage(join(dir, label.file));

@@ -14,7 +14,13 @@ const FILE_COLUMNS = [
   'f.reasons',
   ...SCORE_KEYS.map((k) => `f.${SCORE_COLUMNS[k].sql}`),
 ] as const;
-const FACE_SELECT = ['x.h', ...DECIDING_FACE_KEYS.map((k) => `x.${FACE_COLUMNS[k].sql}`)];
+const FACE_SELECT = [
+  'x.h',
+  'x.x',
+  'x.y',
+  'x.w',
+  ...DECIDING_FACE_KEYS.map((k) => `x.${FACE_COLUMNS[k].sql}`),
+];
 const SCORES_AT = 8;
 const FACE_AT = FILE_COLUMNS.length;
 
@@ -49,8 +55,13 @@ export function readDecisionInputs(db: Database.Database): DecisionInput[] {
       inputs.push(last);
     }
     if (r[FACE_AT] !== null) {
-      const measures = Object.fromEntries(DECIDING_FACE_KEYS.map((k, i) => [k, r[FACE_AT + 1 + i]]));
-      const face = { ...(measures as Omit<DecisionFace, 'boxHeight'>), boxHeight: r[FACE_AT] as number };
+      const [height, x, y, width] = r.slice(FACE_AT, FACE_AT + 4) as number[];
+      const measures = Object.fromEntries(DECIDING_FACE_KEYS.map((k, i) => [k, r[FACE_AT + 4 + i]]));
+      const face = {
+        ...(measures as Omit<DecisionFace, 'boxHeight' | 'box'>),
+        boxHeight: height,
+        box: { x, y, width, height },
+      };
       inputs[inputs.length - 1].faces.push(face);
     }
   }
@@ -60,7 +71,11 @@ export function readDecisionInputs(db: Database.Database): DecisionInput[] {
 /** The numbers of one face a decision reads. */
 export function decisionFace(face: FaceRecord): DecisionFace {
   const measures = Object.fromEntries(DECIDING_FACE_KEYS.map((k) => [k, face[k]]));
-  return { ...(measures as Omit<DecisionFace, 'boxHeight'>), boxHeight: face.box.height };
+  return {
+    ...(measures as Omit<DecisionFace, 'boxHeight' | 'box'>),
+    boxHeight: face.box.height,
+    box: face.box,
+  };
 }
 
 /** The decision input of a freshly analysed record (the shape decisionInputs() gives back). */

@@ -1,6 +1,8 @@
+import { isScoredLabel, readLabels as parseLabelsFile } from '@portrait-forge/image-io';
+import { join } from 'node:path';
 import { FACE_REJECT_REASONS, type FaceRejectReason } from './decision';
 
-/** One scored row of a labelled set (read with test-support's readLabels + isScoredLabel). */
+/** One row of a labelled set such as faces-dev/labels.csv (file,expected,category). */
 export interface LabelledImage {
   file: string;
   expected: 'keep' | 'reject';
@@ -24,6 +26,17 @@ export interface CategoryScore {
 }
 
 export const REASON_ORDER: readonly FaceRejectReason[] = FACE_REJECT_REASONS;
+
+/**
+ * Reads `labels.csv` from a labelled folder: header `file,expected,category` with an optional last
+ * `note` column (faces-wild-dev). Only the first three fields are read, so a quoted note may hold
+ * commas. Rows expected `either` (borderline, not scored) are left out.
+ */
+export function readLabels(dir: string): LabelledImage[] {
+  return parseLabelsFile(dir)
+    .filter(isScoredLabel)
+    .map(({ file, expected, category }) => ({ file, expected, category }));
+}
 
 /** Per-category keep/reject counts and reason counts, categories in first-seen order. */
 export function scoreByCategory(outcomes: readonly LabelledOutcome[]): CategoryScore[] {
