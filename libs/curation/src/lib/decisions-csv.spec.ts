@@ -22,7 +22,7 @@ describe('every command that changes decisions rewrites decisions.csv', () => {
   it('decide, review --apply and dedupe each leave a CSV that matches the manifest, with no temp file', () => {
     const m = Manifest.open(tempManifestPath());
     const photo = (path: string, brisque: number, phash: string) =>
-      photoRecord(path, undefined, { brisque }, { phash });
+      photoRecord(path, undefined, { faceBrisque: brisque }, { phash });
     m.writeFiles(
       [
         photo('a.jpg', 20, '00ff00ff00ff00ff'),
@@ -42,7 +42,7 @@ describe('every command that changes decisions rewrites decisions.csv', () => {
       ]),
     );
 
-    redecide(m, mergeThresholds(t, { brisque: 30 }));
+    redecide(m, mergeThresholds(t, { faceBrisque: 30 }));
     expect(csvRows(m).get('b.jpg')).toEqual(['reject', 'blurry']);
 
     applyReview(
