@@ -11,6 +11,7 @@ export {
   decideAll,
   toDecisionInput,
   errorReason,
+  symmetryCut,
   REASONS,
   type Reason,
   type DecisionOutcome,
@@ -25,4 +26,5 @@ export { parseLabels, evaluate, formatEvaluation, type LabelRow, type Evaluation
 export { findDuplicates, DEFAULT_NEAR_DISTANCE, type DuplicateGroup } from './lib/dedupe';
 export { exportDataset, sg2adaName, type ExportFormat, type ExportResult } from './lib/export';
 export { parseReview, type ReviewFile } from './lib/review';
-export { writeReport, histogramSvg, MAX_TILES_PER_SECTION, type ReportResult } from './lib/report';
+export { writeReport, histogramSvg, TILES_PER_PAGE, type ReportResult } from './lib/report';
+export { storedThresholds, redecide, type RedecideResult } from './lib/redecide';

@@ -1,11 +1,4 @@
-import {
-  decideAll,
-  defaultThresholds,
-  mergeThresholds,
-  MANIFEST_FILE,
-  type Thresholds,
-} from '@portrait-forge/curation';
-import { DETECTOR_KINDS } from '@portrait-forge/face';
+import { MANIFEST_FILE, redecide, storedThresholds } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
@@ -16,16 +9,6 @@ interface DecideFlags extends ThresholdFlags {
   out?: string;
   dryRun?: boolean;
   limit: string;
-}
-
-/** The thresholds of the last filter/decide run, so `decide` with no flags changes nothing. */
-export function storedThresholds(manifest: Manifest): Thresholds {
-  const last = [...manifest.runs()].reverse().find((r) => r.kind === 'decide' || r.kind === 'filter');
-  const filterConfig = manifest.lastRun('filter')?.config ?? {};
-  const size = Number(filterConfig['size'] ?? 256);
-  const detector = DETECTOR_KINDS.find((k) => k === filterConfig['detector']);
-  const defaults = defaultThresholds(size, detector);
-  return last ? mergeThresholds(defaults, last.thresholds as Partial<Thresholds>) : defaults;
 }
 
 export function decideCommand(): Command {
@@ -39,21 +22,7 @@ export function decideCommand(): Command {
     try {
       const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
       const thresholds = thresholdsFrom(flags, storedThresholds(manifest));
-      const t0 = performance.now();
-      const inputs = manifest.decisionInputs();
-      const { changes } = decideAll(inputs, thresholds);
-      const ms = performance.now() - t0;
-      if (!flags.dryRun) {
-        const run = manifest.startRun({
-          kind: 'decide',
-          inputRoot: null,
-          config: {},
-          thresholds: { ...thresholds },
-          versions: {},
-        });
-        manifest.updateDecisions(changes.map((c) => ({ id: c.id, ...c.to })));
-        manifest.endRun(run, { files: inputs.length, changed: changes.length });
-      }
+      const { files, changes, ms } = redecide(manifest, thresholds, { dryRun: flags.dryRun });
       manifest.close();
       const limit = Number(flags.limit);
       for (const c of changes.slice(0, limit)) {
@@ -65,7 +34,7 @@ export function decideCommand(): Command {
       const became = (d: string) =>
         changes.filter((c) => c.to.decision === d && c.from.decision !== d).length;
       process.stdout.write(
-        `${inputs.length} files re-decided in ${ms.toFixed(0)} ms: ${changes.length} changed (${became('keep')} now kept, ${became('reject')} now rejected)${flags.dryRun ? ' — dry run, nothing stored' : ''}\n` +
+        `${files} files re-decided in ${ms.toFixed(0)} ms: ${changes.length} changed (${became('keep')} now kept, ${became('reject')} now rejected)${flags.dryRun ? ' — dry run, nothing stored' : ''}\n` +
           `overrides from review still win; run \`curate report\` / \`curate export\` to see the result\n`,
       );
     } catch (err) {

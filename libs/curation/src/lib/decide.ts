@@ -31,7 +31,8 @@ export function errorReason(decodeError: string): string {
   return (REASONS as readonly string[]).includes(code) ? code : 'decode_error';
 }
 
-function symmetryCut(backend: string | null, thresholds: Thresholds): number | null {
+/** The symmetry cut in force: the configured one, else that of the backend that scored the file. */
+export function symmetryCut(backend: string | null, thresholds: Thresholds): number | null {
   if (thresholds.symmetry !== null) return thresholds.symmetry;
   return backend && isSilhouetteChoice(backend) && backend !== 'auto' ? symmetryThreshold(backend) : null;
 }
