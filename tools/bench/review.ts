@@ -52,7 +52,15 @@ async function buildManifest(out: string): Promise<void> {
   m.startRun({
     kind: 'filter',
     inputRoot: join(out, 'in'),
-    config: { size: 256 },
+    config: {
+      input: join(out, 'in'),
+      size: 256,
+      workers: 1,
+      resume: false,
+      detector: 'blazeface',
+      silhouette: 'auto',
+      maxPixels: 1e8,
+    },
     thresholds: { ...thresholds },
     versions: {},
   });

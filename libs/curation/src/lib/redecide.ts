@@ -1,17 +1,6 @@
-import { DETECTOR_KINDS } from '@portrait-forge/face';
 import type { Manifest } from '@portrait-forge/manifest';
 import { decideAll, type DecideChange } from './decide';
-import { defaultThresholds, mergeThresholds, type Thresholds } from './thresholds';
-
-/** The thresholds of the last filter/decide run, so re-deciding with no change changes nothing. */
-export function storedThresholds(manifest: Manifest): Thresholds {
-  const last = [...manifest.runs()].reverse().find((r) => r.kind === 'decide' || r.kind === 'filter');
-  const filterConfig = manifest.lastRun('filter')?.config ?? {};
-  const size = Number(filterConfig['size'] ?? 256);
-  const detector = DETECTOR_KINDS.find((k) => k === filterConfig['detector']);
-  const defaults = defaultThresholds(size, detector);
-  return last ? mergeThresholds(defaults, last.thresholds as Partial<Thresholds>) : defaults;
-}
+import type { Thresholds } from './thresholds';
 
 export interface RedecideResult {
   files: number;
@@ -28,7 +17,7 @@ export interface RedecideResult {
 export function redecide(
   manifest: Manifest,
   thresholds: Thresholds,
-  options: { dryRun?: boolean; config?: Record<string, unknown> } = {},
+  options: { dryRun?: boolean } = {},
 ): RedecideResult {
   const t0 = performance.now();
   const inputs = manifest.decisionInputs();
@@ -38,7 +27,7 @@ export function redecide(
   const runId = manifest.startRun({
     kind: 'decide',
     inputRoot: null,
-    config: options.config ?? {},
+    config: {},
     thresholds: { ...thresholds },
     versions: {},
   });

@@ -1,10 +1,16 @@
-import type { RunInfo, StoredFile } from '@portrait-forge/manifest';
+import {
+  effectiveDecision,
+  isKept,
+  notKeptReasons,
+  type RunInfo,
+  type StoredFile,
+} from '@portrait-forge/manifest';
 import { Eta } from 'eta';
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { symmetryCut } from './decide';
 import { REPORT_TEMPLATE } from './report-template';
-import { effectiveDecision, summarise } from './summary';
+import { summarise } from './summary';
 import type { Thresholds } from './thresholds';
 
 /** Thumbnails per report page: every file is shown, a section pages on (`<section>-<n>.html`). */
@@ -113,14 +119,12 @@ export async function writeReport(
   thresholds: Thresholds,
 ): Promise<ReportResult> {
   const summary = summarise(files);
-  const sectionOf = (f: StoredFile) =>
-    effectiveDecision(f) === 'keep'
-      ? ['kept']
-      : f.duplicateOf !== null && !f.reasons.length
-        ? ['duplicate']
-        : f.override === 'reject' && !f.reasons.length
-          ? ['override_reject']
-          : f.reasons;
+  const sectionOf = (f: StoredFile): string[] => {
+    if (isKept(f)) return ['kept'];
+    if (f.reasons.length) return f.reasons;
+    const notKept = notKeptReasons(f);
+    return notKept.length ? notKept : ['override_reject'];
+  };
   const names = [
     'kept',
     ...Object.keys(summary.byReason).sort((a, b) => summary.byReason[b] - summary.byReason[a]),
@@ -173,7 +177,7 @@ export async function writeReport(
     links: s.links,
     tiles: s.pages[n - 1].map(tileOf),
   });
-  const crops = files.filter((f) => effectiveDecision(f) === 'keep' && f.alignedPath).slice(0, 5000);
+  const crops = files.filter(isKept).slice(0, 5000);
   for (const c of crops) if (c.alignedPath) needed.add(c.alignedPath);
 
   const pick = (get: (f: StoredFile) => number | null) =>

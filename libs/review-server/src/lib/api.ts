@@ -218,7 +218,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/thresholds/apply', async (request) => {
     const body = parse(ThresholdsBody, request.body, 'body');
     const thresholds = withPatch(current(), body.thresholds);
-    const result = redecide(manifest, thresholds, { config: { from: 'review UI' } });
+    const result = redecide(manifest, thresholds);
     preview = null;
     manifest.setGallerySelection([]);
     return {

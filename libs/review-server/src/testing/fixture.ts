@@ -16,7 +16,15 @@ export async function writeFixture(base: string, count = 3): Promise<{ input: st
   manifest.startRun({
     kind: 'filter',
     inputRoot: input,
-    config: { size: 256 },
+    config: {
+      input,
+      size: 256,
+      workers: 1,
+      resume: false,
+      detector: 'blazeface',
+      silhouette: 'auto',
+      maxPixels: 1e8,
+    },
     thresholds: { ...defaultThresholds(256) },
     versions: {},
   });
