@@ -39,10 +39,11 @@ export { redecide, type RedecideResult } from './lib/redecide';
 export {
   createAnalyzer,
   DETECTION_MAX_SIDE,
-  FACE_BRISQUE_SIZE,
   type Analysis,
   type AnalysisConfig,
   type Analyzer,
   type Stage,
 } from './lib/analyse';
 export { RateMeter } from './lib/progress';
+export { atFaceBrisqueSize, FACE_BRISQUE_SIZE, DEFAULT_FACE_BRISQUE_THRESHOLD } from './lib/face-brisque';
+export { evaluateRun, type FolderEvaluation } from './lib/evaluate-folder';
