@@ -73,10 +73,11 @@ async function buildManifest(out: string): Promise<void> {
       const brisque = 10 + random() * 60;
       const roll = (random() - 0.5) * 40;
       const faceSize = 60 + random() * 400;
+      const faceBrisque = brisque * 0.8 + random() * 10;
       const reasons = [
         ...(faceSize * 2 < 256 ? ['face_too_small'] : []),
         ...(Math.abs(roll) > 12 ? ['tilted'] : []),
-        ...(brisque > thresholds.brisque ? ['blurry'] : []),
+        ...(faceBrisque > thresholds.faceBrisque ? ['blurry'] : []),
       ];
       batch.push({
         path: `photos/${String(i % 1000).padStart(3, '0')}/img${String(i).padStart(7, '0')}.jpg`,
@@ -92,6 +93,7 @@ async function buildManifest(out: string): Promise<void> {
           roll,
           yaw: (random() - 0.5) * 80,
           brisque,
+          faceBrisque,
           symmetry: random() * 0.3,
           symmetryBackend: 'selfie',
           symmetryNote: null,
@@ -205,8 +207,9 @@ async function main(): Promise<void> {
   await walk('sorted by BRISQUE, paging', 'sort=brisque', 30);
   await walk('sorted by BRISQUE desc, paging', 'sort=brisque&dir=desc', 30);
   await walk('sorted by |roll|, paging', 'sort=roll', 30);
-  await walk('sorted by face size, paging', 'sort=face_size', 30);
-  await walk('closest to the BRISQUE threshold, paging', 'sort=brisque&near=1', 10);
+  await walk('sorted by face size, paging', 'sort=faceSize', 30);
+  await walk('closest to the face BRISQUE threshold, paging', 'sort=faceBrisque&near=1', 10);
+  await walk('sorted by face BRISQUE, paging', 'sort=faceBrisque', 30);
   await walk('rejected as blurry, sorted by BRISQUE', 'reason=blurry&sort=brisque', 10);
   await walk('kept only, sorted by symmetry', 'decision=keep&sort=symmetry', 10);
   await time('first page + total, sorted by BRISQUE', '/api/files?sort=brisque&total=1', 5);
@@ -218,9 +221,9 @@ async function main(): Promise<void> {
     body: JSON.stringify({ decision: 'keep' }),
   });
   await time('undo (u)', '/api/undo', 1, { method: 'POST', body: '{}' });
-  await time('threshold preview (brisque 40, decide over all rows)', '/api/thresholds/preview', 1, {
+  await time('threshold preview (faceBrisque 45, decide over all rows)', '/api/thresholds/preview', 1, {
     method: 'POST',
-    body: JSON.stringify({ thresholds: { brisque: 40 } }),
+    body: JSON.stringify({ thresholds: { faceBrisque: 45 } }),
   });
   await walk('paging through the preview flips', 'selection=1&sort=brisque', 10);
   const afterApi = rssMb(serverPid);

@@ -4,8 +4,10 @@ import {
   redecide,
   REASONS,
   storedThresholds,
+  ThresholdsPatchSchema,
   type DecisionOutcome,
   type Thresholds,
+  type ThresholdsPatch,
 } from '@portrait-forge/curation';
 import {
   GALLERY_SORTS,
@@ -64,26 +66,16 @@ const OverrideBody = z.object({
   decision: z.enum(['keep', 'reject']).nullable(),
   note: z.string().max(1000).optional(),
 });
-const ThresholdsPatch = z
-  .object({
-    brisque: z.number().optional(),
-    symmetry: z.number().nullable().optional(),
-    face: z.record(z.string(), z.number()).optional(),
-  })
-  .strict();
-const ThresholdsBody = z.object({ thresholds: ThresholdsPatch });
+const ThresholdsBody = z.object({ thresholds: ThresholdsPatchSchema });
 const MediaParams = z.object({
   kind: z.enum(['thumb', 'aligned', 'source']),
   id: z.coerce.number().int().positive(),
 });
 
-/** The stored thresholds with the UI's patch on top; unknown face keys are refused, not merged. */
-function withPatch(base: Thresholds, patch: z.infer<typeof ThresholdsPatch>): Thresholds {
-  for (const key of Object.keys(patch.face ?? {})) {
-    if (!(key in base.face)) throw new HttpError(400, `unknown threshold face.${key}`);
-  }
+/** The stored thresholds with the UI's patch on top (the curation lib's schema checks every key). */
+function withPatch(base: Thresholds, patch: ThresholdsPatch): Thresholds {
   try {
-    return mergeThresholds(base, patch);
+    return mergeThresholds(base, patch, 'thresholds');
   } catch (err) {
     throw new HttpError(400, err instanceof Error ? err.message : String(err));
   }

@@ -18,7 +18,6 @@ jest.setTimeout(240_000);
 
 /** Screenshots for people to look at (data/ is git-ignored). */
 const SCREENSHOTS = resolve(__dirname, '../../../../data/review-ui');
-const NEW_BRISQUE = 68; // two photos rejected only as blurry (63, 67) become keeps
 
 const focusedId = (page: Page) => page.getAttribute('.tile.focus', 'data-id');
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
@@ -40,6 +39,7 @@ describeWithChromium('review UI in a real browser', (executablePath) => {
     const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     const expected = new Map<number, Decision>();
     let uiDecisions: Map<number, string>;
+    let newFaceBrisque = 0;
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const errors: string[] = [];
@@ -98,12 +98,18 @@ describeWithChromium('review UI in a real browser', (executablePath) => {
       expect(await text(page, '#toast')).toBe(`undone: keep on ${lastPath}`); // the 20th key was 'a'
 
       // A threshold: the count of flips, paged through, then applied.
+      // Just above the blurriest face of the photos rejected only as blurry: those become keeps.
+      const onlyBlurry = server.manifest
+        .galleryPage({ reason: 'blurry', limit: 1000 })
+        .tiles.filter((t) => t.reasons.length === 1 && t.scores.faceBrisque !== null);
+      expect(onlyBlurry.length).toBeGreaterThan(0);
+      newFaceBrisque = Math.ceil(Math.max(...onlyBlurry.map((t) => t.scores.faceBrisque as number))) + 1;
       await page.click('#thresholds summary');
-      await page.fill('#threshold-fields input[name="brisque"]', String(NEW_BRISQUE));
+      await page.fill('#threshold-fields input[name="faceBrisque"]', String(newFaceBrisque));
       await page.waitForFunction(() =>
         /would change/.test(document.getElementById('preview-summary')?.textContent ?? ''),
       );
-      const after = mergeThresholds(before, { brisque: NEW_BRISQUE });
+      const after = mergeThresholds(before, { faceBrisque: newFaceBrisque });
       const flips = decideAll(server.manifest.decisionInputs(), after).changes.filter(
         (c) => c.from.decision !== c.to.decision,
       );
@@ -157,9 +163,9 @@ describeWithChromium('review UI in a real browser', (executablePath) => {
     const files = m.files();
     const overrides = new Map(files.filter((f) => f.override !== null).map((f) => [f.id, f.override]));
     expect(overrides).toEqual(expected);
-    const applied = mergeThresholds(before, { brisque: NEW_BRISQUE });
+    const applied = mergeThresholds(before, { faceBrisque: newFaceBrisque });
     expect(decideAll(m.decisionInputs(), applied).changes).toEqual([]);
-    expect(m.lastRun('decide')?.thresholds['brisque']).toBe(NEW_BRISQUE);
+    expect(m.lastRun('decide')?.thresholds['faceBrisque']).toBe(newFaceBrisque);
     const kept = new Set(m.kept().map((k) => k.id));
     const csv = readFileSync(join(out, 'decisions.csv'), 'utf8');
     expect(csv).toBe(decisionsCsv(files));

@@ -27,9 +27,22 @@ const abs = (v: number | null) => (v === null ? null : Math.abs(v));
 
 export const THRESHOLD_FIELDS: readonly ThresholdField[] = [
   {
-    path: 'brisque',
-    label: 'BRISQUE max',
+    path: 'faceBrisque',
+    label: 'face BRISQUE max',
     reason: 'blurry',
+    score: {
+      sort: 'faceBrisque',
+      label: 'face BRISQUE',
+      value: (s) => s.faceBrisque,
+      cut: (t) => t.faceBrisque,
+      rejectAbove: true,
+    },
+  },
+  {
+    path: 'brisque',
+    label: 'photo BRISQUE max',
+    reason: 'blurry',
+    nullable: true,
     score: {
       sort: 'brisque',
       label: 'BRISQUE',
@@ -80,7 +93,7 @@ export const THRESHOLD_FIELDS: readonly ThresholdField[] = [
     label: 'max upscale',
     reason: 'face_too_small',
     score: {
-      sort: 'face_size',
+      sort: 'faceSize',
       label: 'face px',
       value: (s) => s.faceSize,
       cut: (t) => t.face.targetSize / t.face.maxUpscale,

@@ -100,22 +100,19 @@ function filterParams() {
   return params;
 }
 
+const SCORE_TEXT = {
+  symmetry: (s) => `symmetry ${fmt(s.symmetry, 3)}`,
+  roll: (s) => `roll ${fmt(s.roll, 1)}°`,
+  yaw: (s) => `yaw ${fmt(s.yaw, 1)}°`,
+  faceSize: (s) => `face ${fmt(s.faceSize, 0)} px`,
+  faceCount: (s) => `${s.faceCount ?? '–'} face(s)`,
+};
+
+/** The tile's main score: the one sorted by (BRISQUE when sorting by path). */
 function mainScore(t, sort) {
-  const s = t.scores;
-  switch (sort) {
-    case 'symmetry':
-      return `symmetry ${fmt(s.symmetry, 3)}`;
-    case 'roll':
-      return `roll ${fmt(s.roll, 1)}°`;
-    case 'yaw':
-      return `yaw ${fmt(s.yaw, 1)}°`;
-    case 'face_size':
-      return `face ${fmt(s.faceSize, 0)} px`;
-    case 'face_count':
-      return `${s.faceCount ?? '–'} face(s)`;
-    default:
-      return `BRISQUE ${fmt(s.brisque, 1)}`;
-  }
+  if (SCORE_TEXT[sort]) return SCORE_TEXT[sort](t.scores);
+  if (sort !== 'path' && sort in t.scores) return `${sort} ${fmt(t.scores[sort], 2)}`;
+  return `BRISQUE ${fmt(t.scores.brisque, 1)}`;
 }
 
 function tileNode(t, index) {
@@ -479,7 +476,9 @@ async function start() {
   const filters = $('filters');
   filters.elements['reason'].append(...state.config.reasons.map((r) => el('option', { text: r })));
   filters.elements['sort'].append(
-    ...state.config.sorts.map((s) => el('option', { value: s, text: s.replace('_', ' ') })),
+    ...state.config.sorts.map((s) =>
+      el('option', { value: s, text: s.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`) }),
+    ),
   );
   filters.addEventListener('change', () => reload());
   filters.addEventListener('submit', (e) => e.preventDefault());

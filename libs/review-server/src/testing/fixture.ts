@@ -51,6 +51,7 @@ export async function writeFixture(base: string, count = 3): Promise<{ input: st
         roll: i,
         yaw: 2,
         brisque,
+        faceBrisque: brisque,
         symmetry: 0.02,
         symmetryBackend: 'selfie',
         symmetryNote: null,
