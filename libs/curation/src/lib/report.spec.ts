@@ -1,4 +1,4 @@
-import type { StoredFile } from '@portrait-forge/manifest';
+import { emptyScores, type StoredFile } from '@portrait-forge/manifest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,18 +16,9 @@ function file(id: number, reasons: string[]): StoredFile {
     width: 100,
     height: 100,
     decodeError: null,
-    scores: {
-      faceCount: 1,
-      faceSize: 200,
-      roll: 1,
-      yaw: 1,
-      brisque: 20,
-      symmetry: null,
-      symmetryBackend: null,
-      symmetryNote: null,
-    },
+    scores: { ...emptyScores(), faceCount: 1, faceSize: 200, roll: 1, yaw: 1, brisque: 20 },
     faces: [],
-    alignedPath: null,
+    alignedPath: `aligned/${id}.png`,
     alignedQuad: null,
     thumbPath: null,
     thumbScale: null,
@@ -52,7 +43,11 @@ describe('static report', () => {
     const result = await writeReport(files, dir, join(dir, 'report'), null, defaultThresholds());
     expect(result.tiles).toBe(files.length);
     expect(result.pages).toBe(3);
-    expect(readdirSync(join(dir, 'report')).sort()).toEqual(['index.html', 'kept-2.html', 'kept-3.html']);
+    expect(
+      readdirSync(join(dir, 'report'))
+        .filter((f) => f.endsWith('.html'))
+        .sort(),
+    ).toEqual(['index.html', 'kept-2.html', 'kept-3.html']);
     const shown = ['index.html', 'kept-2.html', 'kept-3.html'].flatMap((page) =>
       [
         ...readFileSync(join(dir, 'report', page), 'utf8').matchAll(

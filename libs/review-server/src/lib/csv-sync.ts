@@ -1,11 +1,15 @@
-import { decisionsCsv } from '@portrait-forge/curation';
-import type { Manifest } from '@portrait-forge/manifest';
-import { rename, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const WRITER = join(__dirname, 'write-csv.ts');
+/** tsx resolves the @portrait-forge/* paths of the child through the workspace tsconfig. */
+const TSCONFIG = resolve(__dirname, '../../../../tsconfig.base.json');
 
 /**
- * Keeps decisions.csv in step with the manifest after every review change: writes are coalesced
- * (a burst of keystrokes costs one rewrite, `delayMs` after the first) and atomic (temp + rename),
- * so a reader never sees half a file. flush() waits until the file matches the manifest.
+ * Keeps decisions.csv in step with the manifest after every review change: rewrites are coalesced
+ * (a burst of keystrokes costs one, `delayMs` after the first) and run in a child process
+ * (write-csv.ts: the curation lib's writer, temp + rename), so the server stays responsive and small.
+ * flush() resolves once the file matches the manifest as of the call.
  */
 export class DecisionsCsvSync {
   private dirty = false;
@@ -14,7 +18,7 @@ export class DecisionsCsvSync {
   lastError: string | null = null;
 
   constructor(
-    private readonly manifest: Manifest,
+    private readonly manifestFile: string,
     private readonly file: string,
     private readonly delayMs: number,
     private readonly log: (line: string) => void,
@@ -36,18 +40,22 @@ export class DecisionsCsvSync {
     return this.chain;
   }
 
-  private async write(): Promise<void> {
+  private write(): Promise<void> {
     this.dirty = false;
-    try {
-      const text = decisionsCsv(this.manifest.files({ faces: false }));
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, text);
-      await rename(tmp, this.file);
-      this.lastError = null;
-    } catch (err) {
-      this.dirty = true;
-      this.lastError = `cannot write ${this.file}: ${err instanceof Error ? err.message : err}`;
-      this.log(this.lastError);
-    }
+    return new Promise((done) => {
+      execFile(
+        process.execPath,
+        ['--require', require.resolve('tsx/cjs'), WRITER, this.manifestFile, this.file],
+        { env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG }, maxBuffer: 1 << 20 },
+        (err, _stdout, stderr) => {
+          if (err) {
+            this.dirty = true;
+            this.lastError = `cannot write ${this.file}: ${stderr.trim() || err.message}`;
+            this.log(this.lastError);
+          } else this.lastError = null;
+          done();
+        },
+      );
+    });
   }
 }

@@ -100,7 +100,12 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
     );
   }
   const manifest = Manifest.open(manifestFile);
-  const csv = new DecisionsCsvSync(manifest, join(outDir, DECISIONS_FILE), options.csvDelayMs ?? 500, log);
+  const csv = new DecisionsCsvSync(
+    manifestFile,
+    join(outDir, DECISIONS_FILE),
+    options.csvDelayMs ?? 500,
+    log,
+  );
   const token = randomBytes(24).toString('base64url');
   const session = randomBytes(32).toString('base64url');
   const runId = manifest.startRun({
