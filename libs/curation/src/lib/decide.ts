@@ -69,6 +69,7 @@ export function toDecisionInput(record: FileRecord, id = 0): DecisionInput {
     decodeError: record.decodeError,
     scores: record.scores,
     faces: record.faces.map((f) => ({
+      box: f.box,
       score: f.score,
       boxHeight: f.box.height,
       roll: f.roll,
@@ -76,6 +77,7 @@ export function toDecisionInput(record: FileRecord, id = 0): DecisionInput {
       eyeDyPct: f.eyeDyPct,
       centerDeltaPct: f.centerDeltaPct,
       qsize: f.qsize,
+      cutOff: f.cutOff,
     })),
     hasAligned: record.alignedPath !== null,
     decision: record.decision,

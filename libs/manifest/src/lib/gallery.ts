@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { SCORE_COLUMNS, SCORE_KEYS, type ScoreKey } from './columns';
-import { landmarksArray, splitReasons } from './codecs';
+import { decodeFace, splitReasons, type FaceRow } from './codecs';
 import type { Decision, FaceRecord } from './types';
 
 /**
@@ -322,9 +322,7 @@ export function fileDetail(db: Database.Database, id: number): FileDetail | null
       })
     | undefined;
   if (!row) return null;
-  const faces = db.prepare(`SELECT * FROM faces WHERE file_id = ? ORDER BY idx`).all(id) as Array<
-    Record<string, number | null> & { landmarks: Buffer }
-  >;
+  const faces = db.prepare(`SELECT * FROM faces WHERE file_id = ? ORDER BY idx`).all(id) as FaceRow[];
   const log = db
     .prepare(
       `SELECT ${LOG_COLUMNS} FROM review_log l JOIN files f ON f.id = l.file_id WHERE l.file_id = ? ORDER BY l.id`,
@@ -342,17 +340,7 @@ export function fileDetail(db: Database.Database, id: number): FileDetail | null
     alignedQuad: row.aligned_quad ? JSON.parse(row.aligned_quad) : null,
     thumbScale: row.thumb_scale,
     hasAligned: row.has_aligned === 1,
-    faces: faces.map((f) => ({
-      box: { x: Number(f['x']), y: Number(f['y']), width: Number(f['w']), height: Number(f['h']) },
-      score: Number(f['score']),
-      landmarks: Array.from(landmarksArray(f.landmarks)),
-      roll: f['roll'],
-      yaw: f['yaw'],
-      pitch: f['pitch'],
-      eyeDyPct: f['eye_dy_pct'],
-      centerDeltaPct: f['center_delta_pct'],
-      qsize: f['qsize'],
-    })),
+    faces: faces.map(decodeFace),
     log: log.map(logEntryOf),
   };
 }
