@@ -8,7 +8,7 @@
  * Figures are taken on a shared machine: compare ratios within one run rather than absolutes.
  */
 import { decideAll, defaultThresholds, runFilter, walkImages } from '@portrait-forge/curation';
-import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { emptyScores, Manifest, type FileRecord } from '@portrait-forge/manifest';
 import { DEFAULT_DETECTOR, type DetectorKind } from '@portrait-forge/face';
 import { sharedPath } from '@portrait-forge/test-support';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -45,6 +45,7 @@ function decideBench(rows: number) {
     height: 1000,
     decodeError: null,
     scores: {
+      ...emptyScores(),
       faceCount: 1,
       faceSize: 400,
       roll: (i % 30) - 15,

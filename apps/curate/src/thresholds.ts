@@ -1,4 +1,4 @@
-import { mergeThresholds, type DeepPartial, type Thresholds } from '@portrait-forge/curation';
+import { mergeThresholds, parseThresholdsJson, type Thresholds } from '@portrait-forge/curation';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { finiteNumber } from './options';
@@ -34,23 +34,27 @@ export function addThresholdOptions(cmd: Command): Command {
 export function thresholdsFrom(flags: ThresholdFlags, base: Thresholds): Thresholds {
   let merged = base;
   if (flags.thresholds) {
-    let patch: DeepPartial<Thresholds>;
+    let text: string;
     try {
-      patch = JSON.parse(readFileSync(flags.thresholds, 'utf8'));
+      text = readFileSync(flags.thresholds, 'utf8');
     } catch (err) {
       throw new Error(
-        `${flags.thresholds}: not a readable JSON thresholds file (${err instanceof Error ? err.message : err})`,
+        `--thresholds ${flags.thresholds}: cannot read (${err instanceof Error ? err.message : err}); pass a JSON file`,
       );
     }
-    merged = mergeThresholds(merged, patch);
+    merged = mergeThresholds(merged, parseThresholdsJson(text, `--thresholds ${flags.thresholds}`));
   }
-  return mergeThresholds(merged, {
-    brisque: flags.brisque,
-    symmetry: flags.symmetry,
-    face: {
-      ...(flags.maxRoll !== undefined ? { maxRollDeg: flags.maxRoll } : {}),
-      ...(flags.maxYaw !== undefined ? { maxYawDeg: flags.maxYaw } : {}),
-      ...(flags.minFaceScore !== undefined ? { minFaceScore: flags.minFaceScore } : {}),
+  return mergeThresholds(
+    merged,
+    {
+      brisque: flags.brisque,
+      symmetry: flags.symmetry,
+      face: {
+        ...(flags.maxRoll !== undefined ? { maxRollDeg: flags.maxRoll } : {}),
+        ...(flags.maxYaw !== undefined ? { maxYawDeg: flags.maxYaw } : {}),
+        ...(flags.minFaceScore !== undefined ? { minFaceScore: flags.minFaceScore } : {}),
+      },
     },
-  });
+    'threshold flags',
+  );
 }

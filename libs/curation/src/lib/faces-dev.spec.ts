@@ -1,11 +1,10 @@
 import { describeWithShared } from '@portrait-forge/test-support';
-import { Manifest } from '@portrait-forge/manifest';
+import { effectiveDecision, Manifest } from '@portrait-forge/manifest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, formatEvaluation, parseLabels } from './evaluate';
 import { runFilter } from './filter';
-import { effectiveDecision } from './summary';
 import { defaultThresholds } from './thresholds';
 
 // Issue 7's bar: the whole pipeline (decode → face/pose → BRISQUE → symmetry → align, 2 workers),

@@ -1,11 +1,16 @@
 import { DEFAULT_BRISQUE_THRESHOLD } from '@portrait-forge/brisque';
 import {
   DEFAULT_DETECTOR,
+  DETECTOR_KINDS,
   defaultFaceConfig,
   parseFaceConfig,
+  renameLegacyFaceKeys,
   type DetectorKind,
   type FaceConfig,
 } from '@portrait-forge/face';
+import type { Manifest } from '@portrait-forge/manifest';
+import { z } from 'zod';
+import { checked, finiteNumber } from './checked';
 
 /** One config for the whole run; stored in the manifest's `runs` row and reused by `decide`. */
 export interface Thresholds {
@@ -25,27 +30,74 @@ export function defaultThresholds(size = 256, detector: DetectorKind = DEFAULT_D
   };
 }
 
-/** Overlays a partial config (from a JSON file or CLI flags) on a full one, checking every number. */
-export function mergeThresholds(base: Thresholds, patch: DeepPartial<Thresholds>): Thresholds {
-  const merged: Thresholds = {
-    // parseFaceConfig also reads configs stored under the old l4rz key names.
-    face: parseFaceConfig(patch.face ?? {}, base.face),
-    brisque: patch.brisque ?? base.brisque,
-    symmetry: patch.symmetry === undefined ? base.symmetry : patch.symmetry,
-  };
-  const numbers: Array<[string, unknown]> = [
-    ['brisque', merged.brisque],
-    ...Object.entries(merged.face).map(([k, v]): [string, unknown] => [`face.${k}`, v]),
-  ];
-  if (merged.symmetry !== null) numbers.push(['symmetry', merged.symmetry]);
-  for (const [name, value] of numbers) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new Error(`threshold ${name} must be a finite number, got ${JSON.stringify(value)}`);
-    }
-  }
-  return merged;
+/** The face keys are FaceConfig's own (libs/face owns their names and meaning). */
+const FACE_KEYS = Object.keys(defaultFaceConfig()) as Array<keyof FaceConfig>;
+
+/**
+ * Any part of the thresholds: what `--thresholds FILE.json`, the flags and a stored run give. The one
+ * schema of the thresholds contract; unknown keys are errors (a typo must not be ignored silently).
+ */
+export const ThresholdsPatchSchema = z.strictObject({
+  face: z
+    .strictObject(
+      Object.fromEntries(FACE_KEYS.map((k) => [k, finiteNumber().optional()])) as Record<
+        keyof FaceConfig,
+        z.ZodOptional<ReturnType<typeof finiteNumber>>
+      >,
+    )
+    .optional(),
+  brisque: finiteNumber().optional(),
+  symmetry: finiteNumber().nullable().optional(),
+});
+export type ThresholdsPatch = z.input<typeof ThresholdsPatchSchema>;
+
+const FIX = `use a JSON object with any of "brisque", "symmetry" (number or null), "face": {${FACE_KEYS.join(', ')}} (all numbers)`;
+
+/** A patch whose `face` keys may use the old l4rz names (runs stored before the rename), renamed. */
+function withCurrentFaceKeys(patch: unknown, label: string): unknown {
+  if (typeof patch !== 'object' || patch === null || !('face' in patch)) return patch;
+  const { face } = patch as { face: unknown };
+  if (typeof face !== 'object' || face === null || Array.isArray(face)) return patch;
+  return { ...patch, face: renameLegacyFaceKeys(face as Record<string, unknown>, `${label}.face`) };
 }
 
-export type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | null : T[K];
-};
+/** Overlays a partial config (a JSON file, CLI flags, a stored run) on a full one; `label` names the input. */
+export function mergeThresholds(base: Thresholds, patch: unknown, label = 'thresholds'): Thresholds {
+  const p = checked(ThresholdsPatchSchema, withCurrentFaceKeys(patch, label), label, FIX);
+  const defined = <T extends object>(o: T | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return {
+    face: parseFaceConfig(defined(p.face), base.face, `${label}.face`),
+    brisque: p.brisque ?? base.brisque,
+    symmetry: p.symmetry === undefined ? base.symmetry : p.symmetry,
+  };
+}
+
+/** Parses the text of a `--thresholds FILE.json`. */
+export function parseThresholdsJson(text: string, label: string): ThresholdsPatch {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${label}: not JSON (${err instanceof Error ? err.message : err}) — ${FIX}`);
+  }
+  return checked(ThresholdsPatchSchema, withCurrentFaceKeys(data, label), label, FIX);
+}
+
+/**
+ * The thresholds of the last filter/decide run, over the defaults for that filter run's size and
+ * detector, so `decide` with no flags changes nothing.
+ */
+export function storedThresholds(manifest: Manifest): Thresholds {
+  const filter = manifest.lastRun('filter');
+  const detector = DETECTOR_KINDS.find((k) => k === filter?.config.detector);
+  const defaults = defaultThresholds(filter?.config.size ?? 256, detector);
+  const last = manifest.lastRun('filter', 'decide');
+  return last
+    ? mergeThresholds(
+        defaults,
+        last.thresholds,
+        `${manifest.file}: thresholds of run ${last.id} (${last.kind})`,
+      )
+    : defaults;
+}
