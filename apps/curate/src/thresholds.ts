@@ -1,4 +1,9 @@
-import { mergeThresholds, parseThresholdsJson, type Thresholds } from '@portrait-forge/curation';
+import {
+  DEFAULT_FACE_BRISQUE_THRESHOLD,
+  mergeThresholds,
+  parseThresholdsJson,
+  type Thresholds,
+} from '@portrait-forge/curation';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { finiteNumber } from './options';
@@ -6,6 +11,7 @@ import { finiteNumber } from './options';
 export interface ThresholdFlags {
   thresholds?: string;
   brisque?: number;
+  faceBrisque?: number;
   symmetry?: number;
   maxRoll?: number;
   maxYaw?: number;
@@ -15,7 +21,16 @@ export interface ThresholdFlags {
 export function addThresholdOptions(cmd: Command): Command {
   return cmd
     .option('--thresholds <file>', 'JSON file with any of {"brisque", "symmetry", "face": {…FaceConfig}}')
-    .option('--brisque <n>', 'reject as blurry when BRISQUE > n (default 50)', finiteNumber)
+    .option(
+      '--face-brisque <n>',
+      `reject as blurry when the aligned face crop's BRISQUE > n (default ${DEFAULT_FACE_BRISQUE_THRESHOLD})`,
+      finiteNumber,
+    )
+    .option(
+      '--brisque <n>',
+      "also reject as blurry when the whole photo's BRISQUE > n (default: off)",
+      finiteNumber,
+    )
     .option(
       '--symmetry <n>',
       "reject as asymmetric when symmetry ≥ n (default: the backend's own cut)",
@@ -48,6 +63,7 @@ export function thresholdsFrom(flags: ThresholdFlags, base: Thresholds): Thresho
     merged,
     {
       brisque: flags.brisque,
+      faceBrisque: flags.faceBrisque,
       symmetry: flags.symmetry,
       face: {
         ...(flags.maxRoll !== undefined ? { maxRollDeg: flags.maxRoll } : {}),

@@ -37,10 +37,11 @@ export { writeReport, histogramSvg, MAX_TILES_PER_SECTION, type ReportResult } f
 export {
   createAnalyzer,
   DETECTION_MAX_SIDE,
-  FACE_BRISQUE_SIZE,
   type Analysis,
   type AnalysisConfig,
   type Analyzer,
   type Stage,
 } from './lib/analyse';
 export { RateMeter } from './lib/progress';
+export { atFaceBrisqueSize, FACE_BRISQUE_SIZE, DEFAULT_FACE_BRISQUE_THRESHOLD } from './lib/face-brisque';
+export { evaluateRun, type FolderEvaluation } from './lib/evaluate-folder';

@@ -163,11 +163,11 @@ export async function writeReport(
     files.map(get).filter((v): v is number => v !== null);
   const histograms: Histogram[] = [
     {
-      caption: 'BRISQUE (reject above the red line)',
+      caption: 'face BRISQUE, aligned crop (blurry above the red line)',
       svg: histogramSvg(
-        pick((f) => f.scores.brisque),
-        thresholds.brisque,
-        'BRISQUE',
+        pick((f) => f.scores.faceBrisque),
+        thresholds.faceBrisque,
+        'face BRISQUE',
       ),
     },
     {

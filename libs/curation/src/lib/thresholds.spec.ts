@@ -20,7 +20,7 @@ describe('thresholds schema', () => {
 
   it('names the input, the field, the value and the fix', () => {
     expect(() => mergeThresholds(t, { brisque: Number.NaN }, 'flags')).toThrow(
-      /^flags: brisque: expected a finite number, got NaN — use a JSON object with any of "brisque"/,
+      /^flags: brisque: expected a finite number, got NaN — use a JSON object with any of "faceBrisque", "brisque"/,
     );
     expect(() => mergeThresholds(t, { face: { maxRollDeg: 'x' } })).toThrow(
       /face\.maxRollDeg: expected a finite number, got "x"/,

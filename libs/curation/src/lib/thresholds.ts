@@ -1,4 +1,3 @@
-import { DEFAULT_BRISQUE_THRESHOLD } from '@portrait-forge/brisque';
 import {
   DEFAULT_DETECTOR,
   DETECTOR_KINDS,
@@ -10,13 +9,16 @@ import {
 } from '@portrait-forge/face';
 import type { Manifest } from '@portrait-forge/manifest';
 import { z } from 'zod';
+import { DEFAULT_FACE_BRISQUE_THRESHOLD } from './face-brisque';
 import { checked, finiteNumber } from './checked';
 
 /** One config for the whole run; stored in the manifest's `runs` row and reused by `decide`. */
 export interface Thresholds {
   face: FaceConfig;
-  /** Reject as `blurry` when BRISQUE > this (higher = worse). */
-  brisque: number;
+  /** Reject as `blurry` when the aligned face crop's BRISQUE > this (higher = worse). */
+  faceBrisque: number;
+  /** Also reject as `blurry` when the whole photo's BRISQUE > this; null = stored only (a bokeh background is fine). */
+  brisque: number | null;
   /** Reject as `asymmetric` when the symmetry metric ≥ this; null = the backend's own default. */
   symmetry: number | null;
 }
@@ -25,7 +27,8 @@ export interface Thresholds {
 export function defaultThresholds(size = 256, detector: DetectorKind = DEFAULT_DETECTOR): Thresholds {
   return {
     face: { ...defaultFaceConfig(detector), targetSize: size },
-    brisque: DEFAULT_BRISQUE_THRESHOLD,
+    faceBrisque: DEFAULT_FACE_BRISQUE_THRESHOLD,
+    brisque: null,
     symmetry: null,
   };
 }
@@ -46,12 +49,13 @@ export const ThresholdsPatchSchema = z.strictObject({
       >,
     )
     .optional(),
-  brisque: finiteNumber().optional(),
+  faceBrisque: finiteNumber().optional(),
+  brisque: finiteNumber().nullable().optional(),
   symmetry: finiteNumber().nullable().optional(),
 });
 export type ThresholdsPatch = z.input<typeof ThresholdsPatchSchema>;
 
-const FIX = `use a JSON object with any of "brisque", "symmetry" (number or null), "face": {${FACE_KEYS.join(', ')}} (all numbers)`;
+const FIX = `use a JSON object with any of "faceBrisque", "brisque" (number or null), "symmetry" (number or null), "face": {${FACE_KEYS.join(', ')}} (all numbers)`;
 
 /** A patch whose `face` keys may use the old l4rz names (runs stored before the rename), renamed. */
 function withCurrentFaceKeys(patch: unknown, label: string): unknown {
@@ -68,7 +72,8 @@ export function mergeThresholds(base: Thresholds, patch: unknown, label = 'thres
     Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
   return {
     face: parseFaceConfig(defined(p.face), base.face, `${label}.face`),
-    brisque: p.brisque ?? base.brisque,
+    faceBrisque: p.faceBrisque ?? base.faceBrisque,
+    brisque: p.brisque === undefined ? base.brisque : p.brisque,
     symmetry: p.symmetry === undefined ? base.symmetry : p.symmetry,
   };
 }

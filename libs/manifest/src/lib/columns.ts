@@ -30,7 +30,18 @@ export const SCORE_COLUMNS = {
   faceSize: { sql: 'face_size', type: 'REAL', addedIn: 1, doc: 'FFHQ quad side (px) of the primary face' },
   roll: { sql: 'roll', type: 'REAL', addedIn: 1, doc: 'primary face, degrees' },
   yaw: { sql: 'yaw', type: 'REAL', addedIn: 1, doc: 'primary face, degrees (estimate)' },
-  brisque: { sql: 'brisque', type: 'REAL', addedIn: 1, doc: 'BRISQUE of the whole image (higher = worse)' },
+  brisque: {
+    sql: 'brisque',
+    type: 'REAL',
+    addedIn: 1,
+    doc: 'BRISQUE of the whole image as OpenCV computes it (ICC ignored; higher = worse)',
+  },
+  faceBrisque: {
+    sql: 'face_brisque',
+    type: 'REAL',
+    addedIn: 3,
+    doc: 'BRISQUE of the aligned face crop at 256 px (what `blurry` is decided on)',
+  },
   symmetry: { sql: 'symmetry', type: 'REAL', addedIn: 1, doc: 'pose-symmetry metric of the aligned crop' },
   symmetryBackend: {
     sql: 'symmetry_backend',
