@@ -80,6 +80,26 @@ export function defaultFaceConfig(detector: DetectorKind = DEFAULT_DETECTOR): Fa
 export const DEFAULT_FACE_CONFIG: Readonly<FaceConfig> = Object.freeze(defaultFaceConfig());
 
 /**
+ * `config` with old key names replaced by the current ones (LEGACY_FACE_CONFIG_KEYS); a key given under
+ * both names with different values is an error. Other keys and values pass through unchecked.
+ */
+export function renameLegacyFaceKeys(
+  config: Record<string, unknown>,
+  name = 'face',
+): Record<string, unknown> {
+  const renamed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const current = LEGACY_FACE_CONFIG_KEYS[key] ?? key;
+    if (current in renamed && renamed[current] !== value) {
+      const old = Object.keys(LEGACY_FACE_CONFIG_KEYS).find((k) => LEGACY_FACE_CONFIG_KEYS[k] === current);
+      throw new Error(`${name} config gives ${current} twice with different values (${old} is its old name)`);
+    }
+    renamed[current] = value;
+  }
+  return renamed;
+}
+
+/**
  * A full FaceConfig from a stored or user-given object: legacy key names are accepted (a key given
  * under both names must agree), missing keys come from `base`, and an unknown key or a bad value is
  * an error naming the key and what it must be.
@@ -91,15 +111,7 @@ export function parseFaceConfig(
 ): FaceConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new Error(`${name} config must be an object of thresholds, got ${JSON.stringify(input)}`);
-  const renamed: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) {
-    const current = LEGACY_FACE_CONFIG_KEYS[key] ?? key;
-    if (current in renamed && renamed[current] !== value) {
-      const old = Object.keys(LEGACY_FACE_CONFIG_KEYS).find((k) => LEGACY_FACE_CONFIG_KEYS[k] === current);
-      throw new Error(`${name} config gives ${current} twice with different values (${old} is its old name)`);
-    }
-    renamed[current] = value;
-  }
+  const renamed = renameLegacyFaceKeys(input as Record<string, unknown>, name);
   const parsed = faceConfigSchema.safeParse({ ...base, ...renamed });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${[name, ...i.path].join('.')}: ${i.message}`);
