@@ -114,7 +114,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
         path: f.path,
         label: f.label,
         reason: f.reason,
-        nullable: f.nullable ?? false,
+        nullMeans: f.nullMeans ?? null,
         sort: f.score?.sort ?? null,
         value: thresholdValue(thresholds, f.path),
       })),

@@ -11,8 +11,8 @@ export interface ThresholdField {
   path: string;
   label: string;
   reason: string;
-  /** Null allowed (symmetry: the backend's own cut). */
-  nullable?: boolean;
+  /** What null means when allowed (symmetry: the backend's own cut; photo BRISQUE: not used). */
+  nullMeans?: string;
   score?: {
     sort: GallerySort;
     label: string;
@@ -42,7 +42,7 @@ export const THRESHOLD_FIELDS: readonly ThresholdField[] = [
     path: 'brisque',
     label: 'photo BRISQUE max',
     reason: 'blurry',
-    nullable: true,
+    nullMeans: 'off',
     score: {
       sort: 'brisque',
       label: 'BRISQUE',
@@ -55,7 +55,7 @@ export const THRESHOLD_FIELDS: readonly ThresholdField[] = [
     path: 'symmetry',
     label: 'symmetry max',
     reason: 'asymmetric',
-    nullable: true,
+    nullMeans: 'backend default',
     score: {
       sort: 'symmetry',
       label: 'symmetry',

@@ -108,11 +108,11 @@ const SCORE_TEXT = {
   faceCount: (s) => `${s.faceCount ?? '–'} face(s)`,
 };
 
-/** The tile's main score: the one sorted by (BRISQUE when sorting by path). */
+/** The tile's main score: the one sorted by (face BRISQUE, which decides blur, when sorting by path). */
 function mainScore(t, sort) {
   if (SCORE_TEXT[sort]) return SCORE_TEXT[sort](t.scores);
-  if (sort !== 'path' && sort in t.scores) return `${sort} ${fmt(t.scores[sort], 2)}`;
-  return `BRISQUE ${fmt(t.scores.brisque, 1)}`;
+  if (sort === 'path') return `face BRISQUE ${fmt(t.scores.faceBrisque, 1)}`;
+  return `${sort.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${fmt(t.scores[sort], 2)}`;
 }
 
 function tileNode(t, index) {
@@ -413,7 +413,7 @@ function renderThresholdFields() {
         type: 'number',
         step: 'any',
         value: f.value ?? '',
-        placeholder: f.nullable ? 'backend default' : '',
+        placeholder: f.nullMeans ?? '',
         title: `rejects as ${f.reason}`,
       });
       input.addEventListener('input', () => onThresholdInput(f, input));
@@ -426,7 +426,7 @@ let previewTimer = 0;
 function onThresholdInput(field, input) {
   const raw = input.value.trim();
   const value = raw === '' ? null : Number(raw);
-  if (value === field.value || (raw === '' && !field.nullable)) state.edits.delete(field.path);
+  if (value === field.value || (raw === '' && field.nullMeans === null)) state.edits.delete(field.path);
   else state.edits.set(field.path, value);
   input.classList.toggle('changed', state.edits.has(field.path));
   clearTimeout(previewTimer);
