@@ -91,7 +91,7 @@ export async function writeBadCorpus(base: string): Promise<BadCorpus> {
     'animated.gif': 'reject',
     'one-pixel.png': 'bad_image',
     'strip-10000x10.png': 'bad_image',
-    'vector.svg': 'no_face',
+    'vector.svg': 'not_a_photo',
     'nested dir/Grace Hopper – ü 写真.jpg': 'keep',
     'link-outside.jpg': 'symlink_outside_input',
     'broken-link.jpg': 'unreadable',
