@@ -19,11 +19,9 @@ export {
   loadCheckpoint,
   listCheckpoints,
   checkpointName,
-  writeFileAtomic,
   type Checkpoint,
   type StoredTensor,
   type TensorMap,
-  type WriteHook,
 } from './lib/checkpoint';
 export { ImageLoader, SampleOrder, loadImage, type Batch, type LoaderOptions } from './lib/loader';
 export {

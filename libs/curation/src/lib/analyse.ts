@@ -20,8 +20,8 @@ import {
   type Silhouette,
   type SilhouetteChoice,
 } from '@portrait-forge/symmetry';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '@portrait-forge/files';
+import { join } from 'node:path';
 import { differenceHash } from './hash';
 
 /** Per-worker configuration: models are loaded once from it. */
@@ -56,14 +56,6 @@ export interface Analyzer {
 }
 
 export type Stage = 'decode' | 'detect' | 'brisque' | 'symmetry' | 'align' | 'thumb';
-
-/** Writes via a temporary name and a rename, so a killed run never leaves half an image. */
-function writeAtomically(file: string, data: Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
@@ -191,7 +183,9 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
       try {
         const aligned = await alignFace(image, face.primary.landmarks, config.size);
         out.alignedPath = `aligned/${stem}.png`;
-        writeAtomically(join(config.outDir, out.alignedPath), await encodePng(aligned.image));
+        writeFileAtomic(join(config.outDir, out.alignedPath), await encodePng(aligned.image), {
+          mkdir: true,
+        });
         out.alignedQuad = aligned.quad.flatMap((p) => [p.x, p.y]);
         out.phash = await differenceHash(aligned.image);
         lap('align');
@@ -212,12 +206,13 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     const thumbHeight = Math.max(1, Math.round(image.height * scale));
     out.thumbPath = `thumbs/${stem}.jpg`;
     out.thumbScale = thumbWidth / image.width;
-    writeAtomically(
+    writeFileAtomic(
       join(config.outDir, out.thumbPath),
       await rawToSharp(image)
         .resize(thumbWidth, thumbHeight, { fit: 'fill' })
         .jpeg({ quality: 80 })
         .toBuffer(),
+      { mkdir: true },
     );
     lap('thumb');
     return out;

@@ -24,8 +24,8 @@ import {
   loadCheckpoint,
   saveCheckpoint,
   type Checkpoint,
-  type WriteHook,
 } from './checkpoint';
+import type { WriteHook } from '@portrait-forge/files';
 import { emaBeta } from './ema';
 import { saveImageGrid } from './grid';
 import { ImageLoader } from './loader';
