@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA="${FACES_TRAIN:-../shared/data/faces-train}"
 mkdir -p data/train-smoke
-exec npx tsx apps/trainer/src/commands/train.ts \
+exec npx tsx apps/trainer/src/main.ts train \
   --data "$DATA" --outdir data/train-smoke \
   --cfg small --cbase 1024 --cmax 32 --batch 8 --gamma 0.0256 --lr 0.0025 --ema 2.5 --res 32 --gray --mirror \
   --aug ada --target 0.6 \

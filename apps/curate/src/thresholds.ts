@@ -1,34 +1,75 @@
+import { finiteNumber, UsageError, withDefault } from '@portrait-forge/cli';
 import { mergeThresholds, type DeepPartial, type Thresholds } from '@portrait-forge/curation';
+import { DETECTOR_KINDS, defaultFaceConfig } from '@portrait-forge/face';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { finiteNumber } from './options';
 
-export interface ThresholdFlags {
-  thresholds?: string;
-  brisque?: number;
-  symmetry?: number;
-  maxRoll?: number;
-  maxYaw?: number;
-  minFaceScore?: number;
+/** One row per threshold flag: its help, where it lives in Thresholds, and the patch it makes. */
+const THRESHOLD_FLAGS = [
+  {
+    flags: '--brisque <n>',
+    attribute: 'brisque',
+    help: 'reject as blurry when BRISQUE > n',
+    read: (t: Thresholds): unknown => t.brisque,
+    patch: (n: number): DeepPartial<Thresholds> => ({ brisque: n }),
+  },
+  {
+    flags: '--symmetry <n>',
+    attribute: 'symmetry',
+    help: "reject as asymmetric when symmetry ≥ n; null = the silhouette backend's own cut",
+    read: (t: Thresholds): unknown => t.symmetry,
+    patch: (n: number): DeepPartial<Thresholds> => ({ symmetry: n }),
+  },
+  {
+    flags: '--max-roll <deg>',
+    attribute: 'maxRoll',
+    help: 'tilted when |roll| > deg',
+    read: (t: Thresholds): unknown => t.face.maxRollDeg,
+    patch: (n: number): DeepPartial<Thresholds> => ({ face: { maxRollDeg: n } }),
+  },
+  {
+    flags: '--max-yaw <deg>',
+    attribute: 'maxYaw',
+    help: 'turned when |yaw| > deg',
+    read: (t: Thresholds): unknown => t.face.maxYawDeg,
+    patch: (n: number): DeepPartial<Thresholds> => ({ face: { maxYawDeg: n } }),
+  },
+  {
+    flags: '--min-face-score <s>',
+    attribute: 'minFaceScore',
+    help: `a detection counts as a face from this score (the cut depends on --detector: ${DETECTOR_KINDS.map((k) => `${k} ${defaultFaceConfig(k).minFaceScore}`).join(', ')})`,
+    read: (t: Thresholds): unknown => t.face.minFaceScore,
+    patch: (n: number): DeepPartial<Thresholds> => ({ face: { minFaceScore: n } }),
+  },
+] as const;
+
+export type ThresholdAttribute = (typeof THRESHOLD_FLAGS)[number]['attribute'];
+
+export type ThresholdFlags = { thresholds?: string } & { [K in ThresholdAttribute]?: number };
+
+/**
+ * Adds --thresholds FILE and one flag per threshold. `defaults` are the thresholds the command uses when
+ * a flag is absent (shown in --help); `'stored'`: those of the manifest's last run.
+ */
+export function addThresholdOptions(cmd: Command, defaults: Thresholds | 'stored'): Command {
+  cmd.option('--thresholds <file>', 'JSON file with any of {"brisque", "symmetry", "face": {…FaceConfig}}');
+  for (const t of THRESHOLD_FLAGS) {
+    const help =
+      defaults === 'stored'
+        ? `${t.help} (unset: as the last filter/decide run)`
+        : withDefault(t.help, t.read(defaults));
+    cmd.option(t.flags, help, finiteNumber);
+  }
+  return cmd;
 }
 
-export function addThresholdOptions(cmd: Command): Command {
-  return cmd
-    .option('--thresholds <file>', 'JSON file with any of {"brisque", "symmetry", "face": {…FaceConfig}}')
-    .option('--brisque <n>', 'reject as blurry when BRISQUE > n (default 50)', finiteNumber)
-    .option(
-      '--symmetry <n>',
-      "reject as asymmetric when symmetry ≥ n (default: the backend's own cut)",
-      finiteNumber,
-    )
-    .option('--max-roll <deg>', 'tilted when |roll| > deg (default 12)', finiteNumber)
-    .option('--max-yaw <deg>', 'turned when |yaw| > deg (default 35)', finiteNumber)
-    .option(
-      '--min-face-score <s>',
-      'a detection counts as a face from this score (default 0.2)',
-      finiteNumber,
-    );
+/** The value of a threshold flag's attribute inside resolved thresholds (for the help-defaults test). */
+export function thresholdValue(thresholds: Thresholds, attribute: string): unknown {
+  return THRESHOLD_FLAGS.find((t) => t.attribute === attribute)?.read(thresholds);
 }
+
+export const isThresholdAttribute = (attribute: string): boolean =>
+  THRESHOLD_FLAGS.some((t) => t.attribute === attribute);
 
 /** base ← --thresholds file ← individual flags. */
 export function thresholdsFrom(flags: ThresholdFlags, base: Thresholds): Thresholds {
@@ -38,19 +79,15 @@ export function thresholdsFrom(flags: ThresholdFlags, base: Thresholds): Thresho
     try {
       patch = JSON.parse(readFileSync(flags.thresholds, 'utf8'));
     } catch (err) {
-      throw new Error(
+      throw new UsageError(
         `${flags.thresholds}: not a readable JSON thresholds file (${err instanceof Error ? err.message : err})`,
       );
     }
     merged = mergeThresholds(merged, patch);
   }
-  return mergeThresholds(merged, {
-    brisque: flags.brisque,
-    symmetry: flags.symmetry,
-    face: {
-      ...(flags.maxRoll !== undefined ? { maxRollDeg: flags.maxRoll } : {}),
-      ...(flags.maxYaw !== undefined ? { maxYawDeg: flags.maxYaw } : {}),
-      ...(flags.minFaceScore !== undefined ? { minFaceScore: flags.minFaceScore } : {}),
-    },
-  });
+  for (const t of THRESHOLD_FLAGS) {
+    const value = flags[t.attribute];
+    if (value !== undefined) merged = mergeThresholds(merged, t.patch(value));
+  }
+  return merged;
 }

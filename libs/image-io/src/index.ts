@@ -7,3 +7,4 @@ export {
 } from './lib/decode';
 export { rawToSharp, sharpToRaw, toGray, encodePng, encodeJpeg } from './lib/raw-image';
 export { imageToTensor, type PixelRange } from './lib/tensor';
+export { bytesToSigned, bytesToSignedInto, signedToByte, signedToBytes } from './lib/pixels';

@@ -2,7 +2,7 @@ import { MANIFEST_FILE, writeReport } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join, relative, resolve } from 'node:path';
-import { fail, outDir } from '../options';
+import { DEFAULT_OUT, fail, outDir } from '../options';
 import { storedThresholds } from './decide';
 
 export function reportCommand(): Command {
@@ -10,8 +10,8 @@ export function reportCommand(): Command {
     .description(
       'write a static HTML review report (counts, histograms, thumbnails with landmarks, kept crops)',
     )
-    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
-    .option('--report <dir>', 'report folder (default: <out>/report)')
+    .option('-o, --out <dir>', 'output folder of a filter run', DEFAULT_OUT)
+    .option('--report <dir>', 'report folder; unset: <out>/report')
     .action(async (flags: { out?: string; report?: string }) => {
       try {
         const out = outDir(flags.out);

@@ -3,7 +3,7 @@ import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail, outDir } from '../options';
+import { DEFAULT_OUT, fail, outDir } from '../options';
 
 export function reviewCommand(): Command {
   return new Command('review')
@@ -11,7 +11,7 @@ export function reviewCommand(): Command {
       'store manual keep/reject choices exported from the report as overrides (later decide runs respect them)',
     )
     .requiredOption('--apply <file>', 'review.json saved by the report\'s "Export choices" button')
-    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
+    .option('-o, --out <dir>', 'output folder of a filter run', DEFAULT_OUT)
     .action((flags: { apply: string; out?: string }) => {
       try {
         let text: string;

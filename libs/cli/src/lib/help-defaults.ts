@@ -11,7 +11,7 @@ export interface HelpDefaultMismatch {
   runtime: unknown;
 }
 
-const DEFAULT_RE = /\(default: (.*)\)\s*$/;
+const DEFAULT_RE = /[(,] ?default: (.*)\)\s*$/;
 
 /** The default `--help` prints for `option` (commander's own or a `withDefault` note). */
 function helpDefault(cmd: Command, option: Option): string | undefined {
@@ -34,7 +34,7 @@ function helpValue(option: Option, text: string): unknown {
 /**
  * Every option of every (sub)command of `program` whose help default differs from what the command runs
  * with when the flag is absent. `required` supplies values for required options, per command name.
- * A command without registered settings (see commandAction) is itself a mismatch.
+ * A command without registered settings (see commandAction) runs with its flags as parsed.
  */
 export function helpDefaultMismatches(
   program: Command,
@@ -43,19 +43,18 @@ export function helpDefaultMismatches(
   const out: HelpDefaultMismatch[] = [];
   const commands = program.commands.length ? program.commands : [program];
   for (const cmd of commands) {
-    const settings = settingsOf(cmd);
-    if (!settings) {
-      out.push({ command: cmd.name(), flag: '(all)', help: 'no settings registered', runtime: undefined });
-      continue;
-    }
+    const settings = settingsOf(cmd) ?? { resolve: (flags: Record<string, unknown>) => flags };
     const flags: Record<string, unknown> = { ...cmd.opts(), ...(required[cmd.name()] ?? {}) };
-    const resolved = settings.resolve(flags, cmd) as Record<string, unknown>;
+    const resolved = settings.resolve(flags, cmd);
     for (const option of cmd.options) {
       if (option.hidden) continue;
-      const key = settings.keyOf?.(option.attributeName()) ?? option.attributeName();
-      if (key in (required[cmd.name()] ?? {})) continue;
+      const name = option.attributeName();
+      if (name in (required[cmd.name()] ?? {})) continue;
       const help = helpDefault(cmd, option);
-      const runtime = resolved[key];
+      const runtime =
+        'valueAt' in settings && settings.valueAt
+          ? settings.valueAt(resolved, name)
+          : (resolved as Record<string, unknown>)[name];
       // `--no-x` options default to x = true without a help note.
       const expected = help === undefined ? (option.negate ? true : undefined) : helpValue(option, help);
       if (!isDeepStrictEqual(expected, runtime))

@@ -4,28 +4,32 @@ import type { Command } from 'commander';
  * A command's flags → the settings it runs with, as a pure step (no I/O), registered so tests can ask
  * what a command uses when a flag is absent (`settingsOf`) and compare it with what `--help` claims.
  */
-export interface CommandSettings<S> {
-  resolve: (flags: Record<string, unknown>, cmd: Command) => S;
-  /** Setting key of an option's attribute name when they differ (e.g. `res` → `resolution`). */
-  keyOf?: (attributeName: string) => string;
+export interface CommandSettings<S, F = Record<string, unknown>> {
+  /** `flags` is commander's `opts()`, typed by the caller as the options it declared. */
+  resolve: (flags: F, cmd: Command) => S;
+  /**
+   * The value an option ends up as inside the settings, when not `settings[attributeName]` (e.g. `--res`
+   * → `resolution`, `--brisque` → `thresholds.brisque`).
+   */
+  valueAt?: (settings: S, attributeName: string) => unknown;
 }
 
-const REGISTRY = new WeakMap<Command, CommandSettings<unknown>>();
+const REGISTRY = new WeakMap<Command, CommandSettings<unknown, never>>();
 
 /** Sets `cmd`'s action to `run(resolve(flags))` and registers `resolve` for `settingsOf`. */
-export function commandAction<S>(
+export function commandAction<S, F = Record<string, unknown>>(
   cmd: Command,
-  settings: CommandSettings<S>,
+  settings: CommandSettings<S, F>,
   run: (settings: S, cmd: Command) => Promise<unknown> | unknown,
 ): Command {
-  REGISTRY.set(cmd, settings as CommandSettings<unknown>);
-  return cmd.action(async (flags: Record<string, unknown>, c: Command) => {
+  REGISTRY.set(cmd, settings as unknown as CommandSettings<unknown, never>);
+  return cmd.action(async (flags: F, c: Command) => {
     await run(settings.resolve(flags, c), c);
   });
 }
 
-export function settingsOf(cmd: Command): CommandSettings<unknown> | undefined {
-  return REGISTRY.get(cmd);
+export function settingsOf(cmd: Command): CommandSettings<unknown, Record<string, unknown>> | undefined {
+  return REGISTRY.get(cmd) as CommandSettings<unknown, Record<string, unknown>> | undefined;
 }
 
 /** Formats a default the way help texts show it (`8x8` for grids is the caller's job). */

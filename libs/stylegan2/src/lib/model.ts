@@ -52,6 +52,8 @@ export interface PhaseStats {
   r1Penalty?: number;
   plPenalty?: number;
   plMean?: number;
+  /** Grad/G/norm: global L2 norm of G's gradients (Gmain only), for the vanishing-gradient alert. */
+  gradNorm?: number;
   /** True when `skipNonFinite` found a NaN/Inf in the loss or a gradient and the step was not applied. */
   skipped?: boolean;
 }
@@ -241,6 +243,7 @@ export class StyleGAN2 {
       };
       const result = this.phaseGradients(phase, inputs);
       stats = result.stats;
+      if (phase === 'Gmain') stats.gradNorm = globalNorm(result.grads);
       if (options.skipNonFinite && !allFinite(stats.loss, result.grads)) {
         stats.skipped = true;
         return;
@@ -302,6 +305,11 @@ function allFinite(loss: number, grads: Map<string, tf.Tensor>): boolean {
   if (!Number.isFinite(loss)) return false;
   const total = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(g))).dataSync()[0]);
   return Number.isFinite(total);
+}
+
+/** sqrt(Σ g²) over all gradients (one reduction, one sync). */
+function globalNorm(grads: Map<string, tf.Tensor>): number {
+  return tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
 }
 
 function readStats(phase: Phase, loss: tf.Scalar, result: PhaseResult): PhaseStats {

@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  checkpointName,
   decodeCheckpoint,
   encodeCheckpoint,
   listCheckpoints,
@@ -9,7 +8,8 @@ import {
   saveCheckpoint,
   type Checkpoint,
 } from './checkpoint';
-import { tempDir } from './test-fixtures';
+import { checkpointName } from '@portrait-forge/run-format';
+import { tempDir } from '../testing';
 
 function small(generation: number): Checkpoint {
   return {

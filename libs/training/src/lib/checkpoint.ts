@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, type WriteHook } from '@portrait-forge/files';
+import { CHECKPOINT_RE } from '@portrait-forge/run-format';
 
 /** One tensor as stored: shape, dtype and raw little-endian data. */
 export interface StoredTensor {
@@ -83,17 +84,11 @@ export function decodeCheckpoint(buf: Buffer, label = 'checkpoint'): Checkpoint 
   return { meta: header.meta, groups };
 }
 
-export function checkpointName(kimg: number): string {
-  return `network-snapshot-${String(Math.round(kimg * 1000)).padStart(9, '0')}.ckpt`;
-}
-
-const CKPT_RE = /^network-snapshot-(\d+)\.ckpt$/;
-
 /** Checkpoints in a run dir, newest (highest nimg) first. */
 export function listCheckpoints(runDir: string): string[] {
   return readdirSync(runDir)
-    .filter((f) => CKPT_RE.test(f))
-    .sort((a, b) => Number(CKPT_RE.exec(b)?.[1]) - Number(CKPT_RE.exec(a)?.[1]))
+    .filter((f) => CHECKPOINT_RE.test(f))
+    .sort((a, b) => Number(CHECKPOINT_RE.exec(b)?.[1]) - Number(CHECKPOINT_RE.exec(a)?.[1]))
     .map((f) => join(runDir, f));
 }
 

@@ -4,7 +4,7 @@ import { Generator, serializeWeights, stylegan2Config } from '@portrait-forge/st
 import { initTf } from '@portrait-forge/tf-runtime';
 import { saveCheckpoint } from './checkpoint';
 import { generateImages, loadGenerator, styleMixingGrid } from './generate';
-import { tempDir } from './test-fixtures';
+import { tempDir } from '../testing';
 
 describe('generate from a checkpoint', () => {
   it('loads G_ema, honours ψ, and writes a style-mixing grid', async () => {

@@ -1,4 +1,4 @@
-import { decodeImage, rawToSharp, sharpToRaw } from '@portrait-forge/image-io';
+import { bytesToSignedInto, decodeImage, rawToSharp, sharpToRaw } from '@portrait-forge/image-io';
 import { permutation } from './rng';
 import type { ImageSource } from './sources';
 
@@ -129,7 +129,7 @@ export class ImageLoader {
       while (cursor < count) {
         const k = cursor++;
         const bytes = await this.loadSample(samples[k], withFlip);
-        for (let i = 0; i < per; i++) data[k * per + i] = bytes[i] / 127.5 - 1;
+        bytesToSignedInto(bytes, data, k * per);
       }
     };
     const promise = Promise.all(Array.from({ length: Math.min(this.concurrency, count) }, worker)).then(
