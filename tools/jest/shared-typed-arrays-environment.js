@@ -1,4 +1,4 @@
-// Used by projects that run onnxruntime-node under Jest: it builds output tensors with the host realm's typed arrays, which fail
+// Used by projects that run onnxruntime-node under Jest (also tf-runtime's ORT conv kernels, via initTf): it builds output tensors with the host realm's typed arrays, which fail
 // onnxruntime-common's `instanceof Float32Array` checks inside Jest's sandbox realm.
 // Sharing the host's typed-array constructors makes the ONNX path testable under Jest.
 const { TestEnvironment } = require('jest-environment-node');

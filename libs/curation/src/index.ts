@@ -26,3 +26,13 @@ export { findDuplicates, DEFAULT_NEAR_DISTANCE, type DuplicateGroup } from './li
 export { exportDataset, sg2adaName, type ExportFormat, type ExportResult } from './lib/export';
 export { parseReview, type ReviewFile } from './lib/review';
 export { writeReport, histogramSvg, MAX_TILES_PER_SECTION, type ReportResult } from './lib/report';
+export {
+  createAnalyzer,
+  DETECTION_MAX_SIDE,
+  FACE_BRISQUE_SIZE,
+  type Analysis,
+  type AnalysisConfig,
+  type Analyzer,
+  type Stage,
+} from './lib/analyse';
+export { RateMeter } from './lib/progress';

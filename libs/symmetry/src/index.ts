@@ -27,6 +27,8 @@ export {
   preprocessU2net,
   postprocessU2net,
   createU2netSilhouette,
+  ensureU2netWeights,
+  type U2netWeightsOptions,
 } from './lib/u2net';
 export { TFJS_SEGMENTERS, createTfjsSilhouette } from './lib/tfjs-segmentation';
 export { resizeU8, type ResampleFilter } from './lib/resample';

@@ -1,7 +1,9 @@
 export {
   initTf,
   isBackendChoice,
+  requestedThreads,
   BACKEND_PREFERENCE,
+  ORT_CONV_DEFAULT,
   resetTfRuntimeForTests,
   type BackendChoice,
   type BackendAttempt,
@@ -9,4 +11,15 @@ export {
   type InitTfOptions,
 } from './lib/backend';
 export { registerWasmTrainingShims } from './lib/wasm-training-shims';
+export {
+  registerOrtConvKernels,
+  unregisterOrtConvKernels,
+  ortConvStats,
+  ortConvThreads,
+  setOrtConvFaultForTests,
+  type OrtConvStats,
+} from './lib/ort-conv-kernels';
+export { ORT_CONV_KERNELS, type OrtConvKernel } from './lib/ort-conv-graphs';
+export { ORT_NODE_VERSION } from './lib/ort-binding';
+export { FLOAT, floatValue, int64Initializer, intAttribute, intsAttribute, writeOnnxModel } from './lib/onnx-model';
 export { loadGraphModelFromDir, humanModelsDir, type GraphModel } from './lib/graph-model';

@@ -3,6 +3,7 @@ import {
   defaultWorkers,
   formatSummary,
   formatTable,
+  RateMeter,
   runFilter,
   type Thresholds,
 } from '@portrait-forge/curation';
@@ -111,9 +112,7 @@ export function filterCommand(): Command {
       const bar = flags.progress
         ? new SingleBar(
             {
-              format:
-                'filter {bar} {percentage}% | {value}/{total} | {rate} img/s | ETA {eta_formatted} | {file}',
-              etaBuffer: 50,
+              format: 'filter {bar} {percentage}% | {value}/{total} | {rate} img/s | ETA {left} | {file}',
               noTTYOutput: true,
               notTTYSchedule: 5000,
               hideCursor: true,
@@ -121,7 +120,7 @@ export function filterCommand(): Command {
             Presets.shades_classic,
           )
         : null;
-      let t0 = 0;
+      const meter = new RateMeter();
       let started = false;
       const result = await runFilter({
         input,
@@ -137,12 +136,16 @@ export function filterCommand(): Command {
         onProgress: (done, total, file) => {
           if (!bar) return;
           if (!started) {
-            bar.start(total, 0, { rate: '0.0', file: '' });
+            bar.start(total, 0, { rate: '0.0', left: '…', file: '' });
             started = true;
-            t0 = performance.now();
           }
-          const rate = done / Math.max(0.001, (performance.now() - t0) / 1000);
-          bar.update(done, { rate: rate.toFixed(1), file: file.length > 40 ? `…${file.slice(-39)}` : file });
+          meter.tick();
+          const eta = meter.etaSeconds(total - done);
+          bar.update(done, {
+            rate: meter.rate().toFixed(1),
+            left: eta === null ? '…' : `${Math.round(eta)}s`,
+            file: file.length > 40 ? `…${file.slice(-39)}` : file,
+          });
         },
         log: (line) => process.stderr.write(`${bar && started ? '\n' : ''}${line}\n`),
       });

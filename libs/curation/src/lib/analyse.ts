@@ -4,14 +4,26 @@ import {
   assessPose,
   createFaceDetector,
   decideFace,
+  DEFAULT_MAX_INPUT_SIDE,
   describeImageProblem,
   ffhqQuad,
   type DetectedFace,
   type DetectorKind,
   type FaceConfig,
   type FaceDetector,
+  type Quad,
 } from '@portrait-forge/face';
-import { decodeImage, encodePng, rawToSharp, type RawImage } from '@portrait-forge/image-io';
+import {
+  clipRegion,
+  encodePng,
+  ImageDecodeError,
+  openPhoto,
+  rawToSharp,
+  sharpToRaw,
+  type Photo,
+  type RawImage,
+  type ReducedView,
+} from '@portrait-forge/image-io';
 import type { FaceRecord, FileRecord } from '@portrait-forge/manifest';
 import {
   createSilhouette,
@@ -46,8 +58,17 @@ export interface AnalysisJob {
   buffer: Uint8Array;
 }
 
+/** BRISQUE of the face (aligned crop / detector box, both at FACE_BRISQUE_SIZE); null when no face was aligned. */
+export interface FaceQualityScores {
+  faceBrisque: number | null;
+  faceRegionBrisque: number | null;
+}
+
 /** Everything measured about one file; `decide` turns it into a decision. */
-export type Analysis = Omit<FileRecord, 'path' | 'size' | 'mtimeMs' | 'sha256' | 'decision' | 'reasons'>;
+export type Analysis = Omit<
+  FileRecord,
+  'path' | 'size' | 'mtimeMs' | 'sha256' | 'decision' | 'reasons' | 'scores'
+> & { scores: FileRecord['scores'] & FaceQualityScores };
 
 export interface Analyzer {
   /** What the models resolved to (logged and stored in the run row). */
@@ -55,7 +76,73 @@ export interface Analyzer {
   analyse(job: AnalysisJob): Promise<Analysis>;
 }
 
-export type Stage = 'decode' | 'detect' | 'brisque' | 'symmetry' | 'align' | 'thumb';
+export type Stage = 'decode' | 'detect' | 'brisque' | 'align' | 'faceBrisque' | 'symmetry' | 'thumb';
+
+/**
+ * Faces are detected on a decode whose longer side is at most this (sharp's shrink-on-load): the
+ * detector's own input is 256² (BlazeFace) or ≤ 1280 (SSD/tiny: DEFAULT_MAX_INPUT_SIDE), and the
+ * 68-point network sees 112² crops, so a keep-sized face (≥ 128 px) still gives it ≥ 40 px here.
+ */
+export const DETECTION_MAX_SIDE = DEFAULT_MAX_INPUT_SIDE;
+/** Face BRISQUE is computed at one size whatever --size is, so its threshold means the same everywhere. */
+export const FACE_BRISQUE_SIZE = 256;
+
+/** A detection on a reduced decode, in the photo's own pixels. */
+function inPhotoPixels(face: DetectedFace, toPhoto: number): DetectedFace {
+  if (toPhoto === 1) return face;
+  const { x, y, width, height } = face.box;
+  return {
+    ...face,
+    box: { x: x * toPhoto, y: y * toPhoto, width: width * toPhoto, height: height * toPhoto },
+    landmarks: face.landmarks.map((p) => ({ x: p.x * toPhoto, y: p.y * toPhoto })),
+  };
+}
+
+/**
+ * FFHQ alignment on a full-resolution region around the face quad only. alignFace reads the quad's
+ * bounding box plus a border of 0.1 × qsize (its crop step); reflect padding only happens where the
+ * quad leaves the photo, and there the region is clipped by the same photo border.
+ */
+async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
+  const { quad, qsize } = ffhqQuad(face.landmarks);
+  const margin = Math.ceil(qsize * 0.15) + 8;
+  const xs = quad.map((p) => p.x);
+  const ys = quad.map((p) => p.y);
+  const left = Math.floor(Math.min(...xs)) - margin;
+  const top = Math.floor(Math.min(...ys)) - margin;
+  const wanted = {
+    left,
+    top,
+    width: Math.ceil(Math.max(...xs)) + margin - left,
+    height: Math.ceil(Math.max(...ys)) + margin - top,
+  };
+  const region = clipRegion(wanted, photo);
+  const pixels = await photo.region(region);
+  const shifted = face.landmarks.map((p) => ({ x: p.x - region.left, y: p.y - region.top }));
+  const aligned = await alignFace(pixels, shifted, size);
+  return {
+    ...aligned,
+    quad: aligned.quad.map((p) => ({ x: p.x + region.left, y: p.y + region.top })) as Quad,
+  };
+}
+
+async function atFaceBrisqueSize(image: RawImage): Promise<RawImage> {
+  if (image.width === FACE_BRISQUE_SIZE && image.height === FACE_BRISQUE_SIZE) return image;
+  return sharpToRaw(
+    rawToSharp(image).resize(FACE_BRISQUE_SIZE, FACE_BRISQUE_SIZE, { fit: 'fill', kernel: 'lanczos3' }),
+  );
+}
+
+/** BRISQUE of the aligned crop (what training sees), at FACE_BRISQUE_SIZE. */
+async function faceBrisque(aligned: RawImage): Promise<number> {
+  return brisqueScore(await atFaceBrisqueSize(aligned));
+}
+
+/** BRISQUE of the detector's face box in full-resolution pixels, at FACE_BRISQUE_SIZE. */
+async function faceRegionBrisque(photo: Photo, face: DetectedFace): Promise<number> {
+  const { x, y, width, height } = face.box;
+  return brisqueScore(await atFaceBrisqueSize(await photo.region({ left: x, top: y, width, height })));
+}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
 
@@ -70,6 +157,8 @@ export function emptyAnalysis(decodeError: string | null): Analysis {
       roll: null,
       yaw: null,
       brisque: null,
+      faceBrisque: null,
+      faceRegionBrisque: null,
       symmetry: null,
       symmetryBackend: null,
       symmetryNote: null,
@@ -119,6 +208,9 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     allowDownload: false,
     log,
   });
+  // Asked for by name, a missing backend stops the run (init_error) instead of silently not scoring.
+  if ('status' in silhouette && config.silhouette !== 'auto')
+    throw new Error(`--silhouette ${config.silhouette} is not available: ${silhouette.reason}`);
   const silhouetteName = 'status' in silhouette ? `not_available (${silhouette.reason})` : silhouette.name;
 
   async function scoreSymmetryInto(out: Analysis, aligned: RawImage): Promise<void> {
@@ -143,26 +235,26 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
       stageMs[stage] = Math.round((now - t) * 10) / 10;
       t = now;
     };
-    let image: RawImage;
+    const buffer = Buffer.from(job.buffer.buffer, job.buffer.byteOffset, job.buffer.byteLength);
+    let photo: Photo;
+    let reduced: ReducedView;
     try {
-      image = await decodeImage(
-        Buffer.from(job.buffer.buffer, job.buffer.byteOffset, job.buffer.byteLength),
-        { channels: 3, maxPixels: config.maxPixels },
-        job.path,
-      );
+      photo = await openPhoto(buffer, job.path, { maxPixels: config.maxPixels });
+      reduced = await photo.reduced(DETECTION_MAX_SIDE);
     } catch (err) {
-      const reason = err instanceof Error && 'reason' in err ? String(err.reason) : message(err);
-      return emptyAnalysis(`decode_error: ${reason}`);
+      if (err instanceof ImageDecodeError) return emptyAnalysis(`${err.problem}: ${err.reason}`);
+      return emptyAnalysis(`decode_error: ${message(err)}`);
     }
     lap('decode');
     const out = emptyAnalysis(null);
-    out.width = image.width;
-    out.height = image.height;
+    out.width = photo.width;
+    out.height = photo.height;
     out.stageMs = stageMs;
     const stem = job.sha256.slice(0, 16);
+    const size = { width: photo.width, height: photo.height };
 
-    const detections = await detector.detect(image);
-    const face = decideFace(detections, image, config.face);
+    const detections = (await detector.detect(reduced.image)).map((f) => inPhotoPixels(f, reduced.toPhoto));
+    const face = decideFace(detections, size, config.face);
     out.faces = detections.map(faceRecord);
     out.scores.faceCount = face.measures.faces;
     out.scores.faceSize = face.measures.qsize ?? null;
@@ -170,9 +262,9 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     out.scores.yaw = face.measures.pose?.yawDeg ?? null;
     lap('detect');
 
-    if (!describeImageProblem(image)) {
+    if (!describeImageProblem(size)) {
       try {
-        out.scores.brisque = brisqueScore(image);
+        out.scores.brisque = brisqueScore(await photo.openCvView());
       } catch (err) {
         log(`${job.path}: BRISQUE failed (${message(err)}); stored as not scored`);
       }
@@ -181,7 +273,8 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
 
     if (face.primary) {
       try {
-        const aligned = await alignFace(image, face.primary.landmarks, config.size);
+        const aligned = await alignInRegion(photo, face.primary, config.size);
+        photo.release();
         out.alignedPath = `aligned/${stem}.png`;
         writeFileAtomic(join(config.outDir, out.alignedPath), await encodePng(aligned.image), {
           mkdir: true,
@@ -189,6 +282,9 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         out.alignedQuad = aligned.quad.flatMap((p) => [p.x, p.y]);
         out.phash = await differenceHash(aligned.image);
         lap('align');
+        out.scores.faceBrisque = await faceBrisque(aligned.image);
+        out.scores.faceRegionBrisque = await faceRegionBrisque(photo, face.primary);
+        lap('faceBrisque');
         // On the aligned crop the face sits on the centre line, which the seed's metric mirrors around.
         await scoreSymmetryInto(out, aligned.image);
         lap('symmetry');
@@ -200,15 +296,16 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     } else {
       out.scores.symmetryNote = 'not_scored: no face to align';
     }
+    photo.release();
 
-    const scale = Math.min(1, config.thumbSize / Math.max(image.width, image.height));
-    const thumbWidth = Math.max(1, Math.round(image.width * scale));
-    const thumbHeight = Math.max(1, Math.round(image.height * scale));
+    const scale = Math.min(1, config.thumbSize / Math.max(photo.width, photo.height));
+    const thumbWidth = Math.max(1, Math.round(photo.width * scale));
+    const thumbHeight = Math.max(1, Math.round(photo.height * scale));
     out.thumbPath = `thumbs/${stem}.jpg`;
-    out.thumbScale = thumbWidth / image.width;
+    out.thumbScale = thumbWidth / photo.width;
     writeFileAtomic(
       join(config.outDir, out.thumbPath),
-      await rawToSharp(image)
+      await rawToSharp(reduced.image)
         .resize(thumbWidth, thumbHeight, { fit: 'fill' })
         .jpeg({ quality: 80 })
         .toBuffer(),

@@ -9,6 +9,7 @@ export const REASONS = [
   'not_a_file',
   'symlink_outside_input',
   'decode_error',
+  'not_a_photo',
   'worker_crashed',
   ...FACE_REJECT_REASONS,
   'blurry',

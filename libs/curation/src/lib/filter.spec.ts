@@ -1,5 +1,6 @@
 import { Manifest } from '@portrait-forge/manifest';
-import { mkdtempSync } from 'node:fs';
+import { U2NET_MODELS } from '@portrait-forge/symmetry';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_FILE, runFilter } from './filter';
@@ -33,5 +34,35 @@ describe('runFilter --resume', () => {
       /manifest\.sqlite was filtered with --detector ssd; resume with --detector ssd, or run without --resume/,
     );
     await expect(run('ssd')).resolves.toMatchObject({ seen: 0, analysed: 0 });
+  });
+});
+
+describe('runFilter --silhouette u2net without weights and without network', () => {
+  it('stops before the first file, naming the cache path, the URL and --silhouette selfie', async () => {
+    const input = mkdtempSync(join(tmpdir(), 'filter-in-'));
+    const out = mkdtempSync(join(tmpdir(), 'filter-out-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'filter-cache-'));
+    writeFileSync(join(input, 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    // Port 9 (discard) on loopback: nobody listens, so the test never reaches the internet.
+    const spec = { ...U2NET_MODELS.u2net, url: 'http://127.0.0.1:9/u2net.onnx' };
+    await expect(
+      runFilter({
+        input,
+        out,
+        size: 256,
+        silhouette: 'u2net',
+        u2netWeights: { cacheDir, spec },
+        thresholds: defaultThresholds(256),
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(
+      new RegExp(
+        `--silhouette u2net needs the U-2-Net weights at ${join(cacheDir, 'u2net.onnx')}.*http://127\\.0\\.0\\.1:9/u2net\\.onnx.*--silhouette selfie`,
+        's',
+      ),
+    );
+    const manifest = Manifest.open(join(out, MANIFEST_FILE));
+    expect(manifest.files()).toEqual([]);
+    manifest.close();
   });
 });

@@ -1,7 +1,11 @@
 import { DEFAULT_MAX_PIXELS } from '@portrait-forge/image-io';
 import { Manifest, type FileRecord } from '@portrait-forge/manifest';
 import { DEFAULT_DETECTOR, type DetectorKind } from '@portrait-forge/face';
-import type { SilhouetteChoice } from '@portrait-forge/symmetry';
+import {
+  ensureU2netWeights,
+  type SilhouetteChoice,
+  type U2netWeightsOptions,
+} from '@portrait-forge/symmetry';
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,7 +13,7 @@ import { emptyAnalysis, type Analysis } from './analyse';
 import { decisionsCsv } from './csv';
 import { decide, toDecisionInput } from './decide';
 import { sha256 } from './hash';
-import { WorkerPool } from './pool';
+import { WorkerCrashedError, WorkerPool, type WorkerPoolOptions } from './pool';
 import { summarise, type Summary } from './summary';
 import type { Thresholds } from './thresholds';
 import { walkImages, type WalkEntry } from './walk';
@@ -35,6 +39,10 @@ export interface FilterOptions {
   log?: (line: string) => void;
   /** Files per manifest transaction. */
   batchSize?: number;
+  /** Test hooks of the worker pool (fault injection). */
+  pool?: WorkerPoolOptions;
+  /** Where and from what pin `--silhouette u2net|u2netp` fetches its weights (tests: an unreachable URL). */
+  u2netWeights?: Pick<U2netWeightsOptions, 'cacheDir' | 'spec'>;
 }
 
 export interface FilterResult {
@@ -83,6 +91,13 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
         { cause: err },
       );
     });
+    // An explicit U-2-Net choice gets its weights before the first file, or the run stops here.
+    const silhouette = options.silhouette ?? 'auto';
+    const u2netModel =
+      options.u2netModel ??
+      (silhouette === 'u2net' || silhouette === 'u2netp'
+        ? await ensureU2netWeights(silhouette, { ...options.u2netWeights, log })
+        : undefined);
     const known = manifest.knownHashes();
     const present = new Set(entries.map((e) => e.path));
     manifest.deleteFiles([...known.keys()].filter((p) => !present.has(p)));
@@ -96,7 +111,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       workers,
       resume: options.resume ?? false,
       detector,
-      silhouette: options.silhouette ?? 'auto',
+      silhouette,
       maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
     };
     const runId = manifest.startRun({
@@ -118,12 +133,13 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
             size: options.size,
             detector: config.detector,
             silhouette: config.silhouette,
-            u2netModel: options.u2netModel,
+            u2netModel,
             face: { ...options.thresholds.face, targetSize: options.size },
             maxPixels: config.maxPixels,
             thumbSize: 256,
           },
           log,
+          options.pool,
         );
         backends = await pool.ready();
         log(`models: detector ${backends.detector}, silhouette ${backends.silhouette}; ${workers} worker(s)`);
@@ -189,7 +205,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       } catch (err) {
         const text = err instanceof Error ? err.message : String(err);
         analysis = emptyAnalysis(
-          text.startsWith('worker crashed') ? `worker_crashed: ${text}` : `decode_error: ${text}`,
+          err instanceof WorkerCrashedError ? `worker_crashed: ${text}` : `decode_error: ${text}`,
         );
       }
       analysed++;

@@ -5,13 +5,27 @@ import type { Analysis, AnalysisConfig, AnalysisJob } from './analyse';
 
 export type WorkerRequest =
   | { type: 'init'; config: AnalysisConfig }
-  | { type: 'job'; id: number; job: AnalysisJob };
+  /** `crash`: fault injection for tests — the worker thread exits instead of analysing. */
+  | { type: 'job'; id: number; job: AnalysisJob; crash?: boolean };
 export type WorkerReply =
   | { type: 'ready'; backends: { detector: string; silhouette: string } }
   | { type: 'init_error'; message: string }
   | { type: 'log'; line: string }
   | { type: 'result'; id: number; analysis: Analysis }
   | { type: 'job_error'; id: number; message: string };
+
+/** The worker running a file died (native crash, out of memory), on its first try and again alone. */
+export class WorkerCrashedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
+    super(`worker crashed twice on ${path}, the second time running alone: ${detail}`);
+    this.name = 'WorkerCrashedError';
+  }
+}
+
+class WorkerDied extends Error {}
 
 /** The workspace root (where tsconfig.base.json is), so tsx resolves the @portrait-forge/* paths. */
 function workspaceRoot(): string {
@@ -28,13 +42,23 @@ interface Slot {
   idle: boolean;
 }
 
+export interface WorkerPoolOptions {
+  /** Test hook: makes the worker thread exit on this attempt (1 = first try, 2 = the retry alone). */
+  crashOn?: (job: AnalysisJob, attempt: number) => boolean;
+}
+
 /**
  * N worker threads, each with its own models, one job at a time each. A worker that dies (native
- * crash, out of memory) fails only its current job and is replaced.
+ * crash, out of memory) is replaced, and its file is retried once on a fresh worker while no other
+ * file runs (a crowd photo next to another big one may only have run out of memory together);
+ * a second death is a WorkerCrashedError.
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Array<(slot: Slot) => void> = [];
+  /** Retries waiting for the whole pool to be idle; new files wait behind them. */
+  private readonly alone: Array<() => void> = [];
+  private aloneRunning = false;
   private nextId = 0;
   private closed = false;
 
@@ -42,6 +66,7 @@ export class WorkerPool {
     readonly size: number,
     private readonly config: AnalysisConfig,
     private readonly log: (line: string) => void,
+    private readonly options: WorkerPoolOptions = {},
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -95,7 +120,7 @@ require(${JSON.stringify(join(__dirname, 'worker.ts'))});`;
   private replace(slot: Slot, err: Error): void {
     const index = this.slots.indexOf(slot);
     if (index < 0 || this.closed) return;
-    if (slot.busy) slot.busy.reject(new Error(`worker crashed: ${err.message}`));
+    if (slot.busy) slot.busy.reject(new WorkerDied(err.message));
     slot.busy = null;
     void slot.worker.terminate();
     this.log(`worker crashed (${err.message}); starting a new one`);
@@ -103,32 +128,77 @@ require(${JSON.stringify(join(__dirname, 'worker.ts'))});`;
   }
 
   private release(slot: Slot): void {
-    const next = this.waiting.shift();
-    if (next) next(slot);
-    else slot.idle = true;
+    slot.idle = true;
+    this.dispatch();
+  }
+
+  /** Hands idle workers out: a pending retry first, once every worker is idle; else queued files. */
+  private dispatch(): void {
+    if (this.aloneRunning) return;
+    if (this.alone.length) {
+      if (this.slots.every((s) => s.idle)) {
+        this.aloneRunning = true;
+        this.alone.shift()?.();
+      }
+      return;
+    }
+    for (
+      let idle = this.slots.find((s) => s.idle);
+      idle && this.waiting.length;
+      idle = this.slots.find((s) => s.idle)
+    ) {
+      idle.idle = false;
+      this.waiting.shift()?.(idle);
+    }
   }
 
   private acquire(): Promise<Slot> {
-    const idle = this.slots.find((s) => s.idle);
-    if (idle) {
-      idle.idle = false;
-      return Promise.resolve(idle);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.dispatch();
+    });
   }
 
-  /** Analyses one file on the next free worker; its buffer is transferred, not copied. */
-  async run(job: AnalysisJob): Promise<Analysis> {
-    const slot = await this.acquire();
+  private send(slot: Slot, job: AnalysisJob, attempt: number): Promise<Analysis> {
     const id = this.nextId++;
     return new Promise<Analysis>((resolve, reject) => {
       slot.busy = { id, resolve, reject };
-      const transfer =
-        job.buffer.byteOffset === 0 && job.buffer.byteLength === job.buffer.buffer.byteLength
-          ? [job.buffer.buffer as ArrayBuffer]
-          : [];
-      slot.worker.postMessage({ type: 'job', id, job } satisfies WorkerRequest, transfer);
+      const crash = this.options.crashOn?.(job, attempt) ?? false;
+      // Copied, not transferred: a retry after a crash needs the bytes again.
+      slot.worker.postMessage({ type: 'job', id, job, crash } satisfies WorkerRequest);
     });
+  }
+
+  private async runAlone(job: AnalysisJob): Promise<Analysis> {
+    await new Promise<void>((resolve) => {
+      this.alone.push(resolve);
+      this.dispatch();
+    });
+    try {
+      const slot = this.slots.find((s) => s.idle);
+      if (!slot) throw new Error('no idle worker for the retry (pool bookkeeping bug)');
+      slot.idle = false;
+      return await this.send(slot, job, 2);
+    } finally {
+      this.aloneRunning = false;
+      this.dispatch();
+    }
+  }
+
+  /** Analyses one file on the next free worker; if that worker dies, once more alone. */
+  async run(job: AnalysisJob): Promise<Analysis> {
+    try {
+      return await this.send(await this.acquire(), job, 1);
+    } catch (err) {
+      if (!(err instanceof WorkerDied)) throw err;
+      this.log(`${job.path}: its worker died (${err.message}); retrying it alone on a fresh worker`);
+    }
+    try {
+      return await this.runAlone(job);
+    } catch (err) {
+      if (err instanceof WorkerDied) throw new WorkerCrashedError(job.path, err.message);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,7 @@ port.on('message', (request: WorkerRequest) => {
   }
   const job: AnalysisJob = request.job;
   if (!analyzer) throw new Error('job before init');
+  if (request.crash) process.exit(70); // fault injection (WorkerPoolOptions.crashOn): ends this thread only
   analyzer
     .then((a) => a.analyse(job))
     .then(

@@ -1,4 +1,6 @@
+import { open } from 'node:fs/promises';
 import sharp from 'sharp';
+import { SNIFF_BYTES, sniffFormat } from './sniff';
 
 /** Decoded pixels, interleaved, 8 bits per channel, sRGB. */
 export interface RawImage {
@@ -21,15 +23,60 @@ export interface DecodeOptions {
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
+/** `not_a_photo`: a vector drawing or document, refused without rendering it. */
+export type DecodeProblem = 'decode_error' | 'not_a_photo';
+
 /** A photo that could not be decoded; `reason` is meant for people. */
 export class ImageDecodeError extends Error {
   constructor(
     readonly path: string,
     readonly reason: string,
     options?: { cause?: unknown },
+    readonly problem: DecodeProblem = 'decode_error',
   ) {
     super(`${path}: ${reason}`, options);
     this.name = 'ImageDecodeError';
+  }
+}
+
+async function headOf(input: string | Buffer): Promise<Uint8Array> {
+  if (typeof input !== 'string') return input.subarray(0, SNIFF_BYTES);
+  const file = await open(input, 'r');
+  try {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Refuses, before any decoder runs, what is not a raster photo: vector drawings and documents are
+ * `not_a_photo` (never rendered), bytes of no known image format a `decode_error`.
+ */
+export async function checkIsPhoto(input: string | Buffer, label: string): Promise<void> {
+  let head: Uint8Array;
+  try {
+    head = await headOf(input);
+  } catch (err) {
+    throw new ImageDecodeError(label, humanReason(err, DEFAULT_MAX_PIXELS), { cause: err });
+  }
+  if (head.length === 0) throw new ImageDecodeError(label, 'file is empty (0 bytes)');
+  const sniffed = sniffFormat(head);
+  if (sniffed.kind === 'not_a_photo') {
+    throw new ImageDecodeError(
+      label,
+      `${sniffed.format}, not a photo (refused without rendering it; export it as JPEG/PNG if it really is one)`,
+      undefined,
+      'not_a_photo',
+    );
+  }
+  if (sniffed.kind === 'unknown') {
+    throw new ImageDecodeError(
+      label,
+      'not an image sharp can read (no JPEG, PNG, WebP, GIF, TIFF, HEIF/AVIF or JPEG XL signature)',
+    );
   }
 }
 
@@ -44,6 +91,7 @@ export async function decodeImage(
 ): Promise<RawImage> {
   const channels = options.channels ?? 3;
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  await checkIsPhoto(input, label);
   try {
     let pipeline = sharp(input, {
       limitInputPixels: maxPixels,

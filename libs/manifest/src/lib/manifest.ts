@@ -1,6 +1,22 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { landmarksArray, landmarksBlob, splitReasons } from './codec';
+import {
+  fileDetail,
+  galleryCounts,
+  galleryPage,
+  mediaPaths,
+  setGallerySelection,
+  setOverride,
+  undoLastOverride,
+  type FileDetail,
+  type GalleryCounts,
+  type GalleryPage,
+  type GalleryQuery,
+  type MediaPaths,
+  type ReviewLogEntry,
+} from './gallery';
 import { SCHEMA_VERSION, migrate } from './schema';
 import type {
   Decision,
@@ -64,20 +80,6 @@ interface FaceRow {
   center_delta_pct: number | null;
   qsize: number | null;
 }
-
-function landmarksBlob(points: number[]): Buffer {
-  const floats = Float32Array.from(points);
-  return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength);
-}
-
-/** Copies (SQLite buffers are not 4-byte aligned) into a Float32Array. */
-function landmarksArray(blob: Buffer): Float32Array {
-  const floats = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(floats.buffer).set(blob);
-  return floats;
-}
-
-const splitReasons = (joined: string): string[] => (joined ? joined.split(';') : []);
 
 /**
  * The SQLite manifest of a curation run (WAL mode). Every write method runs in one transaction, so a
@@ -401,14 +403,52 @@ export class Manifest {
 
   /** Manual review: pins files to keep/reject (null clears). Returns the paths not found. */
   setOverrides(overrides: Array<{ path: string; decision: Decision | null; note?: string }>): string[] {
-    const stmt = this.db.prepare(`UPDATE files SET override = ?, override_note = ? WHERE path = ?`);
+    const stmt = this.db.prepare(
+      `UPDATE files SET override = ?, override_note = ?, override_at = ? WHERE path = ?`,
+    );
     const missing: string[] = [];
+    const at = new Date().toISOString();
     this.db.transaction(() => {
       for (const o of overrides) {
-        if (stmt.run(o.decision, o.note ?? null, o.path).changes === 0) missing.push(o.path);
+        const changes = stmt.run(o.decision, o.note ?? null, o.decision ? at : null, o.path).changes;
+        if (changes === 0) missing.push(o.path);
       }
     })();
     return missing;
+  }
+
+  // ---- review UI (gallery.ts) --------------------------------------------------------------------
+
+  /** A keyset page of files, filtered and sorted (see GalleryQuery). */
+  galleryPage(query: GalleryQuery): GalleryPage {
+    return galleryPage(this.db, query);
+  }
+
+  galleryCounts(): GalleryCounts {
+    return galleryCounts(this.db);
+  }
+
+  /** Everything stored about one file, with its faces and review log; null for an unknown id. */
+  fileDetail(id: number): FileDetail | null {
+    return fileDetail(this.db, id);
+  }
+
+  mediaPaths(id: number): MediaPaths | null {
+    return mediaPaths(this.db, id);
+  }
+
+  /** The ids `galleryPage({ inSelection: true })` pages through (this connection only). */
+  setGallerySelection(ids: readonly number[]): void {
+    setGallerySelection(this.db, ids);
+  }
+
+  /** One review decision (null clears), logged so undoLastOverride can restore what it replaced. */
+  setOverride(id: number, override: Decision | null, note: string | null): ReviewLogEntry {
+    return setOverride(this.db, id, override, note);
+  }
+
+  undoLastOverride(): ReviewLogEntry | null {
+    return undoLastOverride(this.db);
   }
 
   /** Replaces every duplicate_of link in one transaction. */

@@ -74,6 +74,33 @@ export const MIGRATIONS: readonly string[] = [
     FROM files
     WHERE COALESCE(override, decision) = 'keep' AND duplicate_of IS NULL AND aligned_path IS NOT NULL;
   `,
+  // v2, the review server (gallery.ts): when an override was set, an undo log, and indexes for paging
+  // 200 k rows sorted by a score (roll/yaw sort by magnitude, hence the expression indexes).
+  `
+  ALTER TABLE files ADD COLUMN override_at TEXT;
+
+  CREATE TABLE review_log (
+    id            INTEGER PRIMARY KEY,
+    file_id       INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    at            TEXT NOT NULL,
+    override      TEXT CHECK (override IN ('keep', 'reject')),
+    note          TEXT,
+    -- the state it replaced, so an undo restores it exactly
+    prev_override TEXT CHECK (prev_override IN ('keep', 'reject')),
+    prev_note     TEXT,
+    prev_at       TEXT,
+    undone_at     TEXT
+  );
+  CREATE INDEX review_log_file ON review_log(file_id);
+
+  CREATE INDEX files_brisque ON files(brisque);
+  CREATE INDEX files_symmetry ON files(symmetry);
+  CREATE INDEX files_face_size ON files(face_size);
+  CREATE INDEX files_face_count ON files(face_count);
+  CREATE INDEX files_abs_roll ON files(abs(roll));
+  CREATE INDEX files_abs_yaw ON files(abs(yaw));
+  CREATE INDEX files_duplicate_of ON files(duplicate_of);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,11 @@
 import type { RawImage } from '@portrait-forge/image-io';
-import { ensureModel, type EnsureModelOptions, type ModelSpec } from '@portrait-forge/model-cache';
+import {
+  ensureModel,
+  modelCachePath,
+  resolveCacheDir,
+  type EnsureModelOptions,
+  type ModelSpec,
+} from '@portrait-forge/model-cache';
 import * as ort from 'onnxruntime-node';
 import { resizeU8 } from './resample';
 import { toRgb, type Silhouette } from './silhouette';
@@ -148,4 +154,39 @@ export async function createU2netSilhouette(
   const { session, provider } = await createSession(path, log);
   log(`symmetry: ${name} from ${path} on onnxruntime ${provider}`);
   return new U2netSilhouette(name, session, provider);
+}
+
+export interface U2netWeightsOptions {
+  cacheDir?: string;
+  /** Another pin of the same model (tests point it at an unreachable URL). Default U2NET_MODELS[name]. */
+  spec?: ModelSpec;
+  progress?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * The pinned U-2-Net weights in the cache, downloaded (size + sha256 checked) when missing. Run once
+ * before the first file: without them the error names the cache path, the URL and the fallback.
+ */
+export async function ensureU2netWeights(
+  name: 'u2net' | 'u2netp',
+  opts: U2netWeightsOptions = {},
+): Promise<string> {
+  const spec = opts.spec ?? U2NET_MODELS[name];
+  const cacheDir = opts.cacheDir ?? resolveCacheDir();
+  try {
+    return await ensureModel(spec, {
+      cacheDir,
+      allowDownload: true,
+      progress: opts.progress,
+      overrideHint: '--u2net-model PATH',
+      log: opts.log,
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `--silhouette ${name} needs the U-2-Net weights at ${modelCachePath(spec, cacheDir)}, which are missing and could not be downloaded from ${spec.url}: ${why} Or run with --silhouette selfie (shipped with npm, no download).`,
+      { cause: error },
+    );
+  }
 }

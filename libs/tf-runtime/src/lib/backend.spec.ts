@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { initTf, resetTfRuntimeForTests } from './backend';
+import { ortConvThreads } from './ort-conv-kernels';
 
 describe('initTf', () => {
   afterEach(() => resetTfRuntimeForTests());
@@ -91,5 +93,82 @@ describe('initTf', () => {
     await expect(initTf({ backend: 'cuda' as never })).rejects.toThrow(
       /Unknown tfjs backend "cuda".*use one of auto/,
     );
+  });
+
+  describe('onnxruntime conv kernels', () => {
+    afterEach(() => {
+      delete process.env['PORTRAIT_FORGE_THREADS'];
+      delete process.env['PORTRAIT_FORGE_ORT_CONV'];
+    });
+
+    it('reports them with their thread count (env PORTRAIT_FORGE_ORT_CONV / PORTRAIT_FORGE_THREADS)', async () => {
+      process.env['PORTRAIT_FORGE_ORT_CONV'] = '1';
+      process.env['PORTRAIT_FORGE_THREADS'] = '1';
+      const lines: string[] = [];
+      const rt = await initTf({ backend: 'wasm', log: (l) => lines.push(l) });
+      expect(lines).toEqual(['backend: wasm + onnxruntime conv kernels (1 thread)']);
+      expect(rt.ortConvThreads).toBe(1);
+      expect(ortConvThreads()).toBe(1);
+      // A later call asking for another thread count reconfigures them and says so.
+      await initTf({ threads: 2, log: (l) => lines.push(l) });
+      expect(lines[1]).toBe('backend: wasm + onnxruntime conv kernels (2 threads)');
+      expect(ortConvThreads()).toBe(2);
+    });
+
+    it('defaults to the cores this process may use', async () => {
+      const rt = await initTf({ backend: 'wasm', ortConv: true, log: () => undefined });
+      expect(rt.ortConvThreads).toBe(availableParallelism());
+    });
+
+    it('falls back to plain wasm and says why when onnxruntime-node cannot load', async () => {
+      const lines: string[] = [];
+      const rt = await initTf({
+        backend: 'wasm',
+        ortConv: true,
+        log: (l) => lines.push(l),
+        requireModule: (id) => {
+          if (id.startsWith('onnxruntime-node'))
+            throw new Error('libonnxruntime.so.1: cannot open shared object file');
+          return require(id);
+        },
+      });
+      expect(lines).toEqual([
+        'backend: wasm (onnxruntime conv kernels not used: libonnxruntime.so.1: cannot open shared object file)',
+      ]);
+      expect(rt.ortConvThreads).toBeUndefined();
+      expect(ortConvThreads()).toBeUndefined();
+    });
+
+    it('leaves tfjs-node in charge when it loads', async () => {
+      const lines: string[] = [];
+      const rt = await initTf({
+        backend: 'auto',
+        ortConv: true,
+        log: (l) => lines.push(l),
+        requireModule: (id) => {
+          if (id === '@tensorflow/tfjs-node') {
+            const tf = require('@tensorflow/tfjs');
+            if (!tf.findBackendFactory('tensorflow'))
+              tf.registerBackend('tensorflow', tf.findBackendFactory('cpu'), 5);
+            return {};
+          }
+          throw new Error(`Cannot find module '${id}'`);
+        },
+      });
+      expect(rt.choice).toBe('tfjs-node');
+      expect(rt.ortConvThreads).toBeUndefined();
+      expect(lines[0]).toMatch(/^backend: tfjs-node /);
+    });
+
+    it('rejects bad settings naming the option', async () => {
+      process.env['PORTRAIT_FORGE_THREADS'] = 'two';
+      await expect(initTf({ backend: 'wasm', ortConv: true })).rejects.toThrow(
+        /^Thread count must be a whole number ≥ 1 \(--threads or PORTRAIT_FORGE_THREADS\), got "two"/,
+      );
+      process.env['PORTRAIT_FORGE_ORT_CONV'] = 'yes';
+      await expect(initTf({ backend: 'wasm' })).rejects.toThrow(
+        /^PORTRAIT_FORGE_ORT_CONV must be 1 or 0, got "yes"/,
+      );
+    });
   });
 });

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { ortConvThreads, registerOrtConvKernels, unregisterOrtConvKernels } from './ort-conv-kernels';
 import { registerWasmTrainingShims } from './wasm-training-shims';
 
 /** tfjs backends in order of preference. `tensorflow` is what tfjs-node(-gpu) registers. */
@@ -18,6 +20,10 @@ export interface TfRuntime {
   /** tfjs' own backend name (`tensorflow`, `wasm`, `cpu`). */
   backendName: string;
   attempts: BackendAttempt[];
+  /** Threads of the onnxruntime conv kernels on wasm; undefined when they are off or could not load. */
+  ortConvThreads: number | undefined;
+  /** Why the onnxruntime conv kernels are not in use, when they were asked for on wasm. */
+  ortConvUnavailable?: string;
 }
 
 export interface InitTfOptions {
@@ -27,7 +33,17 @@ export interface InitTfOptions {
   log?: (line: string) => void;
   /** Injected module loader, so tests can pretend optional modules are present or absent. */
   requireModule?: (id: string) => unknown;
+  /**
+   * Run wasm's convolutions in onnxruntime-node's native kernels. Defaults to env
+   * PORTRAIT_FORGE_ORT_CONV (1 / 0), then ORT_CONV_DEFAULT. Ignored on tfjs-node(-gpu) and cpu.
+   */
+  ortConv?: boolean;
+  /** Threads for those kernels. Defaults to env PORTRAIT_FORGE_THREADS, then the cores this process may use. */
+  threads?: number;
 }
+
+/** Off until measured faster end to end (see README "onnxruntime conv kernels"). */
+export const ORT_CONV_DEFAULT = false;
 
 const MODULE_OF: Record<BackendChoice, string> = {
   'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu',
@@ -59,7 +75,42 @@ function requestedBackend(opt: InitTfOptions['backend']): BackendChoice | 'auto'
   );
 }
 
+function requestedOrtConv(opt: boolean | undefined): boolean {
+  if (opt !== undefined) return opt;
+  const value = process.env['PORTRAIT_FORGE_ORT_CONV'];
+  if (value === undefined || value === '') return ORT_CONV_DEFAULT;
+  if (value === '1' || value === '0') return value === '1';
+  throw new Error(`PORTRAIT_FORGE_ORT_CONV must be 1 or 0, got "${value}".`);
+}
+
+/** --threads / PORTRAIT_FORGE_THREADS, else the cores this process may use. */
+export function requestedThreads(opt?: number): number {
+  const raw = opt ?? process.env['PORTRAIT_FORGE_THREADS'];
+  if (raw === undefined || raw === '') return availableParallelism();
+  const threads = Number(raw);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(
+      `Thread count must be a whole number ≥ 1 (--threads or PORTRAIT_FORGE_THREADS), got "${raw}".`,
+    );
+  }
+  return threads;
+}
+
 let current: TfRuntime | undefined;
+
+/** Installs (or reconfigures) the ORT conv kernels on wasm; the label for the log line. */
+function applyOrtConv(runtime: TfRuntime, threads: number | undefined, options: InitTfOptions): string {
+  if (runtime.choice !== 'wasm' || threads === undefined) return runtime.choice;
+  try {
+    registerOrtConvKernels({ threads, requireModule: options.requireModule });
+    runtime.ortConvThreads = ortConvThreads();
+    runtime.ortConvUnavailable = undefined;
+    return `wasm + onnxruntime conv kernels (${threads} thread${threads === 1 ? '' : 's'})`;
+  } catch (err) {
+    runtime.ortConvUnavailable = firstLine(err);
+    return `wasm (onnxruntime conv kernels not used: ${runtime.ortConvUnavailable})`;
+  }
+}
 
 /**
  * Picks and initialises the best installed tfjs backend (tfjs-node-gpu → tfjs-node → wasm → cpu),
@@ -67,9 +118,15 @@ let current: TfRuntime | undefined;
  */
 export async function initTf(options: InitTfOptions = {}): Promise<TfRuntime> {
   const requested = requestedBackend(options.backend);
-  if (current && (requested === 'auto' || requested === current.choice)) return current;
-  const load = options.requireModule ?? ((id: string) => require(id));
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const ortThreads = requestedOrtConv(options.ortConv) ? requestedThreads(options.threads) : undefined;
+  if (current && (requested === 'auto' || requested === current.choice)) {
+    if (current.choice === 'wasm' && ortThreads !== undefined && ortThreads !== current.ortConvThreads) {
+      log(`backend: ${applyOrtConv(current, ortThreads, options)}`);
+    }
+    return current;
+  }
+  const load = options.requireModule ?? ((id: string) => require(id));
   const attempts: BackendAttempt[] = [];
   for (const choice of candidates(requested)) {
     try {
@@ -79,12 +136,13 @@ export async function initTf(options: InitTfOptions = {}): Promise<TfRuntime> {
       if (!ok) throw new Error(`tf.setBackend('${TF_NAME_OF[choice]}') returned false`);
       await tf.ready();
       attempts.push({ choice, ok: true });
-      current = { tf, choice, backendName: tf.getBackend(), attempts };
+      current = { tf, choice, backendName: tf.getBackend(), attempts, ortConvThreads: undefined };
+      const label = applyOrtConv(current, ortThreads, options);
       const skipped = attempts
         .filter((a) => !a.ok)
         .map((a) => `${a.choice}: ${a.reason}`)
         .join('; ');
-      log(`backend: ${choice}${skipped ? ` (not used: ${skipped})` : ''}`);
+      log(`backend: ${label}${skipped ? ` (not used: ${skipped})` : ''}`);
       return current;
     } catch (err) {
       attempts.push({ choice, ok: false, reason: firstLine(err) });
@@ -104,4 +162,5 @@ function firstLine(err: unknown): string {
 /** For tests: forget the initialised runtime. */
 export function resetTfRuntimeForTests(): void {
   current = undefined;
+  unregisterOrtConvKernels();
 }

@@ -1,6 +1,13 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { initTf, resetTfRuntimeForTests } from './backend';
 import { directionalCheck, makeRng, randomTensor } from './gradient-check';
+import { ORT_CONV_KERNELS } from './ort-conv-graphs';
+import {
+  ortConvStats,
+  registerOrtConvKernels,
+  setOrtConvFaultForTests,
+  unregisterOrtConvKernels,
+} from './ort-conv-kernels';
 
 type Tensor = tfType.Tensor;
 type T4 = tfType.Tensor4D;
@@ -8,7 +15,8 @@ type T4 = tfType.Tensor4D;
 /**
  * First- and second-order gradient checks on the wasm backend (batch 2, float32), against 5-point
  * finite differences. Each op `op(x, θ)` is probed through L = ⟨w, op(x, θ)⟩ (first order, ∇ w.r.t.
- * x, θ) and the R1-style S = ‖∇ₓL‖² + ‖∇_θL‖² (second order, ∇ w.r.t. x, θ and w).
+ * x, θ) and the R1-style S = ‖∇ₓL‖² + ‖∇_θL‖² (second order, ∇ w.r.t. x, θ and w). Every check runs
+ * twice: on the plain wasm kernels (and shims) and with the onnxruntime conv kernels registered.
  */
 
 let tf: typeof tfType;
@@ -127,7 +135,42 @@ function inputsFor(c: OpCase, seed: number) {
   return { rng, x, theta, w };
 }
 
-describe('wasm gradients (finite differences, batch 2, float32)', () => {
+/** R1 of a small discriminator (conv → leakyRelu → conv s2 → blur → resize) w.r.t. all its weights. */
+function r1ThroughDiscriminator() {
+  const rng = makeRng(3);
+  const x = randomTensor(tf, rng, [2, 8, 8, 2]);
+  const params = [
+    randomTensor(tf, rng, [3, 3, 2, 4]),
+    randomTensor(tf, rng, [3, 3, 4, 3]),
+    randomTensor(tf, rng, [3, 3, 3, 1]),
+    randomTensor(tf, rng, [2, 3, 3, 3]),
+  ];
+  const discriminator = (img: Tensor, [w1, w2, blur, out]: Tensor[]) => {
+    const h1 = tf.leakyRelu(tf.conv2d(img as T4, w1 as T4, 1, 'same'), 0.2);
+    const h2 = tf.conv2d(h1, w2 as T4, 2, 'same');
+    const h3 = tf.depthwiseConv2d(h2, blur as T4, 1, 'same');
+    return tf.sum(tf.mul(tf.image.resizeBilinear(h3, [3, 3]), out));
+  };
+  const r1 = (...weights: Tensor[]) =>
+    tf.sum(tf.square(tf.grad((img: Tensor) => discriminator(img, weights))(x))) as tfType.Scalar;
+  // Small step so no leakyRelu mask flips (at 1e-2 some do: 6% error); R1 is then a degree-6 polynomial.
+  return directionalCheck(tf, r1, params, rng, 1e-3);
+}
+
+const MODES = [
+  ['plain wasm', false],
+  ['onnxruntime conv kernels', true],
+] as const;
+
+describe.each(MODES)('wasm gradients (finite differences, batch 2, float32): %s', (_mode, ort) => {
+  beforeAll(() => (ort ? registerOrtConvKernels({ threads: 2 }) : unregisterOrtConvKernels()));
+  afterAll(() => {
+    // The conv cases really ran in onnxruntime (and not in a silent fallback).
+    if (ort) expect(ortConvStats()).toMatchObject({ fallbacks: 0 });
+    if (ort) expect(ortConvStats()?.runs).toBeGreaterThan(100);
+    unregisterOrtConvKernels();
+  });
+
   it.each(CASES.map((c) => [c.name, c] as const))('first order: %s', (_name, c) => {
     const { rng, x, theta, w } = inputsFor(c, 1);
     const loss = (xv: Tensor, tv?: Tensor) => tf.sum(tf.mul(w, c.op(xv, tv))) as tfType.Scalar;
@@ -150,25 +193,7 @@ describe('wasm gradients (finite differences, batch 2, float32)', () => {
   });
 
   it('R1 through a small discriminator (conv → leakyRelu → conv s2 → blur → resize) w.r.t. all weights', () => {
-    const rng = makeRng(3);
-    const x = randomTensor(tf, rng, [2, 8, 8, 2]);
-    const params = [
-      randomTensor(tf, rng, [3, 3, 2, 4]),
-      randomTensor(tf, rng, [3, 3, 4, 3]),
-      randomTensor(tf, rng, [3, 3, 3, 1]),
-      randomTensor(tf, rng, [2, 3, 3, 3]),
-    ];
-    const discriminator = (img: Tensor, [w1, w2, blur, out]: Tensor[]) => {
-      const h1 = tf.leakyRelu(tf.conv2d(img as T4, w1 as T4, 1, 'same'), 0.2);
-      const h2 = tf.conv2d(h1, w2 as T4, 2, 'same');
-      const h3 = tf.depthwiseConv2d(h2, blur as T4, 1, 'same');
-      return tf.sum(tf.mul(tf.image.resizeBilinear(h3, [3, 3]), out));
-    };
-    const r1 = (...weights: Tensor[]) =>
-      tf.sum(tf.square(tf.grad((img: Tensor) => discriminator(img, weights))(x))) as tfType.Scalar;
-    // Small step so no leakyRelu mask flips (at 1e-2 some do: 6% error); R1 is then a degree-6 polynomial.
-    const check = directionalCheck(tf, r1, params, rng, 1e-3);
-    expect(check.relError).toBeLessThan(TOL);
+    expect(r1ThroughDiscriminator().relError).toBeLessThan(TOL);
   });
 
   it('detects a wrong gradient (the check can fail)', () => {
@@ -183,5 +208,32 @@ describe('wasm gradients (finite differences, batch 2, float32)', () => {
       };
     }) as (v: Tensor) => tfType.Scalar;
     expect(directionalCheck(tf, wrong, [x], rng, 0.5).relError).toBeGreaterThan(TOL);
+  });
+});
+
+describe('a deliberately wrong onnxruntime kernel (filter kh and kw swapped) fails the checks', () => {
+  afterEach(() => unregisterOrtConvKernels());
+
+  it.each(ORT_CONV_KERNELS.map((k) => [k]))('%s', (kernel) => {
+    registerOrtConvKernels({ threads: 2 });
+    setOrtConvFaultForTests(kernel);
+    const rng = makeRng(11);
+    const x = randomTensor(tf, rng, [2, 6, 6, 3]);
+    const w = randomTensor(tf, rng, [3, 3, 3, 4]);
+    const y = randomTensor(tf, rng, [2, 6, 6, 4]);
+    const loss = (xv: Tensor, wv: Tensor) =>
+      tf.sum(tf.mul(y, tf.conv2d(xv as T4, wv as T4, 1, 'same'))) as tfType.Scalar;
+    // A wrong forward no longer matches the (right) backprop kernels; a wrong backprop kernel no longer
+    // matches finite differences of the forward: first or second order shows either.
+    const first = directionalCheck(tf, loss, [x, w], rng, 0.5);
+    const penalty = (xv: Tensor, wv: Tensor) =>
+      tf.addN(
+        tf
+          .grads((a: Tensor, b: Tensor) => loss(a, b))([xv, wv])
+          .map((g) => tf.sum(tf.square(g))),
+      ) as tfType.Scalar;
+    const second = directionalCheck(tf, penalty, [x, w], rng, 0.5);
+    expect(Math.max(first.relError, second.relError)).toBeGreaterThan(TOL);
+    expect(r1ThroughDiscriminator().relError).toBeGreaterThan(TOL);
   });
 });

@@ -1,0 +1,45 @@
+import sharp from 'sharp';
+import { decodeImage } from './decode';
+import { cropRaw, openPhoto } from './photo';
+
+const gradient = (width: number, height: number) => {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      data.set([(x * 7) % 256, (y * 5) % 256, (x + y) % 256], (y * width + x) * 3);
+  return sharp(data, { raw: { width, height, channels: 3 } });
+};
+
+jest.setTimeout(30_000);
+
+describe('openPhoto', () => {
+  it('without ICC or alpha: one decode; reduced and region views come from the OpenCV view', async () => {
+    const jpeg = await gradient(400, 300).jpeg({ quality: 95 }).toBuffer();
+    const photo = await openPhoto(jpeg, 'g.jpg');
+    expect([photo.width, photo.height, photo.sharesOpenCvPixels]).toEqual([400, 300, true]);
+    const full = await photo.openCvView();
+    expect(full).toEqual(await decodeImage(jpeg, { ignoreIcc: true, alpha: 'drop' }));
+    const reduced = await photo.reduced(100);
+    expect([reduced.image.width, reduced.image.height, reduced.toPhoto]).toEqual([100, 75, 4]);
+    const region = await photo.region({ left: 390, top: -5, width: 50, height: 20 });
+    expect([region.width, region.height]).toEqual([10, 15]);
+    expect(region).toEqual(cropRaw(full, { left: 390, top: 0, width: 10, height: 15 }));
+  });
+
+  it('applies EXIF orientation to the size and every view', async () => {
+    const jpeg = await gradient(40, 20).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const photo = await openPhoto(jpeg, 'r.jpg');
+    expect([photo.width, photo.height]).toEqual([20, 40]);
+    expect([(await photo.openCvView()).width, (await photo.reduced(10)).image.height]).toEqual([20, 10]);
+  });
+
+  it('with an ICC profile: the OpenCV view ignores it, the other views are colour-managed', async () => {
+    const p3 = await gradient(64, 64).withIccProfile('p3').jpeg({ quality: 100 }).toBuffer();
+    const photo = await openPhoto(p3, 'p3.jpg');
+    expect(photo.sharesOpenCvPixels).toBe(false);
+    const managed = await decodeImage(p3);
+    expect(await photo.openCvView()).toEqual(await decodeImage(p3, { ignoreIcc: true, alpha: 'drop' }));
+    expect(await photo.region({ left: 0, top: 0, width: 64, height: 64 })).toEqual(managed);
+    expect((await photo.reduced(64)).image).toEqual(managed);
+  });
+});

@@ -1,0 +1,447 @@
+import type Database from 'better-sqlite3';
+import { landmarksArray, splitReasons } from './codec';
+import type { Decision, FaceRecord } from './types';
+
+/**
+ * The review UI's queries: pages of files filtered and sorted by any stored score, keyset-paged
+ * (`(key, id) > cursor`) so page 1000 costs what page 1 does, and override writes with an undo log.
+ * "Kept" is always the `kept` view's, so the UI shows what the trainer will read.
+ */
+
+/** Sort keys: the SQL of each (roll and yaw by magnitude; schema v2 indexes every one). */
+export const GALLERY_SORT_SQL = {
+  path: 'f.path',
+  brisque: 'f.brisque',
+  symmetry: 'f.symmetry',
+  roll: 'abs(f.roll)',
+  yaw: 'abs(f.yaw)',
+  face_size: 'f.face_size',
+  face_count: 'f.face_count',
+} as const;
+export type GallerySort = keyof typeof GALLERY_SORT_SQL;
+export const GALLERY_SORTS = Object.keys(GALLERY_SORT_SQL) as GallerySort[];
+
+export type GalleryCursor = { key: number | string | null; id: number };
+
+export interface GalleryQuery {
+  /** Effective decision: keep = in the `kept` view. */
+  decision?: Decision;
+  /** A stored reason, or `duplicate`. */
+  reason?: string;
+  override?: Decision | 'none' | 'any';
+  /** A file id: that file and every file marked duplicate_of it. */
+  duplicateGroup?: number;
+  /** Only the ids last given to setGallerySelection (e.g. what a threshold change would flip). */
+  inSelection?: boolean;
+  sort?: GallerySort;
+  direction?: 'asc' | 'desc';
+  /** Order by |key − near| instead (closest to a threshold first); numeric keys only. */
+  near?: number;
+  after?: GalleryCursor | null;
+  limit?: number;
+  /** Also count every match (one more query). */
+  withTotal?: boolean;
+}
+
+export interface GalleryScores {
+  brisque: number | null;
+  symmetry: number | null;
+  roll: number | null;
+  yaw: number | null;
+  faceSize: number | null;
+  faceCount: number | null;
+}
+
+export interface GalleryTile {
+  id: number;
+  path: string;
+  kept: boolean;
+  decision: Decision;
+  reasons: string[];
+  override: Decision | null;
+  overrideAt: string | null;
+  duplicateOf: number | null;
+  hasThumb: boolean;
+  decodeError: string | null;
+  scores: GalleryScores;
+  /** The sort key's value (the cursor of the next page starts after it). */
+  sortKey: number | string | null;
+}
+
+export interface GalleryPage {
+  tiles: GalleryTile[];
+  next: GalleryCursor | null;
+  total: number | null;
+}
+
+export interface ReviewLogEntry {
+  id: number;
+  fileId: number;
+  path: string;
+  at: string;
+  override: Decision | null;
+  note: string | null;
+  undoneAt: string | null;
+}
+
+export interface FileDetail extends GalleryTile {
+  width: number | null;
+  height: number | null;
+  sha256: string | null;
+  size: number;
+  symmetryBackend: string | null;
+  symmetryNote: string | null;
+  overrideNote: string | null;
+  alignedQuad: number[] | null;
+  thumbScale: number | null;
+  hasAligned: boolean;
+  faces: FaceRecord[];
+  log: ReviewLogEntry[];
+}
+
+/** Stored relative paths of a file's images (the server checks where they lead). */
+export interface MediaPaths {
+  path: string;
+  thumbPath: string | null;
+  alignedPath: string | null;
+}
+
+export interface GalleryCounts {
+  total: number;
+  kept: number;
+  rejected: number;
+  overrides: { keep: number; reject: number };
+  duplicates: number;
+  /** Files per stored reason (a file with two counts under both). */
+  byReason: Record<string, number>;
+}
+
+const TILE_COLUMNS = `f.id, f.path, f.decision, f.reasons, f.override, f.override_at, f.duplicate_of,
+  f.thumb_path IS NOT NULL AS has_thumb, f.decode_error, f.brisque, f.symmetry, f.roll, f.yaw, f.face_size,
+  f.face_count, EXISTS (SELECT 1 FROM kept k WHERE k.id = f.id) AS is_kept`;
+
+interface TileRow {
+  id: number;
+  path: string;
+  decision: Decision;
+  reasons: string;
+  override: Decision | null;
+  override_at: string | null;
+  duplicate_of: number | null;
+  has_thumb: number;
+  decode_error: string | null;
+  brisque: number | null;
+  symmetry: number | null;
+  roll: number | null;
+  yaw: number | null;
+  face_size: number | null;
+  face_count: number | null;
+  is_kept: number;
+  sort_key?: number | string | null;
+}
+
+function tileOf(r: TileRow): GalleryTile {
+  return {
+    id: r.id,
+    path: r.path,
+    kept: r.is_kept === 1,
+    decision: r.decision,
+    reasons: splitReasons(r.reasons),
+    override: r.override,
+    overrideAt: r.override_at,
+    duplicateOf: r.duplicate_of,
+    hasThumb: r.has_thumb === 1,
+    decodeError: r.decode_error,
+    scores: {
+      brisque: r.brisque,
+      symmetry: r.symmetry,
+      roll: r.roll,
+      yaw: r.yaw,
+      faceSize: r.face_size,
+      faceCount: r.face_count,
+    },
+    sortKey: r.sort_key ?? null,
+  };
+}
+
+/** WHERE terms and their parameters for a query's filters (no cursor). */
+function filterSql(q: GalleryQuery): { terms: string[]; params: Record<string, unknown> } {
+  const terms: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (q.decision === 'keep') terms.push('f.id IN (SELECT id FROM kept)');
+  if (q.decision === 'reject') terms.push('f.id NOT IN (SELECT id FROM kept)');
+  if (q.reason === 'duplicate') terms.push('f.duplicate_of IS NOT NULL');
+  else if (q.reason) {
+    terms.push(`instr(';' || f.reasons || ';', @reason) > 0`);
+    params['reason'] = `;${q.reason};`;
+  }
+  if (q.override === 'none') terms.push('f.override IS NULL');
+  else if (q.override === 'any') terms.push('f.override IS NOT NULL');
+  else if (q.override) {
+    terms.push('f.override = @override');
+    params['override'] = q.override;
+  }
+  if (q.duplicateGroup !== undefined) {
+    terms.push('(f.id = @group OR f.duplicate_of = @group)');
+    params['group'] = q.duplicateGroup;
+  }
+  if (q.inSelection) terms.push('f.id IN (SELECT id FROM temp.gallery_selection)');
+  return { terms, params };
+}
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** One page: rows with the key first (in `direction`, ties by id), then rows without it by id. */
+export function galleryPage(db: Database.Database, q: GalleryQuery): GalleryPage {
+  const sort = q.sort ?? 'path';
+  if (q.near !== undefined && sort === 'path') throw new Error('gallery: "near" needs a numeric sort key');
+  const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, q.limit ?? DEFAULT_PAGE_SIZE));
+  const key = q.near === undefined ? GALLERY_SORT_SQL[sort] : `abs(${GALLERY_SORT_SQL[sort]} - @near)`;
+  const dir = q.direction === 'desc' ? 'DESC' : 'ASC';
+  const { terms, params } = filterSql(q);
+  if (q.near !== undefined) params['near'] = q.near;
+  ensureSelectionTable(db);
+
+  const run = (extra: string[], order: string, n: number, more: Record<string, unknown>) =>
+    db
+      .prepare(
+        `SELECT ${TILE_COLUMNS}, ${key} AS sort_key FROM files f
+         WHERE ${[...terms, ...extra].join(' AND ') || '1'} ORDER BY ${order} LIMIT ${n}`,
+      )
+      .all({ ...params, ...more }) as TileRow[];
+
+  const after = q.after ?? null;
+  let rows: TileRow[] = [];
+  if (!after || after.key !== null) {
+    const cursor = after ? [`(${key}, f.id) ${dir === 'ASC' ? '>' : '<'} (@ck, @cid)`] : [];
+    rows = run([`${key} IS NOT NULL`, ...cursor], `${key} ${dir}, f.id ${dir}`, limit + 1, {
+      ck: after?.key,
+      cid: after?.id,
+    });
+  }
+  if (rows.length <= limit) {
+    const cursor = after && after.key === null ? ['f.id > @cid'] : [];
+    rows.push(...run([`${key} IS NULL`, ...cursor], 'f.id ASC', limit + 1 - rows.length, { cid: after?.id }));
+  }
+  const tiles = rows.slice(0, limit).map(tileOf);
+  const last = tiles[tiles.length - 1];
+  const next = rows.length > limit ? { key: last.sortKey, id: last.id } : null;
+  const total = q.withTotal
+    ? (
+        db.prepare(`SELECT count(*) AS n FROM files f WHERE ${terms.join(' AND ') || '1'}`).get(params) as {
+          n: number;
+        }
+      ).n
+    : null;
+  return { tiles, next, total };
+}
+
+function ensureSelectionTable(db: Database.Database): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS gallery_selection (id INTEGER PRIMARY KEY)');
+}
+
+/** Replaces the connection's selection (`inSelection` queries); temp table, never written to the file. */
+export function setGallerySelection(db: Database.Database, ids: readonly number[]): void {
+  ensureSelectionTable(db);
+  const insert = db.prepare('INSERT OR IGNORE INTO temp.gallery_selection (id) VALUES (?)');
+  db.transaction(() => {
+    db.exec('DELETE FROM temp.gallery_selection');
+    for (const id of ids) insert.run(id);
+  })();
+}
+
+export function galleryCounts(db: Database.Database): GalleryCounts {
+  const totals = db
+    .prepare(
+      `SELECT count(*) AS total,
+              (SELECT count(*) FROM kept) AS kept,
+              count(CASE WHEN override = 'keep' THEN 1 END) AS keep_overrides,
+              count(CASE WHEN override = 'reject' THEN 1 END) AS reject_overrides,
+              count(duplicate_of) AS duplicates
+       FROM files`,
+    )
+    .get() as {
+    total: number;
+    kept: number;
+    keep_overrides: number;
+    reject_overrides: number;
+    duplicates: number;
+  };
+  const byReason: Record<string, number> = {};
+  const groups = db
+    .prepare(`SELECT reasons, count(*) AS n FROM files WHERE reasons != '' GROUP BY reasons`)
+    .all() as Array<{ reasons: string; n: number }>;
+  for (const g of groups) for (const r of splitReasons(g.reasons)) byReason[r] = (byReason[r] ?? 0) + g.n;
+  if (totals.duplicates) byReason['duplicate'] = totals.duplicates;
+  return {
+    total: totals.total,
+    kept: totals.kept,
+    rejected: totals.total - totals.kept,
+    overrides: { keep: totals.keep_overrides, reject: totals.reject_overrides },
+    duplicates: totals.duplicates,
+    byReason,
+  };
+}
+
+const LOG_COLUMNS = `l.id, l.file_id, f.path, l.at, l.override, l.note, l.undone_at`;
+interface LogRow {
+  id: number;
+  file_id: number;
+  path: string;
+  at: string;
+  override: Decision | null;
+  note: string | null;
+  undone_at: string | null;
+}
+const logEntryOf = (r: LogRow): ReviewLogEntry => ({
+  id: r.id,
+  fileId: r.file_id,
+  path: r.path,
+  at: r.at,
+  override: r.override,
+  note: r.note,
+  undoneAt: r.undone_at,
+});
+
+export function fileDetail(db: Database.Database, id: number): FileDetail | null {
+  const row = db
+    .prepare(
+      `SELECT ${TILE_COLUMNS}, f.width, f.height, f.sha256, f.size, f.symmetry_backend, f.symmetry_note,
+              f.override_note, f.aligned_quad, f.thumb_scale, f.aligned_path IS NOT NULL AS has_aligned
+       FROM files f WHERE f.id = ?`,
+    )
+    .get(id) as
+    | (TileRow & {
+        width: number | null;
+        height: number | null;
+        sha256: string | null;
+        size: number;
+        symmetry_backend: string | null;
+        symmetry_note: string | null;
+        override_note: string | null;
+        aligned_quad: string | null;
+        thumb_scale: number | null;
+        has_aligned: number;
+      })
+    | undefined;
+  if (!row) return null;
+  const faces = db.prepare(`SELECT * FROM faces WHERE file_id = ? ORDER BY idx`).all(id) as Array<
+    Record<string, number | null> & { landmarks: Buffer }
+  >;
+  const log = db
+    .prepare(
+      `SELECT ${LOG_COLUMNS} FROM review_log l JOIN files f ON f.id = l.file_id WHERE l.file_id = ? ORDER BY l.id`,
+    )
+    .all(id) as LogRow[];
+  return {
+    ...tileOf(row),
+    width: row.width,
+    height: row.height,
+    sha256: row.sha256,
+    size: row.size,
+    symmetryBackend: row.symmetry_backend,
+    symmetryNote: row.symmetry_note,
+    overrideNote: row.override_note,
+    alignedQuad: row.aligned_quad ? JSON.parse(row.aligned_quad) : null,
+    thumbScale: row.thumb_scale,
+    hasAligned: row.has_aligned === 1,
+    faces: faces.map((f) => ({
+      box: { x: Number(f['x']), y: Number(f['y']), width: Number(f['w']), height: Number(f['h']) },
+      score: Number(f['score']),
+      landmarks: Array.from(landmarksArray(f.landmarks)),
+      roll: f['roll'],
+      yaw: f['yaw'],
+      pitch: f['pitch'],
+      eyeDyPct: f['eye_dy_pct'],
+      centerDeltaPct: f['center_delta_pct'],
+      qsize: f['qsize'],
+    })),
+    log: log.map(logEntryOf),
+  };
+}
+
+export function mediaPaths(db: Database.Database, id: number): MediaPaths | null {
+  const row = db.prepare(`SELECT path, thumb_path, aligned_path FROM files WHERE id = ?`).get(id) as
+    | { path: string; thumb_path: string | null; aligned_path: string | null }
+    | undefined;
+  return row ? { path: row.path, thumbPath: row.thumb_path, alignedPath: row.aligned_path } : null;
+}
+
+/**
+ * Pins one file to keep/reject (null clears) with the time and a note, logging the state it
+ * replaces, in one transaction. Throws for an unknown id.
+ */
+export function setOverride(
+  db: Database.Database,
+  id: number,
+  override: Decision | null,
+  note: string | null,
+  at = new Date().toISOString(),
+): ReviewLogEntry {
+  return db.transaction(() => {
+    const before = db
+      .prepare(`SELECT override, override_note, override_at FROM files WHERE id = ?`)
+      .get(id) as
+      | { override: Decision | null; override_note: string | null; override_at: string | null }
+      | undefined;
+    if (!before) throw new Error(`file id ${id} is not in the manifest (reload the page)`);
+    db.prepare(`UPDATE files SET override = ?, override_note = ?, override_at = ? WHERE id = ?`).run(
+      override,
+      override === null ? null : note,
+      override === null ? null : at,
+      id,
+    );
+    const logId = db
+      .prepare(
+        `INSERT INTO review_log (file_id, at, override, note, prev_override, prev_note, prev_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, at, override, note, before.override, before.override_note, before.override_at).lastInsertRowid;
+    return logEntryOf(
+      db
+        .prepare(`SELECT ${LOG_COLUMNS} FROM review_log l JOIN files f ON f.id = l.file_id WHERE l.id = ?`)
+        .get(logId) as LogRow,
+    );
+  })();
+}
+
+/**
+ * Undoes the latest override not yet undone: restores the override, note and time it replaced.
+ * Returns the undone entry, or null when there is nothing to undo. Refuses when the file's override
+ * was changed since by something else (another command), rather than overwrite that.
+ */
+export function undoLastOverride(
+  db: Database.Database,
+  at = new Date().toISOString(),
+): ReviewLogEntry | null {
+  return db.transaction(() => {
+    const entry = db
+      .prepare(
+        `SELECT l.*, f.path, f.override AS current FROM review_log l JOIN files f ON f.id = l.file_id
+         WHERE l.undone_at IS NULL ORDER BY l.id DESC LIMIT 1`,
+      )
+      .get() as
+      | (LogRow & {
+          prev_override: Decision | null;
+          prev_note: string | null;
+          prev_at: string | null;
+          current: Decision | null;
+        })
+      | undefined;
+    if (!entry) return null;
+    if (entry.current !== entry.override) {
+      throw new Error(
+        `cannot undo ${entry.path}: its override is now ${entry.current ?? 'none'} (changed outside this review); set it by hand`,
+      );
+    }
+    db.prepare(`UPDATE files SET override = ?, override_note = ?, override_at = ? WHERE id = ?`).run(
+      entry.prev_override,
+      entry.prev_note,
+      entry.prev_at,
+      entry.file_id,
+    );
+    db.prepare(`UPDATE review_log SET undone_at = ? WHERE id = ?`).run(at, entry.id);
+    return logEntryOf({ ...entry, undone_at: at });
+  })();
+}

@@ -1,0 +1,41 @@
+import { onnx } from 'onnx-proto';
+
+/** Small ONNX models written in code: the ORT conv kernels' graphs, and tests' stand-in models. */
+
+export const FLOAT = onnx.TensorProto.DataType.FLOAT;
+
+/** A float tensor's name and shape; a string dimension is symbolic (e.g. the batch `N`). */
+export function floatValue(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
+  const dim = dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } };
+}
+
+/** An int64 initializer (Slice starts/ends/axes, Pad pads, Reshape shapes); a number gives dims [1]. */
+export function int64Initializer(name: string, value: number | number[]): onnx.ITensorProto {
+  const values = typeof value === 'number' ? [value] : value;
+  return {
+    name,
+    dataType: onnx.TensorProto.DataType.INT64,
+    dims: [values.length],
+    rawData: new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer),
+  };
+}
+
+export function intAttribute(name: string, i: number): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INT, i };
+}
+
+export function intsAttribute(name: string, ints: number[]): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INTS, ints };
+}
+
+/** The encoded model (IR 7, default opset 13) holding `graph`. */
+export function writeOnnxModel(producerName: string, graph: onnx.IGraphProto): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: 7,
+    producerName,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph,
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

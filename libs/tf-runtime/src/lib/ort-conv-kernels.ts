@@ -1,0 +1,253 @@
+import * as tf from '@tensorflow/tfjs';
+import { convGraph, ORT_CONV_KERNELS, type ConvGraph, type OrtConvKernel } from './ort-conv-graphs';
+import { loadOrtRuntime, type OrtRuntime, type SyncSession } from './ort-binding';
+
+/**
+ * tfjs kernel overrides on the wasm backend that run Conv2D, Conv2DBackpropInput and
+ * Conv2DBackpropFilter in onnxruntime-node's native CPU kernels (multi-threaded, FMA), one cached
+ * session per kernel, shape and attribute set. Inputs are read from, and outputs written into, the wasm
+ * heap in place: ORT tensors are views onto it, so no tensor data is copied in JS. The gradient
+ * registrations stay tfjs' own (and the shims'), so first and second order gradients keep working.
+ */
+
+interface WasmTensorBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+interface CachedConv {
+  graph: ConvGraph;
+  session: SyncSession;
+}
+
+export interface OrtConvStats {
+  /** Kernel calls run in onnxruntime. */
+  runs: number;
+  /** Sessions created (one per kernel, shape and attribute set). */
+  sessions: number;
+  /** Float32 values copied between the wasm heap and ORT tensors in JS (0: both sides share the heap). */
+  copiedValues: number;
+  /** Calls handed to the previous wasm kernel (geometries the graphs do not cover, e.g. dilated backprop). */
+  fallbacks: number;
+}
+
+interface OrtConvState {
+  ort: OrtRuntime;
+  threads: number;
+  sessions: Map<string, CachedConv>;
+  previous: Map<OrtConvKernel, tf.KernelConfig | undefined>;
+  stats: OrtConvStats;
+  faultForTests?: OrtConvKernel;
+}
+
+let state: OrtConvState | undefined;
+
+type Shape4 = [number, number, number, number];
+
+function dataFormat(attrs: tf.NamedAttrMap): 'channelsLast' | 'channelsFirst' {
+  return attrs['dataFormat'] === 'NCHW' ? 'channelsFirst' : 'channelsLast';
+}
+
+function info(xShape: number[], filterShape: number[], attrs: tf.NamedAttrMap, dilations: unknown) {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as Shape4,
+    filterShape as Shape4,
+    attrs['strides'] as number | [number, number],
+    dilations as number | [number, number],
+    attrs['pad'] as unknown as 'same' | 'valid' | number,
+    attrs['dimRoundingMode'] as 'floor' | 'round' | 'ceil' | undefined,
+    false,
+    dataFormat(attrs),
+  );
+}
+
+function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
+  const value = inputs[name];
+  if (!value) throw new Error(`onnxruntime conv kernel: missing kernel input "${name}"`);
+  return value;
+}
+
+const isUndilated = (d: unknown) =>
+  d === undefined || d === 1 || (Array.isArray(d) && d.every((v) => v === 1));
+
+/** The forward conv's geometry for each kernel, or undefined where the graphs do not apply. */
+function geometryOf(kernel: OrtConvKernel, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) {
+  switch (kernel) {
+    case 'Conv2D':
+      return info(input(inputs, 'x').shape, input(inputs, 'filter').shape, attrs, attrs['dilations'] ?? 1);
+    case 'Conv2DBackpropInput':
+      return isUndilated(attrs['dilations'])
+        ? info(attrs['inputShape'] as number[], input(inputs, 'filter').shape, attrs, 1)
+        : undefined;
+    case 'Conv2DBackpropFilter':
+      return isUndilated(attrs['dilations'])
+        ? info(input(inputs, 'x').shape, attrs['filterShape'] as number[], attrs, 1)
+        : undefined;
+  }
+}
+
+const KERNEL_INPUTS: Record<OrtConvKernel, [string, string]> = {
+  Conv2D: ['x', 'filter'],
+  Conv2DBackpropInput: ['dy', 'filter'],
+  Conv2DBackpropFilter: ['x', 'dy'],
+};
+
+function sessionFor(
+  s: OrtConvState,
+  kernel: OrtConvKernel,
+  geometry: tf.backend_util.Conv2DInfo,
+): CachedConv {
+  const swapFilterAxes = s.faultForTests === kernel;
+  const key = JSON.stringify([
+    kernel,
+    geometry.inShape,
+    geometry.outShape,
+    geometry.filterHeight,
+    geometry.filterWidth,
+    geometry.strideHeight,
+    geometry.strideWidth,
+    geometry.dilationHeight,
+    geometry.dilationWidth,
+    geometry.padInfo,
+    geometry.dataFormat,
+    swapFilterAxes,
+  ]);
+  let cached = s.sessions.get(key);
+  if (!cached) {
+    const graph = convGraph({ kernel, info: geometry, swapFilterAxes });
+    cached = { graph, session: s.ort.createSession(graph.model, { intraOpNumThreads: s.threads }) };
+    s.sessions.set(key, cached);
+    s.stats.sessions++;
+  }
+  return cached;
+}
+
+/** Which kernel input is dy (the forward conv's output), if any. */
+const DY_INPUT: Partial<Record<OrtConvKernel, number>> = { Conv2DBackpropInput: 0, Conv2DBackpropFilter: 1 };
+
+function checkDy(kernel: OrtConvKernel, dy: tf.TensorInfo, geometry: tf.backend_util.Conv2DInfo): void {
+  if (DY_INPUT[kernel] === undefined || sameShape(dy.shape, geometry.outShape)) return;
+  const attr = kernel === 'Conv2DBackpropInput' ? 'inputShape' : 'filterShape';
+  throw new Error(
+    `${kernel}: dy has shape [${dy.shape}] but the forward conv of [${geometry.inShape}] gives [${geometry.outShape}]; check ${attr}, strides and padding.`,
+  );
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function ortKernel(kernel: OrtConvKernel): tf.KernelFunc {
+  return (params) => {
+    const s = state;
+    const attrs = params.attrs ?? {};
+    const geometry = s && geometryOf(kernel, params.inputs, attrs);
+    if (!s || !geometry) return fallback(kernel, params);
+    const infos = KERNEL_INPUTS[kernel].map((name) => input(params.inputs, name));
+    checkDy(kernel, infos[DY_INPUT[kernel] ?? 0], geometry);
+    const { graph, session } = sessionFor(s, kernel, geometry);
+    const backend = params.backend as unknown as WasmTensorBackend;
+    // Allocate first: growing the wasm heap detaches earlier views onto it.
+    const out = backend.makeOutput(graph.outputShape, 'float32');
+    const feeds = Object.fromEntries(
+      graph.inputs.map((name, i) => [
+        name,
+        s.ort.tensor(backend.typedArrayFromHeap(infos[i]), infos[i].shape),
+      ]),
+    );
+    const outName = outputName(kernel);
+    session.run(feeds, { [outName]: s.ort.tensor(backend.typedArrayFromHeap(out), graph.outputShape) });
+    s.stats.runs++;
+    return out;
+  };
+}
+
+const outputName = (kernel: OrtConvKernel) =>
+  ({ Conv2D: 'y', Conv2DBackpropInput: 'dx', Conv2DBackpropFilter: 'dw' })[kernel];
+
+function fallback(kernel: OrtConvKernel, params: Parameters<tf.KernelFunc>[0]) {
+  const previous = state?.previous.get(kernel);
+  if (!previous)
+    throw new Error(`onnxruntime conv kernel ${kernel}: no wasm kernel to fall back on for these attributes`);
+  if (state) state.stats.fallbacks++;
+  return previous.kernelFunc(params);
+}
+
+const ORT_KERNEL_FUNCS = new Map(ORT_CONV_KERNELS.map((k) => [k, ortKernel(k)]));
+
+export interface OrtConvOptions {
+  threads: number;
+  /** Injected module loader (tests pretend onnxruntime-node is absent or broken). */
+  requireModule?: (id: string) => unknown;
+}
+
+/**
+ * Replaces the wasm Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter kernels with onnxruntime ones
+ * (call after registerWasmTrainingShims). Throws, leaving the wasm kernels in place, when
+ * onnxruntime-node cannot load. Calling again changes the thread count (sessions are rebuilt).
+ */
+export function registerOrtConvKernels({ threads, requireModule }: OrtConvOptions): void {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(
+      `onnxruntime conv kernels: threads must be a whole number ≥ 1, got ${threads} (--threads / PORTRAIT_FORGE_THREADS).`,
+    );
+  }
+  if (state) {
+    if (state.threads !== threads) {
+      disposeSessions(state);
+      state.threads = threads;
+    }
+    return;
+  }
+  const ort = loadOrtRuntime(requireModule);
+  const previous = new Map<OrtConvKernel, tf.KernelConfig | undefined>();
+  for (const kernelName of ORT_CONV_KERNELS) {
+    const current = tf.getKernel(kernelName, 'wasm');
+    previous.set(kernelName, current);
+    if (current) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc: ORT_KERNEL_FUNCS.get(kernelName) as tf.KernelFunc,
+      setupFunc: current?.setupFunc,
+      disposeFunc: current?.disposeFunc,
+    });
+  }
+  state = {
+    ort,
+    threads,
+    sessions: new Map(),
+    previous,
+    stats: { runs: 0, sessions: 0, copiedValues: 0, fallbacks: 0 },
+  };
+}
+
+function disposeSessions(s: OrtConvState): void {
+  for (const { session } of s.sessions.values()) session.dispose();
+  s.sessions.clear();
+}
+
+/** Puts the previous wasm kernels back (tests compare both modes in one process). */
+export function unregisterOrtConvKernels(): void {
+  if (!state) return;
+  for (const [kernelName, previous] of state.previous) {
+    tf.unregisterKernel(kernelName, 'wasm');
+    if (previous) tf.registerKernel(previous);
+  }
+  disposeSessions(state);
+  state = undefined;
+}
+
+/** The active thread count, or undefined when the ORT kernels are not registered. */
+export function ortConvThreads(): number | undefined {
+  return state?.threads;
+}
+
+export function ortConvStats(): OrtConvStats | undefined {
+  return state && { ...state.stats };
+}
+
+/** Test-only: make `kernel` swap its filter's kh and kw axes, so the gradient checks can be seen to fail. */
+export function setOrtConvFaultForTests(kernel: OrtConvKernel | undefined): void {
+  if (state) state.faultForTests = kernel;
+}
