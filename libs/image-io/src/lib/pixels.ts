@@ -1,5 +1,6 @@
-// Byte pixels ↔ the [-1, 1] floats of GAN networks, as NVlabs: `img / 127.5 - 1` on the way in,
-// `x · 127.5 + 128`, rounded and clipped, on the way out (training/training_loop.py save_image_grid).
+// Byte pixels ↔ the [-1, 1] floats of GAN networks: `img / 127.5 - 1` on the way in (NVlabs' dataset
+// loading), `x · 127.5 + 128` rounded and clipped on the way out (NVlabs' generate.py adds 128 and
+// truncates; this project has always rounded, so its grids and FID inputs stay as they were).
 
 /** Bytes → [-1, 1] written into `out` from `offset` (no allocation in the training loader). */
 export function bytesToSignedInto(bytes: ArrayLike<number>, out: Float32Array, offset = 0): void {
