@@ -38,5 +38,4 @@ export {
   type MetricPoint,
   type MonitorThresholds,
 } from './lib/monitor';
-export { lineChart, niceTicks, escapeXml, type Series, type ChartOptions } from './lib/svg-chart';
 export { imageVariant, type ImageVariant } from './lib/image-variants';

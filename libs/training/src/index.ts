@@ -30,7 +30,6 @@ export { generateImages, styleMixingGrid, loadGenerator, type GenerateResult } f
 export { augmentBatch, BGC, type AugmentSpec } from './lib/augment';
 export { initialAda, accumulateSigns, maybeAdjust, type AdaState, type AdaOptions } from './lib/ada';
 export { emaBeta } from './lib/ema';
-export { Rng, permutation, type RngState } from './lib/rng';
 export {
   saveCheckpoint,
   loadCheckpoint,

@@ -7,14 +7,13 @@ import { UsageError } from '@portrait-forge/cli';
 import {
   FailureMonitor,
   formatAlert,
-  lineChart,
   toTraceRecord,
   withSnapshotMetrics,
   type Alert,
   type MetricPoint,
-  type Series,
   type TraceRecord,
 } from '@portrait-forge/metrics';
+import { lineChart, type Series } from '@portrait-forge/svg-chart';
 import {
   METRIC_FILE_RE,
   MetricRecordSchema,

@@ -1,4 +1,4 @@
-import { signedToBytes, type RawImage } from '@portrait-forge/image-io';
+import { rangeToByte, type RawImage } from '@portrait-forge/image-io';
 import {
   createFace128Extractor,
   featureMatrix,
@@ -24,7 +24,7 @@ function toRawImages(data: Float32Array, shape: number[]): RawImage[] {
   const [n, h, w, c] = shape;
   const per = h * w * c;
   return Array.from({ length: n }, (_, k) => ({
-    data: signedToBytes(data.subarray(k * per, (k + 1) * per)),
+    data: Uint8Array.from(data.subarray(k * per, (k + 1) * per), (v) => rangeToByte(v, '-1..1')),
     width: w,
     height: h,
     channels: c as 1 | 3,

@@ -1,8 +1,8 @@
-import { Rng } from './rng';
+import { Sfc32 } from '@portrait-forge/random';
 
 /** z for a seed, as NVlabs' generate.py draws one latent per seed. */
 export function latentForSeed(seed: number, zDim: number): Float32Array {
-  return new Rng(seed).normals(zDim);
+  return new Sfc32(seed).normals(zDim);
 }
 
 /** The latents of `seeds`, row after row ([seeds.length, zDim] row-major). */

@@ -18,7 +18,7 @@ import { augmentBatch } from './augment';
 import { listCheckpoints } from './checkpoint';
 import { emaBeta } from './ema';
 import { resolveConfig, type TrainOptions } from './options';
-import { Rng } from './rng';
+import { Sfc32 } from '@portrait-forge/random';
 import type { RunLog } from './run-dir';
 import { reportPhase, StatCollector } from './tick-stats';
 import {
@@ -35,7 +35,7 @@ export class Trainer {
   readonly model: StyleGAN2;
   readonly Gema: Generator;
   /** Drives augmentation draws; checkpointed. */
-  readonly augRng: Rng;
+  readonly augRng: Sfc32;
   readonly stats = new StatCollector();
   state: LoopState;
   lastCheckpoint: string | null = null;
@@ -51,7 +51,7 @@ export class Trainer {
     this.model = createStyleGAN2(this.config, opts.seed);
     this.Gema = new Generator(this.config, opts.seed);
     copyWeights(this.model.G.store, this.Gema.store);
-    this.augRng = new Rng(opts.seed ^ 0x41444121);
+    this.augRng = new Sfc32(opts.seed ^ 0x41444121);
     this.state = {
       curNimg: 0,
       batchIdx: 0,
