@@ -1,23 +1,34 @@
 /**
- * End-to-end curation benchmark on ../shared/data/faces-dev: images/s with 1 and 2 workers (every
- * stage on), mean ms per stage, peak RSS; then `decide` over 100 000 synthetic manifest rows.
- *   npx tsx tools/bench/curate.ts [--limit N] [--reference]
- * --limit: N files of faces-dev spread over its categories (default all); --reference: also run the
- * SSD detector (the previous default) and print its rate as a ratio to the default detector's.
+ * End-to-end curation benchmark: images/s with 1 and 2 workers (every stage on), mean ms per stage
+ * and peak RSS, on faces-dev, faces-wild-dev and the 12 MP set (tools/scripts/make-12mp-set.ts);
+ * then `decide` over 100 000 synthetic manifest rows.
+ *   npx tsx tools/bench/curate.ts [--sets faces-dev,faces-wild-dev,12mp] [--limit N] [--reference]
+ * Each (set, workers) run is its own process, so its peak RSS (main + worker threads) is its own.
+ * --limit: N files spread over the set's folders (default all); --reference: also run the SSD
+ * detector (the previous default) and print its rate as a ratio to the default detector's.
  * "Steady" img/s counts from the first finished file (model loading excluded), what a long run sees.
+ * Targets (issue 16, 2 workers): ≥ 20 img/s on faces-dev, ≥ 10 img/s on the 12 MP set.
  * Figures are taken on a shared machine: compare ratios within one run rather than absolutes.
  */
 import { decideAll, defaultThresholds, runFilter, walkImages } from '@portrait-forge/curation';
-import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { emptyScores, Manifest, type FileRecord } from '@portrait-forge/manifest';
 import { DEFAULT_DETECTOR, type DetectorKind } from '@portrait-forge/face';
 import { sharedPath } from '@portrait-forge/test-support';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-async function subset(limit: number | undefined): Promise<string> {
-  const source = sharedPath('data/faces-dev');
+const SETS: Record<string, () => string> = {
+  'faces-dev': () => sharedPath('data/faces-dev'),
+  'faces-wild-dev': () => sharedPath('data/faces-wild-dev'),
+  '12mp': () => resolve('data/12mp'),
+};
+
+async function subset(source: string, limit: number | undefined): Promise<string> {
+  if (!existsSync(source))
+    throw new Error(`${source} does not exist (12mp: run tools/scripts/make-12mp-set.ts first)`);
   if (!limit) return source;
   const dir = mkdtempSync(join(tmpdir(), 'bench-curate-in-'));
   const { entries } = await walkImages(source);
@@ -45,6 +56,7 @@ function decideBench(rows: number) {
     height: 1000,
     decodeError: null,
     scores: {
+      ...emptyScores(),
       faceCount: 1,
       faceSize: 400,
       roll: (i % 30) - 15,
@@ -118,14 +130,50 @@ async function filterRun(input: string, detector: DetectorKind, workers: number)
   };
 }
 
+interface RunFigures {
+  steadyRate: number;
+  overallRate: number;
+  analysed: number;
+  elapsedMs: number;
+  stages: string;
+  peakRssMb: number;
+}
+
+/** One (set, detector, workers) run in a child process, so that peak RSS is this run's alone. */
+function runInChild(set: string, detector: DetectorKind, workers: number, limit?: string): RunFigures {
+  const args = [__filename, '--child', set, '--detector', detector, '--workers', String(workers)];
+  if (limit) args.push('--limit', limit);
+  const stdout = execFileSync(process.execPath, [require.resolve('tsx/cli'), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as RunFigures;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      sets: { type: 'string' },
       limit: { type: 'string' },
       'decide-only': { type: 'boolean' },
       reference: { type: 'boolean' },
+      child: { type: 'string' },
+      detector: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
+  if (values.child) {
+    const input = await subset(SETS[values.child](), values.limit ? Number(values.limit) : undefined);
+    const run = await filterRun(
+      input,
+      (values.detector ?? DEFAULT_DETECTOR) as DetectorKind,
+      Number(values.workers),
+    );
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(`${JSON.stringify({ ...run, peakRssMb })}\n`);
+    return;
+  }
   if (values['decide-only']) {
     const d = decideBench(100_000);
     process.stdout.write(
@@ -133,25 +181,31 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const input = await subset(values.limit ? Number(values.limit) : undefined);
+  const sets = (values.sets ?? Object.keys(SETS).join(',')).split(',');
+  for (const set of sets)
+    if (!SETS[set]) throw new Error(`--sets: unknown set "${set}"; known: ${Object.keys(SETS).join(', ')}`);
   const detectors: DetectorKind[] = values.reference ? [DEFAULT_DETECTOR, 'ssd'] : [DEFAULT_DETECTOR];
-  const steady: Record<string, number> = {};
-  for (const detector of detectors) {
-    for (const workers of [1, 2]) {
-      const run = await filterRun(input, detector, workers);
-      steady[`${detector}:${workers}`] = run.steadyRate;
-      const vsOne = run.steadyRate / steady[`${detector}:1`];
-      const vsDefault = run.steadyRate / (steady[`${DEFAULT_DETECTOR}:${workers}`] ?? run.steadyRate);
-      process.stdout.write(
-        `${detector}, ${workers} worker(s): ${run.steadyRate.toFixed(2)} img/s steady (${vsOne.toFixed(2)}× 1 worker` +
-          (detector === DEFAULT_DETECTOR ? '' : `, ${vsDefault.toFixed(2)}× ${DEFAULT_DETECTOR}`) +
-          `); ${run.analysed} images in ${(run.elapsedMs / 1000).toFixed(1)} s incl. model load = ${run.overallRate.toFixed(2)} img/s; mean ms/stage: ${run.stages}\n`,
-      );
+  process.stdout.write(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (${cpus().length} cores)\n`,
+  );
+  for (const set of sets) {
+    const steady: Record<string, number> = {};
+    for (const detector of detectors) {
+      for (const workers of [1, 2]) {
+        const run = runInChild(set, detector, workers, values.limit);
+        steady[`${detector}:${workers}`] = run.steadyRate;
+        const vsOne = run.steadyRate / steady[`${detector}:1`];
+        const vsDefault = run.steadyRate / (steady[`${DEFAULT_DETECTOR}:${workers}`] ?? run.steadyRate);
+        process.stdout.write(
+          `${set}, ${detector}, ${workers} worker(s): ${run.steadyRate.toFixed(2)} img/s steady (${vsOne.toFixed(2)}× 1 worker` +
+            (detector === DEFAULT_DETECTOR ? '' : `, ${vsDefault.toFixed(2)}× ${DEFAULT_DETECTOR}`) +
+            `); ${run.analysed} images in ${(run.elapsedMs / 1000).toFixed(1)} s incl. model load = ${run.overallRate.toFixed(2)} img/s; peak RSS ${run.peakRssMb.toFixed(0)} MB; mean ms/stage: ${run.stages}\n`,
+        );
+      }
     }
   }
-  process.stdout.write(
-    `peak RSS (main + worker threads): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
-  );
   const d = decideBench(100_000);
   process.stdout.write(
     `manifest: 100 000 rows written in ${d.write.toFixed(0)} ms; decide: read ${d.read.toFixed(0)} + rule ${d.rule.toFixed(0)} + store ${d.changed} changes = ${d.decide.toFixed(0)} ms wall, ${d.cpuMs.toFixed(0)} ms CPU\n`,

@@ -46,6 +46,6 @@ export async function writeContactSheet(
     },
   })
     .composite(layers)
-    .jpeg({ quality: 85 })
+    .png()
     .toFile(file);
 }

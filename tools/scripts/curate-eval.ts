@@ -2,21 +2,22 @@
  * Runs the full curation pipeline on a labelled folder (faces-dev's or faces-wild-dev's labels.csv)
  * with the default config, prints the confusion table by category, and writes contact sheets of what
  * was kept (the aligned crops training gets) and rejected (thumbnails, one sheet per first reason).
- *   npx tsx tools/scripts/curate-eval.ts [--data DIR] [--workers N] [--out DIR] [--reuse]
+ *   npx tsx tools/scripts/curate-eval.ts [--data DIR] [--workers N] [--out DIR] [--reuse] [--thresholds F]
  * --data defaults to ../shared/data/faces-dev; --out to data/curate-eval/<folder name>.
- * --reuse re-decides an existing run's manifest (no image work) instead of re-running filter.
+ * --reuse re-decides an existing run's manifest (no image work) instead of re-running filter;
+ * --thresholds FILE.json overlays a thresholds patch on the defaults (for tuning with --reuse).
  */
 import {
   decideAll,
   defaultThresholds,
-  effectiveDecision,
-  evaluate,
+  evaluateRun,
   formatEvaluation,
-  parseLabels,
+  mergeThresholds,
+  parseThresholdsJson,
   runFilter,
   type LabelRow,
 } from '@portrait-forge/curation';
-import { Manifest, type StoredFile } from '@portrait-forge/manifest';
+import { effectiveDecision, Manifest, type StoredFile } from '@portrait-forge/manifest';
 import { sharedPath } from '@portrait-forge/test-support';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -48,7 +49,7 @@ async function writeSheets(
   }
   const written: string[] = [];
   for (const [group, tiles] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const file = join(out, 'sheets', `${group}.jpg`);
+    const file = join(out, 'sheets', `${group}.png`);
     await writeContactSheet(file, tiles, { columns: SHEET_COLUMNS, tile: TILE });
     written.push(`${file} (${tiles.length})`);
   }
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       workers: { type: 'string' },
       out: { type: 'string' },
       reuse: { type: 'boolean' },
+      thresholds: { type: 'string' },
     },
   });
   const input = resolve(values.data ?? sharedPath('data/faces-dev'));
@@ -69,7 +71,13 @@ async function main(): Promise<void> {
   if (!existsSync(labelsPath))
     throw new Error(`${labelsPath} does not exist; pass --data DIR of a labelled folder`);
   const out = resolve(values.out ?? join('data/curate-eval', basename(input)));
-  const thresholds = defaultThresholds(256);
+  const thresholds = values.thresholds
+    ? mergeThresholds(
+        defaultThresholds(256),
+        parseThresholdsJson(readFileSync(values.thresholds, 'utf8'), values.thresholds),
+        values.thresholds,
+      )
+    : defaultThresholds(256);
   if (!values.reuse) {
     const result = await runFilter({
       input,
@@ -87,13 +95,8 @@ async function main(): Promise<void> {
   const manifest = Manifest.open(join(out, 'manifest.sqlite'));
   const { outcomes } = decideAll(manifest.decisionInputs(), thresholds);
   manifest.updateDecisions(outcomes);
-  const files = manifest.files();
   manifest.close();
-  const decisions = new Map(
-    files.map((f) => [f.path, { decision: effectiveDecision(f), reasons: f.reasons.join(';') }]),
-  );
-  const labels = parseLabels(readFileSync(labelsPath, 'utf8'), labelsPath);
-  const evaluation = evaluate(labels, decisions);
+  const { evaluation, labels, files } = evaluateRun(input, out);
   process.stdout.write(
     `data: ${input}\nthresholds: ${JSON.stringify(thresholds)}\n\n${formatEvaluation(evaluation)}\n\nwrong:\n`,
   );

@@ -5,7 +5,15 @@
  * blurry vs keep, the ROC AUC and the threshold with the best balanced accuracy.
  *   npx tsx tools/scripts/face-brisque-separation.ts --data DIR [--data DIR2] [--out data/face-brisque]
  */
-import { createAnalyzer, defaultThresholds, parseLabels, type Analysis } from '@portrait-forge/curation';
+import {
+  atFaceBrisqueSize,
+  createAnalyzer,
+  defaultThresholds,
+  parseLabels,
+  type Analysis,
+} from '@portrait-forge/curation';
+import { brisqueScore } from '@portrait-forge/brisque';
+import { openPhoto } from '@portrait-forge/image-io';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +51,17 @@ const fmt = (v: number[]) =>
     ? `${Math.min(...v).toFixed(1)} / ${v.sort((a, b) => a - b)[v.length >> 1].toFixed(1)} / ${Math.max(...v).toFixed(1)}`
     : '-';
 
+/** The detector box of the aligned (primary) face, cut from the full-resolution photo. */
+async function faceRegionBrisque(buffer: Buffer, file: string, a: Analysis): Promise<number | null> {
+  if (a.scores.faceBrisque === null) return null;
+  const landmarked = a.faces.filter((f) => f.landmarks.length === 136);
+  const primary = landmarked.sort((x, y) => y.score - x.score)[0];
+  if (!primary) return null;
+  const { x, y, width, height } = primary.box;
+  const photo = await openPhoto(buffer, file);
+  return brisqueScore(await atFaceBrisqueSize(await photo.region({ left: x, top: y, width, height })));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { data: { type: 'string', multiple: true }, out: { type: 'string' } },
@@ -78,7 +97,7 @@ async function main(): Promise<void> {
         scores: {
           brisque: a.scores.brisque,
           faceBrisque: a.scores.faceBrisque,
-          faceRegionBrisque: a.scores.faceRegionBrisque,
+          faceRegionBrisque: await faceRegionBrisque(buffer, label.file, a),
         },
       });
     }

@@ -142,7 +142,7 @@ describe('curate filter', () => {
     const snapshot = (out: string) => {
       const m = Manifest.open(join(out, 'manifest.sqlite'), { readonly: true });
       const files = m.files().map((f) => ({ ...f, id: 0, runId: 0, stageMs: {} }));
-      const faces = m.db.prepare('SELECT COUNT(*) AS n FROM faces').get();
+      const faces = m.faceCount();
       m.close();
       return { files, faces };
     };

@@ -1,5 +1,5 @@
 import { decideAll, defaultThresholds, writeReport } from '@portrait-forge/curation';
-import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { emptyScores, Manifest, type FileRecord } from '@portrait-forge/manifest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,7 @@ async function fixture(out: string): Promise<Manifest> {
       height: 640,
       decodeError: null,
       scores: {
+        ...emptyScores(),
         faceCount: 1,
         faceSize: 300,
         roll: i * 10,

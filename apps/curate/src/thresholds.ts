@@ -1,5 +1,10 @@
 import { finiteNumber, UsageError, withDefault } from '@portrait-forge/cli';
-import { mergeThresholds, type DeepPartial, type Thresholds } from '@portrait-forge/curation';
+import {
+  mergeThresholds,
+  parseThresholdsJson,
+  type ThresholdsPatch,
+  type Thresholds,
+} from '@portrait-forge/curation';
 import { DETECTOR_KINDS, defaultFaceConfig } from '@portrait-forge/face';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -7,39 +12,46 @@ import { readFileSync } from 'node:fs';
 /** One row per threshold flag: its help, where it lives in Thresholds, and the patch it makes. */
 const THRESHOLD_FLAGS = [
   {
+    flags: '--face-brisque <n>',
+    attribute: 'faceBrisque',
+    help: "reject as blurry when the aligned face crop's BRISQUE > n",
+    read: (t: Thresholds): unknown => t.faceBrisque,
+    patch: (n: number): ThresholdsPatch => ({ faceBrisque: n }),
+  },
+  {
     flags: '--brisque <n>',
     attribute: 'brisque',
-    help: 'reject as blurry when BRISQUE > n',
+    help: "also reject as blurry when the whole photo's BRISQUE > n; null = off",
     read: (t: Thresholds): unknown => t.brisque,
-    patch: (n: number): DeepPartial<Thresholds> => ({ brisque: n }),
+    patch: (n: number): ThresholdsPatch => ({ brisque: n }),
   },
   {
     flags: '--symmetry <n>',
     attribute: 'symmetry',
     help: "reject as asymmetric when symmetry ≥ n; null = the silhouette backend's own cut",
     read: (t: Thresholds): unknown => t.symmetry,
-    patch: (n: number): DeepPartial<Thresholds> => ({ symmetry: n }),
+    patch: (n: number): ThresholdsPatch => ({ symmetry: n }),
   },
   {
     flags: '--max-roll <deg>',
     attribute: 'maxRoll',
     help: 'tilted when |roll| > deg',
     read: (t: Thresholds): unknown => t.face.maxRollDeg,
-    patch: (n: number): DeepPartial<Thresholds> => ({ face: { maxRollDeg: n } }),
+    patch: (n: number): ThresholdsPatch => ({ face: { maxRollDeg: n } }),
   },
   {
     flags: '--max-yaw <deg>',
     attribute: 'maxYaw',
     help: 'turned when |yaw| > deg',
     read: (t: Thresholds): unknown => t.face.maxYawDeg,
-    patch: (n: number): DeepPartial<Thresholds> => ({ face: { maxYawDeg: n } }),
+    patch: (n: number): ThresholdsPatch => ({ face: { maxYawDeg: n } }),
   },
   {
     flags: '--min-face-score <s>',
     attribute: 'minFaceScore',
     help: `a detection counts as a face from this score (the cut depends on --detector: ${DETECTOR_KINDS.map((k) => `${k} ${defaultFaceConfig(k).minFaceScore}`).join(', ')})`,
     read: (t: Thresholds): unknown => t.face.minFaceScore,
-    patch: (n: number): DeepPartial<Thresholds> => ({ face: { minFaceScore: n } }),
+    patch: (n: number): ThresholdsPatch => ({ face: { minFaceScore: n } }),
   },
 ] as const;
 
@@ -52,7 +64,10 @@ export type ThresholdFlags = { thresholds?: string } & { [K in ThresholdAttribut
  * a flag is absent (shown in --help); `'stored'`: those of the manifest's last run.
  */
 export function addThresholdOptions(cmd: Command, defaults: Thresholds | 'stored'): Command {
-  cmd.option('--thresholds <file>', 'JSON file with any of {"brisque", "symmetry", "face": {…FaceConfig}}');
+  cmd.option(
+    '--thresholds <file>',
+    'JSON file with any of {"faceBrisque", "brisque", "symmetry", "face": {…FaceConfig}}',
+  );
   for (const t of THRESHOLD_FLAGS) {
     const help =
       defaults === 'stored'
@@ -75,19 +90,19 @@ export const isThresholdAttribute = (attribute: string): boolean =>
 export function thresholdsFrom(flags: ThresholdFlags, base: Thresholds): Thresholds {
   let merged = base;
   if (flags.thresholds) {
-    let patch: DeepPartial<Thresholds>;
+    let text: string;
     try {
-      patch = JSON.parse(readFileSync(flags.thresholds, 'utf8'));
+      text = readFileSync(flags.thresholds, 'utf8');
     } catch (err) {
       throw new UsageError(
-        `${flags.thresholds}: not a readable JSON thresholds file (${err instanceof Error ? err.message : err})`,
+        `--thresholds ${flags.thresholds}: cannot read (${err instanceof Error ? err.message : err}); pass a JSON file`,
       );
     }
-    merged = mergeThresholds(merged, patch);
+    merged = mergeThresholds(merged, parseThresholdsJson(text, `--thresholds ${flags.thresholds}`));
   }
   for (const t of THRESHOLD_FLAGS) {
     const value = flags[t.attribute];
-    if (value !== undefined) merged = mergeThresholds(merged, t.patch(value));
+    if (value !== undefined) merged = mergeThresholds(merged, t.patch(value), 'threshold flags');
   }
   return merged;
 }

@@ -1,5 +1,24 @@
 export { Manifest, type OpenOptions } from './lib/manifest';
 export { SCHEMA_VERSION, MIGRATIONS } from './lib/schema';
+export {
+  SCORE_COLUMNS,
+  FACE_COLUMNS,
+  emptyScores,
+  type ColumnSpec,
+  type FaceColumnSpec,
+  type ScoreKey,
+  type FaceColumnKey,
+} from './lib/columns';
+export { isKept, effectiveDecision, notKeptReasons, KEPT_WHERE, type KeptFacts } from './lib/kept';
+export {
+  RUN_CONFIGS,
+  RUN_KINDS,
+  type RunKind,
+  type RunConfig,
+  type RunInfo,
+  type NewRun,
+  type StoredThresholds,
+} from './lib/runs';
 export type {
   Decision,
   DecisionInput,
@@ -8,7 +27,6 @@ export type {
   FileRecord,
   KeptImage,
   RawScores,
-  RunInfo,
   StoredFile,
 } from './lib/types';
 export {

@@ -1,11 +1,4 @@
-import {
-  decideAll,
-  defaultThresholds,
-  mergeThresholds,
-  MANIFEST_FILE,
-  type Thresholds,
-} from '@portrait-forge/curation';
-import { DETECTOR_KINDS } from '@portrait-forge/face';
+import { decideAll, MANIFEST_FILE, storedThresholds } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
@@ -17,16 +10,6 @@ interface DecideFlags extends ThresholdFlags {
   out?: string;
   dryRun?: boolean;
   limit: number;
-}
-
-/** The thresholds of the last filter/decide run, so `decide` with no flags changes nothing. */
-export function storedThresholds(manifest: Manifest): Thresholds {
-  const last = [...manifest.runs()].reverse().find((r) => r.kind === 'decide' || r.kind === 'filter');
-  const filterConfig = manifest.lastRun('filter')?.config ?? {};
-  const size = Number(filterConfig['size'] ?? 256);
-  const detector = DETECTOR_KINDS.find((k) => k === filterConfig['detector']);
-  const defaults = defaultThresholds(size, detector);
-  return last ? mergeThresholds(defaults, last.thresholds as Partial<Thresholds>) : defaults;
 }
 
 export function decideCommand(): Command {

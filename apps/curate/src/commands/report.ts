@@ -1,9 +1,8 @@
-import { MANIFEST_FILE, writeReport } from '@portrait-forge/curation';
+import { MANIFEST_FILE, storedThresholds, writeReport } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join, relative, resolve } from 'node:path';
 import { DEFAULT_OUT, fail, outDir } from '../options';
-import { storedThresholds } from './decide';
 
 export function reportCommand(): Command {
   return new Command('report')

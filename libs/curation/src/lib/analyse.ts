@@ -24,7 +24,7 @@ import {
   type RawImage,
   type ReducedView,
 } from '@portrait-forge/image-io';
-import type { FaceRecord, FileRecord } from '@portrait-forge/manifest';
+import { emptyScores, type FaceRecord, type FileRecord } from '@portrait-forge/manifest';
 import {
   createSilhouette,
   scoreSymmetry,
@@ -34,6 +34,7 @@ import {
 } from '@portrait-forge/symmetry';
 import { writeFileAtomic } from '@portrait-forge/files';
 import { join } from 'node:path';
+import { atFaceBrisqueSize } from './face-brisque';
 import { differenceHash } from './hash';
 
 /** Per-worker configuration: models are loaded once from it. */
@@ -58,17 +59,8 @@ export interface AnalysisJob {
   buffer: Uint8Array;
 }
 
-/** BRISQUE of the face (aligned crop / detector box, both at FACE_BRISQUE_SIZE); null when no face was aligned. */
-export interface FaceQualityScores {
-  faceBrisque: number | null;
-  faceRegionBrisque: number | null;
-}
-
 /** Everything measured about one file; `decide` turns it into a decision. */
-export type Analysis = Omit<
-  FileRecord,
-  'path' | 'size' | 'mtimeMs' | 'sha256' | 'decision' | 'reasons' | 'scores'
-> & { scores: FileRecord['scores'] & FaceQualityScores };
+export type Analysis = Omit<FileRecord, 'path' | 'size' | 'mtimeMs' | 'sha256' | 'decision' | 'reasons'>;
 
 export interface Analyzer {
   /** What the models resolved to (logged and stored in the run row). */
@@ -84,8 +76,6 @@ export type Stage = 'decode' | 'detect' | 'brisque' | 'align' | 'faceBrisque' | 
  * 68-point network sees 112² crops, so a keep-sized face (≥ 128 px) still gives it ≥ 40 px here.
  */
 export const DETECTION_MAX_SIDE = DEFAULT_MAX_INPUT_SIDE;
-/** Face BRISQUE is computed at one size whatever --size is, so its threshold means the same everywhere. */
-export const FACE_BRISQUE_SIZE = 256;
 
 /** A detection on a reduced decode, in the photo's own pixels. */
 function inPhotoPixels(face: DetectedFace, toPhoto: number): DetectedFace {
@@ -126,22 +116,9 @@ async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
   };
 }
 
-async function atFaceBrisqueSize(image: RawImage): Promise<RawImage> {
-  if (image.width === FACE_BRISQUE_SIZE && image.height === FACE_BRISQUE_SIZE) return image;
-  return sharpToRaw(
-    rawToSharp(image).resize(FACE_BRISQUE_SIZE, FACE_BRISQUE_SIZE, { fit: 'fill', kernel: 'lanczos3' }),
-  );
-}
-
-/** BRISQUE of the aligned crop (what training sees), at FACE_BRISQUE_SIZE. */
+/** BRISQUE of the aligned crop (what training sees), at face-brisque.ts's FACE_BRISQUE_SIZE. */
 async function faceBrisque(aligned: RawImage): Promise<number> {
   return brisqueScore(await atFaceBrisqueSize(aligned));
-}
-
-/** BRISQUE of the detector's face box in full-resolution pixels, at FACE_BRISQUE_SIZE. */
-async function faceRegionBrisque(photo: Photo, face: DetectedFace): Promise<number> {
-  const { x, y, width, height } = face.box;
-  return brisqueScore(await atFaceBrisqueSize(await photo.region({ left: x, top: y, width, height })));
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
@@ -151,18 +128,7 @@ export function emptyAnalysis(decodeError: string | null): Analysis {
     width: null,
     height: null,
     decodeError,
-    scores: {
-      faceCount: null,
-      faceSize: null,
-      roll: null,
-      yaw: null,
-      brisque: null,
-      faceBrisque: null,
-      faceRegionBrisque: null,
-      symmetry: null,
-      symmetryBackend: null,
-      symmetryNote: null,
-    },
+    scores: emptyScores(),
     faces: [],
     alignedPath: null,
     alignedQuad: null,
@@ -283,7 +249,6 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         out.phash = await differenceHash(aligned.image);
         lap('align');
         out.scores.faceBrisque = await faceBrisque(aligned.image);
-        out.scores.faceRegionBrisque = await faceRegionBrisque(photo, face.primary);
         lap('faceBrisque');
         // On the aligned crop the face sits on the centre line, which the seed's metric mirrors around.
         await scoreSymmetryInto(out, aligned.image);

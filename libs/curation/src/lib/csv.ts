@@ -1,4 +1,4 @@
-import type { StoredFile } from '@portrait-forge/manifest';
+import { effectiveDecision, notKeptReasons, type StoredFile } from '@portrait-forge/manifest';
 
 export const DECISIONS_CSV_HEADER = [
   'file',
@@ -23,8 +23,8 @@ function cell(value: string | number | null): string {
 }
 
 /**
- * decisions.csv: one row per file sorted by path; `decision` is the effective one (a review
- * override wins), reasons `;`-joined, then the raw scores.
+ * decisions.csv: one row per file sorted by path; `decision` is the effective one (keep exactly
+ * when the file is kept: isKept), reasons `;`-joined with why a kept decision is not kept, then the raw scores.
  */
 export function decisionsCsv(files: StoredFile[]): string {
   const byId = new Map(files.map((f) => [f.id, f.path]));
@@ -33,8 +33,8 @@ export function decisionsCsv(files: StoredFile[]): string {
     .map((f) =>
       [
         f.path,
-        f.override ?? (f.duplicateOf !== null ? 'reject' : f.decision),
-        [...f.reasons, ...(f.duplicateOf !== null ? ['duplicate'] : [])].join(';'),
+        effectiveDecision(f),
+        [...f.reasons, ...notKeptReasons(f)].join(';'),
         f.scores.faceCount,
         f.scores.roll,
         f.scores.yaw,

@@ -48,8 +48,10 @@ export function decide(input: DecisionInput, thresholds: Thresholds): DecisionOu
   const image = { width: input.width ?? 0, height: input.height ?? 0 };
   const face = decideFromMeasures(input.faces, image, thresholds.face);
   reasons.push(...face);
-  const { brisque, symmetry, symmetryBackend } = input.scores;
-  if (brisque !== null && brisque > thresholds.brisque) reasons.push('blurry');
+  const { brisque, faceBrisque, symmetry, symmetryBackend } = input.scores;
+  const blurryFace = faceBrisque !== null && faceBrisque > thresholds.faceBrisque;
+  const blurryPhoto = brisque !== null && thresholds.brisque !== null && brisque > thresholds.brisque;
+  if (blurryFace || blurryPhoto) reasons.push('blurry');
   const cut = symmetryCut(symmetryBackend, thresholds);
   if (symmetry !== null && cut !== null && symmetry >= cut) reasons.push('asymmetric');
   if (face.length === 0 && !input.hasAligned) reasons.push('align_failed');

@@ -1,4 +1,4 @@
-import type { StoredFile } from '@portrait-forge/manifest';
+import { isKept, type StoredFile } from '@portrait-forge/manifest';
 import { hammingDistance } from './hash';
 
 /** dHash bits that may differ for two aligned crops to count as the same picture (re-encode, resize). */
@@ -10,9 +10,9 @@ export interface DuplicateGroup {
   kind: 'exact' | 'near';
 }
 
-/** Better copy first: kept, then lower BRISQUE, then larger face, then path. */
+/** Better copy first: kept (ignoring earlier duplicate links), then lower BRISQUE, then larger face, then path. */
 function better(a: StoredFile, b: StoredFile): number {
-  const keep = (f: StoredFile) => (f.override ?? f.decision) === 'keep';
+  const keep = (f: StoredFile) => isKept({ ...f, duplicateOf: null });
   if (keep(a) !== keep(b)) return keep(a) ? -1 : 1;
   const q = (a.scores.brisque ?? 100) - (b.scores.brisque ?? 100);
   if (q !== 0) return q;

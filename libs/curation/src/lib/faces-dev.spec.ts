@@ -1,11 +1,11 @@
 import { describeWithShared } from '@portrait-forge/test-support';
-import { Manifest } from '@portrait-forge/manifest';
+import { sharedPath } from '@portrait-forge/test-support';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate, formatEvaluation, parseLabels } from './evaluate';
+import { formatEvaluation } from './evaluate';
+import { evaluateRun } from './evaluate-folder';
 import { runFilter } from './filter';
-import { effectiveDecision } from './summary';
 import { defaultThresholds } from './thresholds';
 
 // Issue 7's bar: the whole pipeline (decode → face/pose → BRISQUE → symmetry → align, 2 workers),
@@ -26,13 +26,7 @@ describeWithShared('data/faces-dev', 'faces-dev: full pipeline vs labels.csv', (
       thresholds: defaultThresholds(256),
       log: () => undefined,
     });
-    const manifest = Manifest.open(join(out, 'manifest.sqlite'));
-    const files = manifest.files();
-    manifest.close();
-    const decisions = new Map(
-      files.map((f) => [f.path, { decision: effectiveDecision(f), reasons: f.reasons.join(';') }]),
-    );
-    const evaluation = evaluate(parseLabels(readFileSync(join(dir, 'labels.csv'), 'utf8')), decisions);
+    const { evaluation, files } = evaluateRun(dir, out);
     const wrong = evaluation.wrong.map((w) => `  ${w.file} (${w.category}) → ${w.got} ${w.reasons}`);
     console.log(`${formatEvaluation(evaluation)}\nwrong:\n${wrong.join('\n')}`);
 
@@ -49,5 +43,22 @@ describeWithShared('data/faces-dev', 'faces-dev: full pipeline vs labels.csv', (
       'tilted',
     ]);
     expect(rejectRecalls.filter((r) => !r.atLeast90)).toEqual([]);
+
+    // The stored whole-photo BRISQUE is OpenCV's (ICC profiles ignored as cv2.imread does): the
+    // brisque lib's bound against the same oracle, on every photo the pipeline scored.
+    const oracle = new Map(
+      readFileSync(sharedPath('oracles/brisque-opencv-faces-dev.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','))
+        .map(([file, score]): [string, number] => [file, Number(score)]),
+    );
+    const off = files
+      .filter((f) => f.scores.brisque !== null && oracle.has(f.path))
+      .map((f) => ({ file: f.path, delta: Math.abs((f.scores.brisque ?? 0) - (oracle.get(f.path) ?? 0)) }))
+      .filter((d) => d.delta > 0.05);
+    expect(files.filter((f) => f.scores.brisque !== null).length).toBe(oracle.size);
+    expect(off).toEqual([]);
   }, 240_000);
 });

@@ -14,7 +14,15 @@ describe('runFilter --resume', () => {
     const runId = manifest.startRun({
       kind: 'filter',
       inputRoot: input,
-      config: { detector: 'ssd' },
+      config: {
+        input,
+        size: 256,
+        workers: 1,
+        resume: false,
+        detector: 'ssd',
+        silhouette: 'auto',
+        maxPixels: 1e8,
+      },
       thresholds: {},
       versions: {},
     });

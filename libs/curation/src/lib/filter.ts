@@ -64,10 +64,10 @@ export const defaultWorkers = () => availableParallelism();
 
 /** Detector scores are on different scales: a resumed run must not mix two detectors' rows. */
 function checkSameDetector(manifest: Manifest, manifestPath: string, detector: DetectorKind): void {
-  const previous = manifest.lastRun('filter')?.config['detector'];
+  const previous = manifest.lastRun('filter')?.config.detector;
   if (previous !== undefined && previous !== detector) {
     throw new Error(
-      `${manifestPath} was filtered with --detector ${String(previous)}; resume with --detector ${String(previous)}, or run without --resume to re-analyse every file with ${detector}`,
+      `${manifestPath} was filtered with --detector ${previous}; resume with --detector ${previous}, or run without --resume to re-analyse every file with ${detector}`,
     );
   }
 }

@@ -1,11 +1,17 @@
-import type { RunInfo, StoredFile } from '@portrait-forge/manifest';
+import {
+  effectiveDecision,
+  isKept,
+  notKeptReasons,
+  type RunInfo,
+  type StoredFile,
+} from '@portrait-forge/manifest';
 import { isSilhouetteChoice, symmetryThreshold } from '@portrait-forge/symmetry';
 import { histogramSvg } from '@portrait-forge/svg-chart';
 import { Eta } from 'eta';
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { REPORT_TEMPLATE } from './report-template';
-import { effectiveDecision, summarise } from './summary';
+import { summarise } from './summary';
 import type { Thresholds } from './thresholds';
 
 /** Thumbnails per reason section (a million-photo run still gives a page a browser can open). */
@@ -70,14 +76,12 @@ export async function writeReport(
   thresholds: Thresholds,
 ): Promise<ReportResult> {
   const summary = summarise(files);
-  const sectionOf = (f: StoredFile) =>
-    effectiveDecision(f) === 'keep'
-      ? ['kept']
-      : f.duplicateOf !== null && !f.reasons.length
-        ? ['duplicate']
-        : f.override === 'reject' && !f.reasons.length
-          ? ['override_reject']
-          : f.reasons;
+  const sectionOf = (f: StoredFile): string[] => {
+    if (isKept(f)) return ['kept'];
+    if (f.reasons.length) return f.reasons;
+    const notKept = notKeptReasons(f);
+    return notKept.length ? notKept : ['override_reject'];
+  };
   const names = [
     'kept',
     ...Object.keys(summary.byReason).sort((a, b) => summary.byReason[b] - summary.byReason[a]),
@@ -122,7 +126,7 @@ export async function writeReport(
         }),
       };
     });
-  const crops = files.filter((f) => effectiveDecision(f) === 'keep' && f.alignedPath).slice(0, 5000);
+  const crops = files.filter(isKept).slice(0, 5000);
   for (const c of crops) if (c.alignedPath) needed.add(c.alignedPath);
   for (const rel of needed) await place(join(outDir, rel), join(reportDir, rel)).catch(() => undefined);
 
@@ -130,11 +134,11 @@ export async function writeReport(
     files.map(get).filter((v): v is number => v !== null);
   const histograms: Histogram[] = [
     {
-      caption: 'BRISQUE (reject above the red line)',
+      caption: 'face BRISQUE, aligned crop (blurry above the red line)',
       svg: histogramSvg(
-        pick((f) => f.scores.brisque),
-        thresholds.brisque,
-        'BRISQUE',
+        pick((f) => f.scores.faceBrisque),
+        thresholds.faceBrisque,
+        'face BRISQUE',
       ),
     },
     {

@@ -1,13 +1,25 @@
-import type { Decision } from '@portrait-forge/manifest';
+import { z } from 'zod';
+import { checked } from './checked';
 
 /** The file the report's "Export choices" button saves; `curate review --apply FILE` reads it. */
-export interface ReviewFile {
-  format: 'portrait-forge-review';
-  version: 1;
-  overrides: Array<{ path: string; decision: Decision | null; note?: string }>;
-}
+export const ReviewFileSchema = z.object({
+  format: z.literal('portrait-forge-review'),
+  version: z.literal(1).default(1),
+  overrides: z.array(
+    z.object({
+      path: z.string(),
+      /** null clears an earlier override. */
+      decision: z.enum(['keep', 'reject']).nullable(),
+      note: z.string().optional(),
+    }),
+  ),
+});
+export type ReviewFile = z.output<typeof ReviewFileSchema>;
 
-/** Parses and checks a review export; errors name the entry and what is wrong. */
+const FIX =
+  'expected {"format":"portrait-forge-review","version":1,"overrides":[{"path": string, "decision": "keep"|"reject"|null}]}; export it again from the report';
+
+/** Parses and checks a review export; errors name the file, the entry and what is wrong. */
 export function parseReview(text: string, label: string): ReviewFile {
   let data: unknown;
   try {
@@ -17,19 +29,5 @@ export function parseReview(text: string, label: string): ReviewFile {
       `${label}: not JSON (${err instanceof Error ? err.message : err}); export it again from the report`,
     );
   }
-  const obj = data as Partial<ReviewFile>;
-  if (obj?.format !== 'portrait-forge-review' || !Array.isArray(obj.overrides)) {
-    throw new Error(
-      `${label}: not a portrait-forge review export (expected {"format":"portrait-forge-review","overrides":[…]})`,
-    );
-  }
-  obj.overrides.forEach((o, i) => {
-    if (
-      typeof o?.path !== 'string' ||
-      !(o.decision === 'keep' || o.decision === 'reject' || o.decision === null)
-    ) {
-      throw new Error(`${label}: overrides[${i}] needs {"path": string, "decision": "keep"|"reject"|null}`);
-    }
-  });
-  return { format: 'portrait-forge-review', version: 1, overrides: obj.overrides };
+  return checked(ReviewFileSchema, data, label, FIX);
 }

@@ -1,26 +1,20 @@
-import type { StoredFile } from '@portrait-forge/manifest';
+import { effectiveDecision, notKeptReasons, type StoredFile } from '@portrait-forge/manifest';
 
 export interface Summary {
   total: number;
+  /** Files kept (isKept: trained on and exported). */
   kept: number;
   rejected: number;
   /** Files per reason (a file with two reasons counts under both). */
   byReason: Record<string, number>;
 }
 
-export const effectiveDecision = (f: Pick<StoredFile, 'override' | 'decision' | 'duplicateOf'>) =>
-  f.override ?? (f.duplicateOf !== null ? 'reject' : f.decision);
-
 export function summarise(files: StoredFile[]): Summary {
   const byReason: Record<string, number> = {};
   let kept = 0;
   for (const f of files) {
     if (effectiveDecision(f) === 'keep') kept++;
-    const reasons = [
-      ...f.reasons,
-      ...(f.duplicateOf !== null ? ['duplicate'] : []),
-      ...(f.override ? [`override_${f.override}`] : []),
-    ];
+    const reasons = [...f.reasons, ...notKeptReasons(f), ...(f.override ? [`override_${f.override}`] : [])];
     for (const r of reasons) byReason[r] = (byReason[r] ?? 0) + 1;
   }
   return { total: files.length, kept, rejected: files.length - kept, byReason };

@@ -1,16 +1,22 @@
-import { DEFAULT_BRISQUE_THRESHOLD } from '@portrait-forge/brisque';
 import {
   DEFAULT_DETECTOR,
+  DETECTOR_KINDS,
   defaultFaceConfig,
   type DetectorKind,
   type FaceConfig,
 } from '@portrait-forge/face';
+import type { Manifest } from '@portrait-forge/manifest';
+import { z } from 'zod';
+import { DEFAULT_FACE_BRISQUE_THRESHOLD } from './face-brisque';
+import { checked, finiteNumber } from './checked';
 
 /** One config for the whole run; stored in the manifest's `runs` row and reused by `decide`. */
 export interface Thresholds {
   face: FaceConfig;
-  /** Reject as `blurry` when BRISQUE > this (higher = worse). */
-  brisque: number;
+  /** Reject as `blurry` when the aligned face crop's BRISQUE > this (higher = worse). */
+  faceBrisque: number;
+  /** Also reject as `blurry` when the whole photo's BRISQUE > this; null = stored only (a bokeh background is fine). */
+  brisque: number | null;
   /** Reject as `asymmetric` when the symmetry metric ≥ this; null = the backend's own default. */
   symmetry: number | null;
 }
@@ -19,31 +25,74 @@ export interface Thresholds {
 export function defaultThresholds(size = 256, detector: DetectorKind = DEFAULT_DETECTOR): Thresholds {
   return {
     face: { ...defaultFaceConfig(detector), targetSize: size },
-    brisque: DEFAULT_BRISQUE_THRESHOLD,
+    faceBrisque: DEFAULT_FACE_BRISQUE_THRESHOLD,
+    brisque: null,
     symmetry: null,
   };
 }
 
-/** Overlays a partial config (from a JSON file or CLI flags) on a full one, checking every number. */
-export function mergeThresholds(base: Thresholds, patch: DeepPartial<Thresholds>): Thresholds {
-  const merged: Thresholds = {
-    face: { ...base.face, ...(patch.face ?? {}) },
-    brisque: patch.brisque ?? base.brisque,
-    symmetry: patch.symmetry === undefined ? base.symmetry : patch.symmetry,
+/** The face keys are FaceConfig's own (libs/face owns their names and meaning). */
+const FACE_KEYS = Object.keys(defaultFaceConfig()) as Array<keyof FaceConfig>;
+
+/**
+ * Any part of the thresholds: what `--thresholds FILE.json`, the flags and a stored run give. The one
+ * schema of the thresholds contract; unknown keys are errors (a typo must not be ignored silently).
+ */
+export const ThresholdsPatchSchema = z.strictObject({
+  face: z
+    .strictObject(
+      Object.fromEntries(FACE_KEYS.map((k) => [k, finiteNumber().optional()])) as Record<
+        keyof FaceConfig,
+        z.ZodOptional<ReturnType<typeof finiteNumber>>
+      >,
+    )
+    .optional(),
+  faceBrisque: finiteNumber().optional(),
+  brisque: finiteNumber().nullable().optional(),
+  symmetry: finiteNumber().nullable().optional(),
+});
+export type ThresholdsPatch = z.input<typeof ThresholdsPatchSchema>;
+
+const FIX = `use a JSON object with any of "faceBrisque", "brisque" (number or null), "symmetry" (number or null), "face": {${FACE_KEYS.join(', ')}} (all numbers)`;
+
+/** Overlays a partial config (a JSON file, CLI flags, a stored run) on a full one; `label` names the input. */
+export function mergeThresholds(base: Thresholds, patch: unknown, label = 'thresholds'): Thresholds {
+  const p = checked(ThresholdsPatchSchema, patch, label, FIX);
+  const defined = <T extends object>(o: T | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return {
+    face: { ...base.face, ...defined(p.face) },
+    faceBrisque: p.faceBrisque ?? base.faceBrisque,
+    brisque: p.brisque === undefined ? base.brisque : p.brisque,
+    symmetry: p.symmetry === undefined ? base.symmetry : p.symmetry,
   };
-  const numbers: Array<[string, unknown]> = [
-    ['brisque', merged.brisque],
-    ...Object.entries(merged.face).map(([k, v]): [string, unknown] => [`face.${k}`, v]),
-  ];
-  if (merged.symmetry !== null) numbers.push(['symmetry', merged.symmetry]);
-  for (const [name, value] of numbers) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new Error(`threshold ${name} must be a finite number, got ${JSON.stringify(value)}`);
-    }
-  }
-  return merged;
 }
 
-export type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | null : T[K];
-};
+/** Parses the text of a `--thresholds FILE.json`. */
+export function parseThresholdsJson(text: string, label: string): ThresholdsPatch {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${label}: not JSON (${err instanceof Error ? err.message : err}) — ${FIX}`);
+  }
+  return checked(ThresholdsPatchSchema, data, label, FIX);
+}
+
+/**
+ * The thresholds of the last filter/decide run, over the defaults for that filter run's size and
+ * detector, so `decide` with no flags changes nothing.
+ */
+export function storedThresholds(manifest: Manifest): Thresholds {
+  const filter = manifest.lastRun('filter');
+  const detector = DETECTOR_KINDS.find((k) => k === filter?.config.detector);
+  const defaults = defaultThresholds(filter?.config.size ?? 256, detector);
+  const last = manifest.lastRun('filter', 'decide');
+  return last
+    ? mergeThresholds(
+        defaults,
+        last.thresholds,
+        `${manifest.file}: thresholds of run ${last.id} (${last.kind})`,
+      )
+    : defaults;
+}

@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GalleryCursor, GalleryQuery, GalleryTile } from './gallery';
+import { emptyScores } from './columns';
 import { Manifest } from './manifest';
 import type { FileRecord } from './types';
 
@@ -16,6 +18,7 @@ function record(i: number): FileRecord {
     height: 100,
     decodeError: null,
     scores: {
+      ...emptyScores(),
       faceCount: 1,
       faceSize: 100 + i,
       roll: i % 2 ? i : -i,
@@ -160,8 +163,9 @@ describe('gallery queries', () => {
 
   it('uses the score indexes for a sorted page', () => {
     const m = open(3);
+    const db = new Database(m.file, { readonly: true });
     const plan = (sql: string) =>
-      (m.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
         .map((r) => r.detail)
         .join('; ');
     expect(

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { landmarksArray, splitReasons } from './codec';
+import { landmarksArray, splitReasons } from './codecs';
 import type { Decision, FaceRecord } from './types';
 
 /**

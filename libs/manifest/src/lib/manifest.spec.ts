@@ -1,55 +1,49 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileRecord as record, faceRecord, tempManifestPath as tmp } from '../testing';
+import { SCORE_COLUMNS } from './columns';
+import { effectiveDecision, isKept, notKeptReasons } from './kept';
 import { Manifest } from './manifest';
-import { SCHEMA_VERSION } from './schema';
-import type { FileRecord } from './types';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import type { Decision, FileRecord } from './types';
 
-const tmp = () => join(mkdtempSync(join(tmpdir(), 'manifest-')), 'manifest.sqlite');
+const filterConfig = {
+  input: '/in',
+  size: 256,
+  workers: 2,
+  resume: false,
+  detector: 'blazeface',
+  silhouette: 'auto',
+  maxPixels: 1e8,
+};
 
-function record(path: string, overrides: Partial<FileRecord> = {}): FileRecord {
-  return {
-    path,
-    size: 10,
-    mtimeMs: 1,
-    sha256: `hash-${path}`,
-    width: 100,
-    height: 80,
-    decodeError: null,
-    scores: {
-      faceCount: 1,
-      faceSize: 50,
-      roll: 2,
-      yaw: 3,
-      brisque: 20,
-      symmetry: 0.01,
-      symmetryBackend: 'x',
-      symmetryNote: null,
-    },
-    faces: [
-      {
-        box: { x: 1, y: 2, width: 50, height: 60 },
-        score: 0.9,
-        landmarks: Array.from({ length: 136 }, (_, i) => i),
-        roll: 2,
-        yaw: 3,
-        pitch: null,
-        eyeDyPct: 1,
-        centerDeltaPct: 5,
-        qsize: 120,
-      },
-    ],
-    alignedPath: `aligned/${path}.png`,
-    alignedQuad: [0, 0, 0, 1, 1, 1, 1, 0],
-    thumbPath: null,
-    thumbScale: null,
-    phash: 'ffff',
-    stageMs: { decode: 3 },
-    decision: 'keep',
-    reasons: [],
-    ...overrides,
-  };
+/** Every combination "kept" depends on: decision × override × duplicate × aligned crop. */
+function everyKeptCase(m: Manifest): void {
+  const records: FileRecord[] = [];
+  const overrides: Array<{ path: string; decision: Decision | null }> = [];
+  const duplicates: string[] = [];
+  for (const decision of ['keep', 'reject'] as const)
+    for (const override of [null, 'keep', 'reject'] as const)
+      for (const duplicate of [false, true])
+        for (const aligned of [true, false]) {
+          const path = `${decision}-${override ?? 'none'}-${duplicate ? 'dup' : 'own'}-${aligned ? 'crop' : 'nocrop'}.jpg`;
+          records.push(
+            record(path, {
+              decision,
+              reasons: decision === 'reject' ? ['blurry'] : [],
+              alignedPath: aligned ? `aligned/${path}.png` : null,
+            }),
+          );
+          overrides.push({ path, decision: override });
+          if (duplicate) duplicates.push(path);
+        }
+  records.push(record('original.jpg'));
+  m.writeFiles(records, null);
+  m.setOverrides(overrides);
+  const ids = new Map(m.files().map((f) => [f.path, f.id]));
+  m.setDuplicates(duplicates.map((p) => ({ id: ids.get(p)!, duplicateOf: ids.get('original.jpg')! })));
 }
 
 describe('Manifest', () => {
@@ -60,7 +54,7 @@ describe('Manifest', () => {
     const run = m.startRun({
       kind: 'filter',
       inputRoot: '/in',
-      config: { size: 256 },
+      config: filterConfig,
       thresholds: { brisque: 40 },
       versions: {},
     });
@@ -72,9 +66,11 @@ describe('Manifest', () => {
     const files = m.files();
     expect(files.map((f) => f.path)).toEqual(['a.jpg', 'b.jpg']);
     expect(files[0].reasons).toEqual(['blurry', 'tilted']);
-    expect(files[1].faces[0].landmarks).toHaveLength(136);
-    expect(m.lastRun('filter')?.counts).toEqual({ keep: 1 });
-    expect(m.lastRun('filter')?.versions['schema']).toBe(SCHEMA_VERSION);
+    expect(files[1]).toMatchObject({ ...record('b.jpg'), runId: run, override: null, duplicateOf: null });
+    const last = m.lastRun('filter');
+    expect(last?.counts).toEqual({ keep: 1 });
+    expect(last?.config).toEqual(filterConfig);
+    expect(last?.versions['schema']).toBe(SCHEMA_VERSION);
     m.close();
     expect(
       Manifest.open(file, { readonly: true })
@@ -83,7 +79,54 @@ describe('Manifest', () => {
     ).toEqual(['b.jpg']);
   });
 
-  it('kept view honours overrides and duplicates; overrides survive a rewrite of unchanged content only', () => {
+  it('kept() is files().filter(isKept) in every case (override on a duplicate, override keep without a crop, …)', () => {
+    const m = Manifest.open(tmp());
+    everyKeptCase(m);
+    const files = m.files();
+    expect(files).toHaveLength(25);
+    expect(m.kept().map((k) => k.path)).toEqual(files.filter(isKept).map((f) => f.path));
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const kept = (p: string) => isKept(byPath.get(p)!);
+    expect(kept('keep-none-own-crop.jpg')).toBe(true);
+    expect(kept('reject-keep-own-crop.jpg')).toBe(true);
+    expect(kept('keep-keep-dup-crop.jpg')).toBe(false);
+    expect(kept('reject-keep-own-nocrop.jpg')).toBe(false);
+    expect(kept('keep-reject-own-crop.jpg')).toBe(false);
+    expect(files.filter(isKept)).toHaveLength(4); // original, keep/none, keep/keep, reject/keep (own crop)
+    expect(effectiveDecision(byPath.get('keep-keep-dup-crop.jpg')!)).toBe('reject');
+    expect(notKeptReasons(byPath.get('reject-keep-dup-nocrop.jpg')!)).toEqual([
+      'duplicate',
+      'no_aligned_crop',
+    ]);
+  });
+
+  it('opens a manifest written before the column table (v1 DDL as first shipped) and keeps the same rule', () => {
+    const file = tmp();
+    const db = new Database(file);
+    db.exec(readFileSync(join(__dirname, 'fixtures/schema-v1.sql'), 'utf8'));
+    db.pragma('user_version = 1');
+    db.close();
+    const m = Manifest.open(file);
+    expect(m.schemaVersion).toBe(SCHEMA_VERSION);
+    everyKeptCase(m);
+    expect(m.files().find((f) => f.path === 'original.jpg')).toMatchObject(record('original.jpg'));
+    expect(m.kept().map((k) => k.path)).toEqual(
+      m
+        .files()
+        .filter(isKept)
+        .map((f) => f.path),
+    );
+  });
+
+  it('derives the schema from the column table: one migration per version, every score column present', () => {
+    expect(MIGRATIONS).toHaveLength(SCHEMA_VERSION);
+    const m = Manifest.open(tmp());
+    m.writeFiles([record('a.jpg')], null);
+    const stored = m.files()[0].scores;
+    expect(Object.keys(stored).sort()).toEqual(Object.keys(SCORE_COLUMNS).sort());
+  });
+
+  it('overrides survive a rewrite of unchanged content only', () => {
     const m = Manifest.open(tmp());
     m.writeFiles(
       [record('a.jpg'), record('b.jpg'), record('c.jpg', { decision: 'reject', reasons: ['blurry'] })],
@@ -111,7 +154,7 @@ describe('Manifest', () => {
     const bad = record('bad.jpg', { decision: 'maybe' as never });
     expect(() => m.writeFiles([record('ok.jpg'), bad], null)).toThrow();
     expect(m.files()).toHaveLength(0);
-    expect(m.db.prepare('SELECT COUNT(*) AS n FROM faces').get()).toEqual({ n: 0 });
+    expect(m.faceCount()).toBe(0);
   });
 
   it('decisionInputs gives per-face measures without landmarks; files() keeps them', () => {
@@ -121,17 +164,17 @@ describe('Manifest', () => {
     expect(input.faces).toEqual([
       { score: 0.9, boxHeight: 60, roll: 2, yaw: 3, eyeDyPct: 1, centerDeltaPct: 5, qsize: 120 },
     ]);
+    expect(input.scores).toEqual(record('a.jpg').scores);
     expect(m.files()[0].faces[0].landmarks).toEqual(Array.from({ length: 136 }, (_, i) => i));
     expect(input.hasAligned).toBe(true);
   });
 
   it('decisionInputs groups the joined face rows per file, in face order, and keeps faceless files', () => {
     const m = Manifest.open(tmp());
-    const face = record('x.jpg').faces[0];
     m.writeFiles(
       [
         record('none.jpg', { faces: [] }),
-        record('two.jpg', { faces: [face, { ...face, score: 0.4 }] }),
+        record('two.jpg', { faces: [faceRecord(), faceRecord({ score: 0.4 })] }),
         record('one.jpg'),
       ],
       null,
@@ -142,6 +185,32 @@ describe('Manifest', () => {
       ['two.jpg', [0.9, 0.4]],
       ['one.jpg', [0.9]],
     ]);
+  });
+
+  it('checks run configs on write and when read back, naming the run and the field', () => {
+    const file = tmp();
+    const m = Manifest.open(file);
+    expect(() =>
+      m.startRun({
+        kind: 'dedupe',
+        inputRoot: null,
+        config: { distance: -1, exactOnly: false },
+        thresholds: {},
+        versions: {},
+      }),
+    ).toThrow(/distance/);
+    m.startRun({
+      kind: 'dedupe',
+      inputRoot: null,
+      config: { distance: 4, exactOnly: false },
+      thresholds: {},
+      versions: {},
+    });
+    m.close();
+    const db = new Database(file);
+    db.prepare(`UPDATE runs SET config_json = '{"distance": "four", "exactOnly": false}'`).run();
+    db.close();
+    expect(() => Manifest.open(file).runs()).toThrow(/run 1 has an unreadable config_json[\s\S]*distance/);
   });
 
   it('refuses a manifest from a newer schema and names the file', () => {

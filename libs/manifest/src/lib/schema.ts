@@ -1,16 +1,19 @@
 import type Database from 'better-sqlite3';
+import { columnDdl, columnsAddedIn, FACE_COLUMNS, SCORE_COLUMNS, type ColumnSpec } from './columns';
+import { KEPT_WHERE } from './kept';
 
-/**
- * Ordered migrations; `PRAGMA user_version` holds how many have run. Append, never edit, so that
- * every manifest written by an older build upgrades in place.
- */
-export const MIGRATIONS: readonly string[] = [
-  `
+const ddlLines = (columns: readonly ColumnSpec[]) =>
+  columns
+    .map((c) => `    ${columnDdl(c)},${' '.repeat(Math.max(1, 28 - columnDdl(c).length))}-- ${c.doc}`)
+    .join('\n');
+
+/** Schema v1, with the score and face columns that v1 had (later ones are added by their migrations). */
+const V1 = `
   CREATE TABLE runs (
     id            INTEGER PRIMARY KEY,
     kind          TEXT NOT NULL,              -- filter | decide | review | dedupe
     input_root    TEXT,
-    config_json   TEXT NOT NULL DEFAULT '{}', -- full run config (size, workers, stages …)
+    config_json   TEXT NOT NULL DEFAULT '{}', -- the run's config (runs.ts: one schema per kind)
     thresholds_json TEXT NOT NULL DEFAULT '{}',
     versions_json TEXT NOT NULL DEFAULT '{}', -- package + schema versions
     started_at    TEXT NOT NULL,
@@ -26,17 +29,10 @@ export const MIGRATIONS: readonly string[] = [
     sha256        TEXT,                       -- content hash; NULL when the file could not be read
     width         INTEGER,
     height        INTEGER,
-    decode_error  TEXT,                       -- why the file could not be read/decoded, for people
+    decode_error  TEXT,                       -- the file problem, \`<reason>: <detail>\`
     run_id        INTEGER REFERENCES runs(id),
-    -- raw scores: everything decide needs, so re-deciding never touches an image
-    face_count    INTEGER,
-    face_size     REAL,                       -- short side (px) of the primary face box
-    roll          REAL,                       -- primary face, degrees
-    yaw           REAL,                       -- primary face, degrees (estimate)
-    brisque       REAL,
-    symmetry      REAL,
-    symmetry_backend TEXT,
-    symmetry_note TEXT,                       -- why symmetry is not scored, when it is not
+    -- raw scores (columns.ts SCORE_COLUMNS): everything decide needs, so re-deciding never touches an image
+${ddlLines(columnsAddedIn(SCORE_COLUMNS, 1))}
     aligned_path  TEXT,                       -- relative to the output dir
     aligned_quad  TEXT,                       -- JSON [x0,y0,…,x3,y3] in source pixels
     thumb_path    TEXT,                       -- relative to the output dir
@@ -53,30 +49,32 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE faces (
     file_id       INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
-    idx           INTEGER NOT NULL,           -- 0 = primary (largest) face
+    idx           INTEGER NOT NULL,           -- 0 = first detection
     x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,
-    score         REAL NOT NULL,
     landmarks     BLOB NOT NULL,              -- float32 little-endian [x0,y0,…,x67,y67], source pixels
-    roll          REAL,
-    yaw           REAL,
-    pitch         REAL,
-    eye_dy_pct    REAL,                       -- seed rule: eye ΔY as % of face height
-    center_delta_pct REAL,                    -- seed rule: centre-line offset delta, %
-    qsize         REAL,                       -- FFHQ quad side in source pixels
+    -- per-face measures (columns.ts FACE_COLUMNS)
+${ddlLines(columnsAddedIn(FACE_COLUMNS, 1))}
     PRIMARY KEY (file_id, idx)
   );
 
   CREATE INDEX files_sha256 ON files(sha256);
 
-  -- What the trainer reads: kept (by decision or override), not a duplicate, with an aligned crop.
+  -- What the trainer reads (kept.ts: isKept is the same rule in TypeScript).
   CREATE VIEW kept AS
     SELECT id, path, sha256, aligned_path, brisque, symmetry, face_size
     FROM files
-    WHERE COALESCE(override, decision) = 'keep' AND duplicate_of IS NULL AND aligned_path IS NOT NULL;
-  `,
+    WHERE ${KEPT_WHERE};
+`;
+
+/**
+ * Steps after v1 that are not new columns (a new column only needs its `addedIn` in columns.ts),
+ * by the version they bring the database to. Append, never edit, so that every manifest written by
+ * an older build upgrades in place.
+ */
+const LATER_STEPS: Readonly<Record<number, string>> = {
   // v2, the review server (gallery.ts): when an override was set, an undo log, and indexes for paging
   // 200 k rows sorted by a score (roll/yaw sort by magnitude, hence the expression indexes).
-  `
+  2: `
   ALTER TABLE files ADD COLUMN override_at TEXT;
 
   CREATE TABLE review_log (
@@ -101,9 +99,32 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX files_abs_yaw ON files(abs(yaw));
   CREATE INDEX files_duplicate_of ON files(duplicate_of);
   `,
-];
+};
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+const columnVersions = [...Object.values(SCORE_COLUMNS), ...Object.values(FACE_COLUMNS)].map(
+  (c: ColumnSpec) => c.addedIn,
+);
+export const SCHEMA_VERSION = Math.max(1, ...columnVersions, ...Object.keys(LATER_STEPS).map(Number));
+
+/** The SQL that brings a database from `version - 1` to `version`. */
+export function migrationTo(version: number): string {
+  if (version === 1) return V1;
+  const add = (table: string, columns: readonly ColumnSpec[]) =>
+    columns.map((c) => `ALTER TABLE ${table} ADD COLUMN ${columnDdl(c)};`);
+  const sql = [
+    ...add('files', columnsAddedIn(SCORE_COLUMNS, version)),
+    ...add('faces', columnsAddedIn(FACE_COLUMNS, version)),
+    LATER_STEPS[version] ?? '',
+  ].join('\n');
+  if (!sql.trim())
+    throw new Error(`manifest schema v${version} has no migration step (columns.ts addedIn gap?)`);
+  return sql;
+}
+
+/** Every migration, in order (index v-1 brings a database to v). */
+export const MIGRATIONS: readonly string[] = Array.from({ length: SCHEMA_VERSION }, (_, i) =>
+  migrationTo(i + 1),
+);
 
 /** Brings a database to SCHEMA_VERSION; refuses one written by a newer build. */
 export function migrate(db: Database.Database, file: string): void {

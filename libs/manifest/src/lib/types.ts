@@ -1,31 +1,14 @@
+import type { DecidingFaceKey, FaceMeasureValues, RawScores } from './columns';
+
+export type { RawScores };
 export type Decision = 'keep' | 'reject';
 
 /** One detected face as stored; coordinates in source-image pixels. */
-export interface FaceRecord {
+export type FaceRecord = {
   box: { x: number; y: number; width: number; height: number };
-  score: number;
   /** 68 points, flattened [x0, y0, …, x67, y67]. */
   landmarks: number[];
-  roll: number | null;
-  yaw: number | null;
-  pitch: number | null;
-  eyeDyPct: number | null;
-  centerDeltaPct: number | null;
-  /** FFHQ quad side in source pixels (what face_too_small compares with the target size). */
-  qsize: number | null;
-}
-
-/** The raw measurements of one file: all a decision is computed from. */
-export interface RawScores {
-  faceCount: number | null;
-  faceSize: number | null;
-  roll: number | null;
-  yaw: number | null;
-  brisque: number | null;
-  symmetry: number | null;
-  symmetryBackend: string | null;
-  symmetryNote: string | null;
-}
+} & FaceMeasureValues;
 
 /** Everything `filter` learns about one source file. */
 export interface FileRecord {
@@ -71,25 +54,10 @@ export interface DecisionInput {
   reasons: string[];
 }
 
-/** The per-face numbers a decision needs. */
-export type DecisionFace = Pick<
-  FaceRecord,
-  'score' | 'roll' | 'yaw' | 'eyeDyPct' | 'centerDeltaPct' | 'qsize'
-> & {
+/** The per-face numbers a decision needs (FACE_COLUMNS marked `decides`, and the box height). */
+export type DecisionFace = Pick<FaceMeasureValues, DecidingFaceKey> & {
   boxHeight: number;
 };
-
-export interface RunInfo {
-  id: number;
-  kind: string;
-  inputRoot: string | null;
-  config: Record<string, unknown>;
-  thresholds: Record<string, unknown>;
-  versions: Record<string, unknown>;
-  startedAt: string;
-  endedAt: string | null;
-  counts: Record<string, number> | null;
-}
 
 export interface KeptImage {
   id: number;

@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** `../shared` beside the repository root (CI has it too). */
-export const SHARED_DIR = resolve(__dirname, '../../../../../shared');
+/**
+ * `../shared` beside the repository root (CI has it too); `PORTRAIT_FORGE_SHARED` points elsewhere
+ * (a git worktree one level deeper than the main checkout).
+ */
+export const SHARED_DIR = resolve(
+  process.env['PORTRAIT_FORGE_SHARED'] ?? resolve(__dirname, '../../../../../shared'),
+);
 
 /** Absolute path of something under ../shared, e.g. `sharedPath('data/faces-dev')`. */
 export function sharedPath(...parts: string[]): string {

@@ -1,0 +1,58 @@
+import type Database from 'better-sqlite3';
+import { DECIDING_FACE_KEYS, FACE_COLUMNS, SCORE_COLUMNS, SCORE_KEYS } from './columns';
+import { decodeScores, splitReasons } from './codecs';
+import type { DecisionFace, DecisionInput } from './types';
+
+const FILE_COLUMNS = [
+  'f.id',
+  'f.path',
+  'f.width',
+  'f.height',
+  'f.decode_error',
+  'f.aligned_path IS NOT NULL',
+  'f.decision',
+  'f.reasons',
+  ...SCORE_KEYS.map((k) => `f.${SCORE_COLUMNS[k].sql}`),
+] as const;
+const FACE_SELECT = ['x.h', ...DECIDING_FACE_KEYS.map((k) => `x.${FACE_COLUMNS[k].sql}`)];
+const SCORES_AT = 8;
+const FACE_AT = FILE_COLUMNS.length;
+
+/**
+ * One query joining each file to its faces (no landmarks), one result row per face, so a file with
+ * k faces comes back k times in a row (once with nulls if none). Raw rows: this is the hot path of
+ * `decide` (tens of thousands of rows).
+ */
+const QUERY = `SELECT ${[...FILE_COLUMNS, ...FACE_SELECT].join(', ')}
+  FROM files f LEFT JOIN faces x ON x.file_id = f.id
+  ORDER BY f.id, x.idx`;
+
+/** The compact rows `decide` works on: raw scores and the deciding face measures, no landmarks. */
+export function readDecisionInputs(db: Database.Database): DecisionInput[] {
+  const rows = db.prepare(QUERY).raw().all() as unknown[][];
+  const inputs: DecisionInput[] = [];
+  let last: DecisionInput | undefined;
+  for (const r of rows) {
+    if (r[0] !== last?.id) {
+      last = {
+        id: r[0] as number,
+        path: r[1] as string,
+        width: r[2] as number | null,
+        height: r[3] as number | null,
+        decodeError: r[4] as string | null,
+        hasAligned: r[5] === 1,
+        decision: r[6] as DecisionInput['decision'],
+        reasons: splitReasons(r[7] as string),
+        scores: decodeScores((_, i) => r[SCORES_AT + i]),
+        faces: [],
+      };
+      inputs.push(last);
+    }
+    if (r[FACE_AT] !== null) {
+      const face = { boxHeight: r[FACE_AT] as number } as DecisionFace;
+      DECIDING_FACE_KEYS.forEach((k, i) => Object.assign(face, { [k]: r[FACE_AT + 1 + i] }));
+      inputs[inputs.length - 1].faces.push(face);
+    }
+  }
+  return inputs;
+}
