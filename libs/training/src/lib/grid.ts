@@ -1,4 +1,11 @@
-import { rangeToByte, writeImageGrid, type PixelRange, type RawImage } from '@portrait-forge/image-io';
+import { writeFileSync } from 'node:fs';
+import {
+  encodePng,
+  rangeToByte,
+  writeImageGrid,
+  type PixelRange,
+  type RawImage,
+} from '@portrait-forge/image-io';
 
 /** NHWC pixels (in `range`, default the networks' [-1, 1]) → one PNG grid, `cols` wide. */
 export async function saveImageGrid(
@@ -16,5 +23,7 @@ export async function saveImageGrid(
     for (let i = 0; i < per; i++) data[i] = rangeToByte(pixels[k * per + i], range);
     return { image: { data, width: w, height: h, channels: c } };
   });
-  await writeImageGrid(file, tiles, { columns: cols, background: '#000000' });
+  // sharp's join needs two images or more; a single image is written as it is.
+  if (tiles.length === 1) writeFileSync(file, await encodePng(tiles[0].image));
+  else await writeImageGrid(file, tiles, { columns: cols, background: '#000000' });
 }
