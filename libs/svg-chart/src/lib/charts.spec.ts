@@ -22,7 +22,7 @@ describe('svg charts', () => {
       ],
       { title: 'G & D' },
     );
-    expect(svg.match(/<path /g)).toHaveLength(2);
+    expect(svg.match(/<polyline /g)).toHaveLength(2);
     expect(svg).toContain('G &#38; D');
     expect(lineChart([], { title: 'x' })).toContain('no data');
     expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
