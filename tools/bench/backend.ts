@@ -1,12 +1,20 @@
 /**
- * conv2d 3×3 128→128 at 32×32, batch 8 on the wasm and cpu tfjs backends: forward and forward+backward
- * ms (median after warm-up) and GFLOP/s, with the cpu/wasm ratio; plus wasm SIMD / threads status.
+ * conv2d 3×3 128→128 at 32×32, batch 8 on the wasm and cpu tfjs backends, and on wasm with the
+ * onnxruntime conv kernels at 1 and 2 threads: forward and forward+backward ms (median after warm-up)
+ * and GFLOP/s, with ratios against plain wasm; plus wasm SIMD / threads status.
  *
  *   npx tsx tools/bench/backend.ts [--runs 5] [--warmup 2] [--cpu-runs 3] [--cpu-warmup 1] [--no-cpu]
+ *                                  [--ort-threads 1,2]
  */
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
-import { initTf, type BackendChoice } from '@portrait-forge/tf-runtime';
+import {
+  initTf,
+  ortConvStats,
+  registerOrtConvKernels,
+  unregisterOrtConvKernels,
+  type BackendChoice,
+} from '@portrait-forge/tf-runtime';
 import type * as tfType from '@tensorflow/tfjs';
 
 const SHAPE = { batch: 8, size: 32, channelsIn: 128, channelsOut: 128, kernel: 3 };
@@ -47,8 +55,10 @@ function timeSteps(steps: (() => void)[], warmup: number, runs: number): number[
   return times.map(median);
 }
 
-async function benchBackend(choice: BackendChoice, warmup: number, runs: number): Promise<Row[]> {
-  const { tf, backendName } = await initTf({ backend: choice });
+type Step = [name: string, flopMultiple: number, run: () => void];
+
+async function convSteps(choice: BackendChoice): Promise<{ steps: Step[]; dispose: () => void }> {
+  const { tf } = await initTf({ backend: choice, ortConv: false });
   const x = tf.randomNormal([SHAPE.batch, SHAPE.size, SHAPE.size, SHAPE.channelsIn]) as tfType.Tensor4D;
   const w = tf.mul(
     tf.randomNormal([SHAPE.kernel, SHAPE.kernel, SHAPE.channelsIn, SHAPE.channelsOut]),
@@ -67,22 +77,71 @@ async function benchBackend(choice: BackendChoice, warmup: number, runs: number)
       () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, dwAttrs(w.shape)),
     ],
   ];
-  const medians = timeSteps(
-    steps.map(
-      ([, , fn]) =>
-        () =>
-          tf.tidy(() => [fn()].flat().forEach((t) => t.dataSync())),
+  return {
+    steps: steps.map(
+      ([name, flopMultiple, fn]): Step => [
+        name,
+        flopMultiple,
+        () => tf.tidy(() => [fn()].flat().forEach((t) => t.dataSync())),
+      ],
     ),
-    warmup,
-    runs,
-  );
-  const rows = steps.map(([step, flopMultiple], i): Row => {
+    dispose: () => tf.dispose([x, w, dy]),
+  };
+}
+
+function toRows(label: string, steps: Step[], medians: number[]): Row[] {
+  return steps.map(([step, flopMultiple], i): Row => {
     const ms = medians[i];
-    process.stderr.write(`  ${backendName} ${step.trim()}: ${ms.toFixed(1)} ms\n`);
-    return { backend: backendName, step, ms, gflops: (flopMultiple * FORWARD_FLOP) / (ms * 1e6) };
+    process.stderr.write(`  ${label} ${step.trim()}: ${ms.toFixed(1)} ms\n`);
+    return { backend: label, step, ms, gflops: (flopMultiple * FORWARD_FLOP) / (ms * 1e6) };
   });
-  tf.dispose([x, w, dy]);
+}
+
+async function benchBackend(choice: BackendChoice, warmup: number, runs: number): Promise<Row[]> {
+  const { steps, dispose } = await convSteps(choice);
+  const rows = toRows(
+    choice,
+    steps,
+    timeSteps(
+      steps.map(([, , run]) => run),
+      warmup,
+      runs,
+    ),
+  );
+  dispose();
   return rows;
+}
+
+type WasmMode = { label: string; threads?: number };
+
+/**
+ * Plain wasm and wasm + onnxruntime conv kernels at each thread count, in rounds (one run of every
+ * step in every mode per round) so that the machine's fluctuating load hits all modes alike.
+ */
+async function benchWasmModes(ortThreads: number[], warmup: number, runs: number): Promise<Row[]> {
+  const { steps, dispose } = await convSteps('wasm');
+  const modes: WasmMode[] = [
+    { label: 'wasm' },
+    ...ortThreads.map((threads) => ({ label: `wasm+ort ${threads}t`, threads })),
+  ];
+  const times = modes.map(() => steps.map((): number[] => []));
+  for (let round = 0; round < warmup + runs; round++) {
+    modes.forEach(({ threads }, m) => {
+      if (threads === undefined) unregisterOrtConvKernels();
+      else registerOrtConvKernels({ threads });
+      steps.forEach(([, , run], i) => {
+        if (round === 0 && threads !== undefined) run(); // first call of a mode builds its sessions
+        const start = performance.now();
+        run();
+        if (round >= warmup) times[m][i].push(performance.now() - start);
+      });
+    });
+  }
+  const stats = ortConvStats();
+  if (stats) process.stderr.write(`  onnxruntime conv kernels: ${JSON.stringify(stats)}\n`);
+  unregisterOrtConvKernels();
+  dispose();
+  return modes.flatMap(({ label }, m) => toRows(label, steps, times[m].map(median)));
 }
 
 function dwAttrs(filterShape: number[]): tfType.NamedAttrMap {
@@ -117,10 +176,20 @@ async function main(): Promise<void> {
     .option('--cpu-warmup <n>', 'untimed warm-up runs on cpu', '1')
     .option('--warmup <n>', 'untimed warm-up runs', '2')
     .option('--no-cpu', 'skip the (slow) cpu backend')
+    .option('--ort-threads <list>', 'onnxruntime conv kernel thread counts to compare', '1,2')
     .parse()
-    .opts<{ runs: string; cpuRuns: string; warmup: string; cpuWarmup: string; cpu: boolean }>();
+    .opts<{
+      runs: string;
+      cpuRuns: string;
+      warmup: string;
+      cpuWarmup: string;
+      cpu: boolean;
+      ortThreads: string;
+    }>();
   const warmup = Number(opts.warmup);
-  const wasmRows = await benchBackend('wasm', warmup, Number(opts.runs));
+  const ortThreads = opts.ortThreads.split(',').filter(Boolean).map(Number);
+  const allWasmRows = await benchWasmModes(ortThreads, warmup, Number(opts.runs));
+  const wasmRows = allWasmRows.filter((r) => r.backend === 'wasm');
   const { tf } = await initTf({ backend: 'wasm', log: () => undefined });
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
@@ -130,7 +199,13 @@ async function main(): Promise<void> {
     `\nconv2d 3×3 ${SHAPE.channelsIn}→${SHAPE.channelsOut} @${SHAPE.size}×${SHAPE.size} batch ${SHAPE.batch}`,
   );
   console.log(`forward = ${(FORWARD_FLOP / 1e9).toFixed(3)} GFLOP, forward+backward = 3× that\n`);
-  printTable([...wasmRows, ...cpuRows]);
+  printTable([...allWasmRows, ...cpuRows]);
+  console.log('\nspeed-up of the onnxruntime conv kernels over plain wasm (time wasm / time ort):');
+  for (const r of allWasmRows.filter((row) => row.backend !== 'wasm')) {
+    const plain = wasmRows.find((c) => c.step === r.step);
+    if (plain)
+      console.log(`  ${r.backend.padEnd(14)} ${r.step.trim().padEnd(20)} ${(plain.ms / r.ms).toFixed(2)}×`);
+  }
   if (cpuRows.length) console.log('\nratio cpu/wasm (time):');
   for (const r of wasmRows) {
     const cpu = cpuRows.find((c) => c.step === r.step);

@@ -1,12 +1,13 @@
 /**
  * One full StyleGAN2 training iteration — Gmain + Dmain every step, Greg every 4th and Dreg every 16th
  * (amortised: t = Gmain + Dmain + Greg/4 + Dreg/16) — at batch 8, for the tiny and small configs at 32² and
- * 64², on the tfjs backend from initTf() (wasm) and in NVlabs' PyTorch-CPU code in the same run.
- * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 3] [--threads 1] [--no-torch]
+ * 64², on the tfjs backend from initTf() (wasm, plain and with the onnxruntime conv kernels) and in NVlabs'
+ * PyTorch-CPU code in the same run, at the same thread count.
+ * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 3] [--threads 1,2] [--configs tiny:32,small:64] [--no-torch]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { initTf } from '@portrait-forge/tf-runtime';
+import { initTf, registerOrtConvKernels, unregisterOrtConvKernels } from '@portrait-forge/tf-runtime';
 import { type ConfigName, createStyleGAN2, type Phase, stylegan2Config } from '@portrait-forge/stylegan2';
 
 const PHASES: Phase[] = ['Gmain', 'Greg', 'Dmain', 'Dreg'];
@@ -31,70 +32,114 @@ function torchSource(): string | null {
   return NVLABS_SRC;
 }
 
+type Tf = typeof import('@tensorflow/tfjs');
+
+/** Seconds per phase of one StyleGAN2 (first call untimed: it builds kernels and sessions). */
+async function phaseTimes(tf: Tf, config: ReturnType<typeof stylegan2Config>, repeats: number) {
+  const sg = createStyleGAN2(config, 1);
+  const real = tf.randomUniform(
+    [8, config.resolution, config.resolution, 3],
+    -1,
+    1,
+  ) as import('@tensorflow/tfjs').Tensor4D;
+  const times: Record<string, number> = {};
+  for (const phase of PHASES) {
+    await sg.trainPhase(phase, { real });
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) await sg.trainPhase(phase, { real });
+    times[phase] = (performance.now() - t0) / 1000 / repeats;
+  }
+  const params = [sg.G.store, sg.D.store].reduce(
+    (s, st) => s + [...st.trainable().values()].reduce((a, v) => a + v.size, 0),
+    0,
+  );
+  sg.dispose();
+  real.dispose();
+  return { times, params };
+}
+
+function torchPhaseTimes(
+  src: string,
+  config: object,
+  threads: number,
+  repeats: number,
+): Record<string, number> {
+  const out = execFileSync('/usr/bin/python3', [
+    'tools/parity/bench_reference.py',
+    src,
+    JSON.stringify({ ...config, threads }),
+    String(repeats),
+  ]).toString();
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>;
+}
+
+const perPhase = (ours: Record<string, number>, ref: Record<string, number> | null) =>
+  PHASES.map((p) => `${(ours[p] * 1000).toFixed(0)}/${ref ? (ref[p] * 1000).toFixed(0) : '-'}`).join(' ');
+
+/**
+ * For each config: plain wasm (single-threaded), then wasm + onnxruntime conv kernels and torch at each
+ * thread count of --threads, so every tfjs/torch ratio compares the same thread count.
+ */
 async function main(): Promise<void> {
-  const { tf, backendName } = await initTf();
+  const { tf, backendName } = await initTf({ ortConv: false });
   const repeats = Number(arg('--repeats', '3'));
-  const threads = Number(arg('--threads', '1'));
+  const threadCounts = arg('--threads', '1,2').split(',').map(Number);
+  const configs = arg('--configs', 'tiny:32,tiny:64,small:32,small:64').split(',');
   const src = process.argv.includes('--no-torch') ? null : torchSource();
   console.log(
-    `StyleGAN2 iteration benchmark: batch 8, ${repeats} timed repeats per phase, tfjs ${backendName}, torch ${threads} thread(s)`,
+    `StyleGAN2 iteration benchmark: batch 8, ${repeats} timed repeats per phase, tfjs ${backendName} (plain, and + onnxruntime conv kernels), torch, threads ${threadCounts.join(' and ')}`,
   );
   console.log(
-    'config  res  params(G+D)  tfjs s/iter  torch s/iter  ratio  (per phase tfjs/torch ms: Gmain Greg Dmain Dreg)',
+    'config  res  params(G+D)  tfjs           threads  tfjs s/iter  torch s/iter  ratio  (per phase tfjs/torch ms: Gmain Greg Dmain Dreg)',
   );
-  for (const name of ['tiny', 'small'] as ConfigName[]) {
-    for (const resolution of [32, 64]) {
-      const config = stylegan2Config(name, { resolution, channels: 3, batch: 8 });
-      const sg = createStyleGAN2(config, 1);
-      const real = tf.randomUniform(
-        [8, resolution, resolution, 3],
-        -1,
-        1,
-      ) as import('@tensorflow/tfjs').Tensor4D;
-      const times: Record<string, number> = {};
-      for (const phase of PHASES) {
-        await sg.trainPhase(phase, { real });
-        const t0 = performance.now();
-        for (let i = 0; i < repeats; i++) await sg.trainPhase(phase, { real });
-        times[phase] = (performance.now() - t0) / 1000 / repeats;
-      }
-      const params = [sg.G.store, sg.D.store].reduce(
-        (s, st) => s + [...st.trainable().values()].reduce((a, v) => a + v.size, 0),
-        0,
-      );
-      let torchTimes: Record<string, number> | null = null;
-      if (src) {
-        const out = execFileSync('/usr/bin/python3', [
-          'tools/parity/bench_reference.py',
-          src,
-          JSON.stringify({ ...config, threads }),
-          String(repeats),
-        ]).toString();
-        torchTimes = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>;
-      }
-      const ours = iterationSeconds(times);
-      const ref = torchTimes ? iterationSeconds(torchTimes) : NaN;
-      const perPhase = PHASES.map(
-        (p) => `${(times[p] * 1000).toFixed(0)}/${torchTimes ? (torchTimes[p] * 1000).toFixed(0) : '-'}`,
-      ).join(' ');
+  for (const spec of configs) {
+    const [name, res] = spec.split(':');
+    const config = stylegan2Config(name as ConfigName, { resolution: Number(res), channels: 3, batch: 8 });
+    const row = (
+      mode: string,
+      threads: number,
+      ours: Record<string, number>,
+      params: number,
+      ref: Record<string, number> | null,
+    ) => {
+      const t = iterationSeconds(ours);
+      const r = ref ? iterationSeconds(ref) : NaN;
       console.log(
-        `${name.padEnd(6)} ${String(resolution).padStart(4)}  ${String(params).padStart(11)}  ${ours.toFixed(3).padStart(11)}  ${ref.toFixed(3).padStart(12)}  ${(ours / ref).toFixed(2).padStart(5)}×  (${perPhase})`,
+        `${name.padEnd(6)} ${res.padStart(4)}  ${String(params).padStart(11)}  ${mode.padEnd(13)}  ${String(threads).padStart(7)}  ${t.toFixed(3).padStart(11)}  ${r.toFixed(3).padStart(12)}  ${(t / r).toFixed(2).padStart(5)}×  (${perPhase(ours, ref)})`,
       );
-      sg.dispose();
-      real.dispose();
+    };
+    unregisterOrtConvKernels();
+    const plain = await phaseTimes(tf, config, repeats);
+    for (const threads of threadCounts) {
+      registerOrtConvKernels({ threads });
+      const ort = await phaseTimes(tf, config, repeats);
+      unregisterOrtConvKernels();
+      const ref = src ? torchPhaseTimes(src, config, threads, repeats) : null;
+      if (threads === threadCounts[0]) row('wasm', 1, plain.times, plain.params, null);
+      row('wasm+ort', threads, ort.times, ort.params, ref);
+      if (ref)
+        console.log(
+          `${''.padEnd(40)}plain wasm (1 thread) vs torch at ${threads}: ${(iterationSeconds(plain.times) / iterationSeconds(ref)).toFixed(2)}×`,
+        );
     }
   }
   console.log(
-    'ratio = tfjs / torch seconds per amortised iteration (target ≤ 1.5×); figures taken under CPU contention.',
+    'ratio = tfjs / torch seconds per amortised iteration at the same thread count (target ≤ 1.2× for small 32² and 64² at 2 threads); figures taken under CPU contention.',
   );
-  if (src) convCeiling(tf, repeats, threads);
+  if (src) {
+    for (const threads of threadCounts) {
+      registerOrtConvKernels({ threads });
+      convCeiling(tf, repeats, threads);
+    }
+    unregisterOrtConvKernels();
+  }
 }
 
 /**
  * The floor under the ratio: one 3×3 conv (64→64 maps, 32², batch 8, the small config's main layer)
  * forward + backward (input and filter grads) in tfjs and in torch. An iteration is mostly such convs.
  */
-function convCeiling(tf: typeof import('@tensorflow/tfjs'), repeats: number, threads: number): void {
+function convCeiling(tf: Tf, repeats: number, threads: number): void {
   const [n, r, c] = [8, 32, 64];
   const gflop = (3 * 2 * n * r * r * c * c * 9) / 1e9;
   const x = tf.randomNormal([n, r, r, c]);
@@ -119,7 +164,7 @@ for _ in range(${reps}): once()
 print((time.perf_counter() - t) / ${reps})`;
   const ref = Number(execFileSync('/usr/bin/python3', ['-c', torchScript]).toString().trim());
   console.log(
-    `conv 3×3 ${c}→${c} ${r}² batch ${n} fwd+bwd: tfjs ${(gflop / ours).toFixed(1)} GFLOP/s, torch ${(gflop / ref).toFixed(1)} GFLOP/s → ${(ours / ref).toFixed(2)}× (the ratio's floor for conv-bound iterations)`,
+    `conv 3×3 ${c}→${c} ${r}² batch ${n} fwd+bwd, ${threads} thread(s): tfjs + ort ${(gflop / ours).toFixed(1)} GFLOP/s, torch ${(gflop / ref).toFixed(1)} GFLOP/s → ${(ours / ref).toFixed(2)}× (the ratio's floor for conv-bound iterations)`,
   );
   tf.dispose([x, w, dy]);
 }

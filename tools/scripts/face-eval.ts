@@ -61,7 +61,8 @@ function measureSummary(rows: DetectedImage[], decisions: FaceDecision[]): strin
       `  ${c.padEnd(7)} faces ${String(has.length).padStart(3)}/${String(m.length).padEnd(3)}` +
         ` score ${pick((x) => x.primaryScore)} | |roll| ${pick((x) => Math.abs(x.pose!.rollDeg))}` +
         ` | |yaw| ${pick((x) => Math.abs(x.pose!.yawDeg))} | qsize ${pick((x) => x.qsize)}` +
-        ` | seed ΔY% ${pick((x) => x.pose!.seedRule.eyesVDeltaPercent)} | seed offset% ${pick((x) => x.pose!.seedRule.deltaOffsetPercent)}` +
+        ` | l4rz ΔY% ${pick((x) => x.pose!.l4rzRule.eyeDyPercent)} | l4rz offset% ${pick((x) => x.pose!.l4rzRule.centreOffsetPercent)}` +
+        ` | cut off ${pick((x) => x.cutOffFraction)}` +
         ` | 2nd face score ${pick((x) => x.secondScore)} | 2nd rel. size ${pick((x) => x.secondRelativeSize)}`,
     );
   }
@@ -70,7 +71,7 @@ function measureSummary(rows: DetectedImage[], decisions: FaceDecision[]): strin
 
 function csvRows(rows: DetectedImage[], decisions: FaceDecision[]): string {
   const header =
-    'file,category,expected,reasons,detections,faces,primary_score,box_w,box_h,second_score,second_rel_size,qsize,roll_deg,yaw_deg,yaw_ratio,pitch_ratio,seed_eyes_v_delta_pct,seed_delta_offset_pct,seed_passes,detect_ms';
+    'file,category,expected,reasons,detections,faces,primary_score,box_w,box_h,second_score,second_rel_size,qsize,roll_deg,yaw_deg,yaw_ratio,pitch_ratio,l4rz_eye_dy_pct,l4rz_centre_offset_pct,l4rz_passes,rotation_deg,cut_off,landmarks_at_border,detections_score_at_rel_size,detect_ms';
   const lines = rows.map((r, i) => {
     const m = decisions[i].measures;
     const p = m.pose;
@@ -91,9 +92,17 @@ function csvRows(rows: DetectedImage[], decisions: FaceDecision[]): string {
       fmt(p?.yawDeg, 2),
       fmt(p?.yawRatio, 3),
       fmt(p?.pitchRatio, 3),
-      p?.seedRule.eyesVDeltaPercent ?? '-',
-      p?.seedRule.deltaOffsetPercent ?? '-',
-      p ? String(p.seedRule.passes) : '-',
+      p?.l4rzRule.eyeDyPercent ?? '-',
+      p?.l4rzRule.centreOffsetPercent ?? '-',
+      p ? String(p.l4rzRule.passes) : '-',
+      fmt(m.primaryRotationDeg, 1),
+      fmt(m.cutOffFraction, 3),
+      m.landmarksAtBorder ?? '-',
+      r.faces
+        .map(
+          (f) => `${f.score.toFixed(2)}@${(f.box.height / (m.primaryBoxHeight ?? f.box.height)).toFixed(2)}`,
+        )
+        .join(' '),
       fmt(r.detectMs, 0),
     ].join(',');
   });
@@ -112,8 +121,8 @@ async function main(options: Options): Promise<void> {
   console.log(text);
   console.log('\nwithout face_too_small (maxUpscale ∞), to see what it does for lowres:');
   console.log(table(rows, { ...config, maxUpscale: Number.POSITIVE_INFINITY }).text);
-  console.log('\nwith the seed rule verbatim (ΔY < 10 %, offset < 90 %):');
-  console.log(table(rows, { ...config, seedDeltaOffsetPercentMax: 90 }).text);
+  console.log('\nwith the l4rz rule verbatim (ΔY < 10 %, offset < 90 %):');
+  console.log(table(rows, { ...config, maxCentreOffsetPercent: 90 }).text);
   console.log(`\n${measureSummary(rows, decisions)}`);
   console.log('\nwrong calls:');
   rows.forEach((r, i) => {

@@ -11,6 +11,7 @@ export {
   decideAll,
   toDecisionInput,
   errorReason,
+  symmetryCut,
   REASONS,
   type Reason,
   type DecisionOutcome,
@@ -33,7 +34,8 @@ export { parseLabels, evaluate, formatEvaluation, type LabelRow, type Evaluation
 export { findDuplicates, DEFAULT_NEAR_DISTANCE, type DuplicateGroup } from './lib/dedupe';
 export { exportDataset, sg2adaName, type ExportFormat, type ExportResult } from './lib/export';
 export { parseReview, ReviewFileSchema, type ReviewFile } from './lib/review';
-export { writeReport, histogramSvg, MAX_TILES_PER_SECTION, type ReportResult } from './lib/report';
+export { writeReport, histogramSvg, TILES_PER_PAGE, type ReportResult } from './lib/report';
+export { redecide, type RedecideResult } from './lib/redecide';
 export {
   createAnalyzer,
   DETECTION_MAX_SIDE,

@@ -4,6 +4,8 @@ export {
   createFaceDetector,
   defaultModelDir,
   MAX_LANDMARKED_FACES,
+  MAX_DETECTIONS,
+  DEFAULT_TURNED_SEARCH_BELOW,
   DEFAULT_DETECTOR_MIN_SCORE,
   DEFAULT_MAX_INPUT_SIDE,
   type FaceDetector,
@@ -11,11 +13,13 @@ export {
 } from './lib/detector';
 export {
   assessPose,
-  seedTiltRule,
+  l4rzPoseRule,
   eyeCentres,
   NOSE_DEPTH_OVER_HALF_FACE,
+  L4RZ_MAX_EYE_DY_PERCENT,
+  L4RZ_MAX_CENTRE_OFFSET_PERCENT,
   type PoseMeasures,
-  type SeedRuleMeasures,
+  type L4rzRuleMeasures,
 } from './lib/pose';
 export {
   decideFace,
@@ -23,17 +27,32 @@ export {
   FACE_REJECT_REASONS,
   pickPrimary,
   isSignificantOther,
-  DEFAULT_FACE_CONFIG,
-  DETECTOR_SCORE_CUTS,
-  defaultFaceConfig,
+  countFaces,
+  measureFace,
   type FaceFacts,
-  type FaceConfig,
+  type FaceMeasure,
   type FaceDecision,
   type FaceMeasures,
   type FaceRejectReason,
 } from './lib/decision';
+export {
+  DEFAULT_FACE_CONFIG,
+  DETECTOR_SCORE_CUTS,
+  defaultFaceConfig,
+  parseFaceConfig,
+  faceConfigSchema,
+  LEGACY_FACE_CONFIG_KEYS,
+  type FaceConfig,
+} from './lib/face-config';
+export { intersectionOverUnion, overlapOfSmaller } from './lib/boxes';
 export { describeImageProblem, MIN_IMAGE_SIDE, MAX_ASPECT_RATIO } from './lib/image-check';
-export { ffhqQuad, mapToAligned, type FfhqCrop } from './lib/ffhq-quad';
+export {
+  ffhqQuad,
+  mapToAligned,
+  quadOutsideFraction,
+  landmarksAtBorder,
+  type FfhqCrop,
+} from './lib/ffhq-quad';
 export {
   alignFace,
   MIN_ALIGNED_SIZE,
@@ -49,4 +68,4 @@ export {
   type LabelledImage,
   type LabelledOutcome,
   type CategoryScore,
-} from './lib/evaluate';
+} from './lib/labelled-set';

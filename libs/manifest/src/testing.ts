@@ -23,6 +23,9 @@ export function faceRecord(overrides: Partial<FaceRecord> = {}): FaceRecord {
     eyeDyPct: 1,
     centerDeltaPct: 5,
     qsize: 120,
+    cutOff: 0,
+    rotationDeg: null,
+    landmarksAtBorder: 0,
     ...overrides,
   };
 }

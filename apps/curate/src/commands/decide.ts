@@ -1,4 +1,4 @@
-import { decideAll, MANIFEST_FILE, storedThresholds } from '@portrait-forge/curation';
+import { MANIFEST_FILE, redecide, storedThresholds } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
@@ -23,21 +23,7 @@ export function decideCommand(): Command {
     try {
       const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
       const thresholds = thresholdsFrom(flags, storedThresholds(manifest));
-      const t0 = performance.now();
-      const inputs = manifest.decisionInputs();
-      const { changes } = decideAll(inputs, thresholds);
-      const ms = performance.now() - t0;
-      if (!flags.dryRun) {
-        const run = manifest.startRun({
-          kind: 'decide',
-          inputRoot: null,
-          config: {},
-          thresholds: { ...thresholds },
-          versions: {},
-        });
-        manifest.updateDecisions(changes.map((c) => ({ id: c.id, ...c.to })));
-        manifest.endRun(run, { files: inputs.length, changed: changes.length });
-      }
+      const { files, changes, ms } = redecide(manifest, thresholds, { dryRun: flags.dryRun });
       manifest.close();
       const limit = Number(flags.limit);
       for (const c of changes.slice(0, limit)) {
@@ -49,7 +35,7 @@ export function decideCommand(): Command {
       const became = (d: string) =>
         changes.filter((c) => c.to.decision === d && c.from.decision !== d).length;
       process.stdout.write(
-        `${inputs.length} files re-decided in ${ms.toFixed(0)} ms: ${changes.length} changed (${became('keep')} now kept, ${became('reject')} now rejected)${flags.dryRun ? ' — dry run, nothing stored' : ''}\n` +
+        `${files} files re-decided in ${ms.toFixed(0)} ms: ${changes.length} changed (${became('keep')} now kept, ${became('reject')} now rejected)${flags.dryRun ? ' — dry run, nothing stored' : ''}\n` +
           `overrides from review still win; run \`curate report\` / \`curate export\` to see the result\n`,
       );
     } catch (err) {

@@ -1,16 +1,17 @@
 import { brisqueScore } from '@portrait-forge/brisque';
 import {
   alignFace,
-  assessPose,
   createFaceDetector,
   decideFace,
   DEFAULT_MAX_INPUT_SIDE,
   describeImageProblem,
   ffhqQuad,
+  measureFace,
   type DetectedFace,
   type DetectorKind,
   type FaceConfig,
   type FaceDetector,
+  type ImageSize,
   type Quad,
 } from '@portrait-forge/face';
 import {
@@ -139,29 +140,22 @@ export function emptyAnalysis(decodeError: string | null): Analysis {
   };
 }
 
-/** What is stored for one detection (decide.ts re-applies decideFace's rule to these numbers). */
-export function faceRecord(face: DetectedFace): FaceRecord {
-  const measured = { box: face.box, score: face.score, landmarks: face.landmarks.flatMap((p) => [p.x, p.y]) };
-  if (face.landmarks.length !== 68) {
-    return {
-      ...measured,
-      roll: null,
-      yaw: null,
-      pitch: null,
-      eyeDyPct: null,
-      centerDeltaPct: null,
-      qsize: null,
-    };
-  }
-  const pose = assessPose(face.landmarks, face.box);
+/** What is stored for one detection: its box, score, landmarks and every measure (libs/face measureFace). */
+export function faceRecord(face: DetectedFace, image: ImageSize): FaceRecord {
+  const m = measureFace(face, image);
   return {
-    ...measured,
-    roll: pose.rollDeg,
-    yaw: pose.yawDeg,
-    pitch: pose.pitchRatio,
-    eyeDyPct: pose.seedRule.eyesVDeltaPercent,
-    centerDeltaPct: pose.seedRule.deltaOffsetPercent,
-    qsize: ffhqQuad(face.landmarks).qsize,
+    box: face.box,
+    score: face.score,
+    landmarks: face.landmarks.flatMap((p) => [p.x, p.y]),
+    roll: m.roll ?? null,
+    yaw: m.yaw ?? null,
+    pitch: m.pitch,
+    eyeDyPct: m.eyeDyPct ?? null,
+    centerDeltaPct: m.centerDeltaPct ?? null,
+    qsize: m.qsize ?? null,
+    cutOff: m.cutOff ?? null,
+    rotationDeg: m.rotationDeg,
+    landmarksAtBorder: m.landmarksAtBorder,
   };
 }
 
@@ -221,7 +215,7 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
 
     const detections = (await detector.detect(reduced.image)).map((f) => inPhotoPixels(f, reduced.toPhoto));
     const face = decideFace(detections, size, config.face);
-    out.faces = detections.map(faceRecord);
+    out.faces = detections.map((f) => faceRecord(f, size));
     out.scores.faceCount = face.measures.faces;
     out.scores.faceSize = face.measures.qsize ?? null;
     out.scores.roll = face.measures.pose?.rollDeg ?? null;

@@ -76,7 +76,7 @@ function input(
       symmetryNote: null,
       ...scores,
     },
-    faces: faces.map(faceRecord),
+    faces: faces.map((f) => faceRecord(f, { width: 1000, height: 1000 })),
     alignedPath: 'aligned/x.png',
     alignedQuad: null,
     thumbPath: null,
@@ -164,7 +164,14 @@ describe('decide', () => {
           (rand() - 0.5) * 0.4,
         ),
       );
-      const config = { ...t.face, targetSize: [256, 512, 1024][k % 3], maxRollDeg: 5 + rand() * 20 };
+      // The manifest does not store the FFHQ cut-off fraction yet (issue 16: wild-pipeline adds it), so
+      // face_cut_off is left out of this comparison until it does.
+      const config = {
+        ...t.face,
+        targetSize: [256, 512, 1024][k % 3],
+        maxRollDeg: 5 + rand() * 20,
+        maxCutOffFraction: 1,
+      };
       const expected = decideFace(faces, { width: 1000, height: 1000 }, config).reasons;
       expect(decideFromMeasures(input(faces).faces, { width: 1000, height: 1000 }, config)).toEqual(expected);
       seen.add(expected.join(';'));

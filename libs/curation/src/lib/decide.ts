@@ -32,7 +32,8 @@ export function errorReason(decodeError: string): string {
   return (REASONS as readonly string[]).includes(code) ? code : 'decode_error';
 }
 
-function symmetryCut(backend: string | null, thresholds: Thresholds): number | null {
+/** The symmetry cut in force: the configured one, else that of the backend that scored the file. */
+export function symmetryCut(backend: string | null, thresholds: Thresholds): number | null {
   if (thresholds.symmetry !== null) return thresholds.symmetry;
   return backend && isSilhouetteChoice(backend) && backend !== 'auto' ? symmetryThreshold(backend) : null;
 }
@@ -68,6 +69,7 @@ export function toDecisionInput(record: FileRecord, id = 0): DecisionInput {
     decodeError: record.decodeError,
     scores: record.scores,
     faces: record.faces.map((f) => ({
+      box: f.box,
       score: f.score,
       boxHeight: f.box.height,
       roll: f.roll,
@@ -75,6 +77,7 @@ export function toDecisionInput(record: FileRecord, id = 0): DecisionInput {
       eyeDyPct: f.eyeDyPct,
       centerDeltaPct: f.centerDeltaPct,
       qsize: f.qsize,
+      cutOff: f.cutOff,
     })),
     hasAligned: record.alignedPath !== null,
     decision: record.decision,

@@ -2,6 +2,8 @@ import {
   DEFAULT_DETECTOR,
   DETECTOR_KINDS,
   defaultFaceConfig,
+  parseFaceConfig,
+  LEGACY_FACE_CONFIG_KEYS,
   type DetectorKind,
   type FaceConfig,
 } from '@portrait-forge/face';
@@ -32,17 +34,18 @@ export function defaultThresholds(size = 256, detector: DetectorKind = DEFAULT_D
 }
 
 /** The face keys are FaceConfig's own (libs/face owns their names and meaning). */
-const FACE_KEYS = Object.keys(defaultFaceConfig()) as Array<keyof FaceConfig>;
+const FACE_KEYS = [...Object.keys(defaultFaceConfig()), ...Object.keys(LEGACY_FACE_CONFIG_KEYS)];
 
 /**
  * Any part of the thresholds: what `--thresholds FILE.json`, the flags and a stored run give. The one
  * schema of the thresholds contract; unknown keys are errors (a typo must not be ignored silently).
  */
 export const ThresholdsPatchSchema = z.strictObject({
+  // Current and old (l4rz) key names; libs/face's parseFaceConfig maps the old ones.
   face: z
     .strictObject(
       Object.fromEntries(FACE_KEYS.map((k) => [k, finiteNumber().optional()])) as Record<
-        keyof FaceConfig,
+        string,
         z.ZodOptional<ReturnType<typeof finiteNumber>>
       >,
     )
@@ -58,10 +61,15 @@ const FIX = `use a JSON object with any of "faceBrisque", "brisque" (number or n
 /** Overlays a partial config (a JSON file, CLI flags, a stored run) on a full one; `label` names the input. */
 export function mergeThresholds(base: Thresholds, patch: unknown, label = 'thresholds'): Thresholds {
   const p = checked(ThresholdsPatchSchema, patch, label, FIX);
-  const defined = <T extends object>(o: T | undefined) =>
-    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  let face: FaceConfig;
+  try {
+    const given = Object.entries(p.face ?? {}).filter(([, v]) => v !== undefined);
+    face = parseFaceConfig(Object.fromEntries(given), base.face);
+  } catch (err) {
+    throw new Error(`${label}: ${err instanceof Error ? err.message : err} — ${FIX}`, { cause: err });
+  }
   return {
-    face: { ...base.face, ...defined(p.face) },
+    face,
     faceBrisque: p.faceBrisque ?? base.faceBrisque,
     brisque: p.brisque === undefined ? base.brisque : p.brisque,
     symmetry: p.symmetry === undefined ? base.symmetry : p.symmetry,

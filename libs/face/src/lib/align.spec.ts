@@ -2,7 +2,7 @@ import type { RawImage } from '@portrait-forge/image-io';
 import { alignFace } from './align';
 import { ffhqQuad, mapToAligned } from './ffhq-quad';
 import { eyeCentres } from './pose';
-import { frontalFace3d, viewFace } from './test-faces';
+import { frontalFace3d, viewFace } from '../testing';
 import { reflectIndex, reflectPad, warpQuad } from './warp';
 
 // Local bindings: Math lookups in hot loops are slow inside Jest's vm context.

@@ -4,7 +4,11 @@ import {
   decodeBlazeface,
   intersectionOverUnion,
   LANDMARK_BOX,
-  landmarkBox,
+  uprightFace,
+  keypointRotationDeg,
+  bestAcrossSearches,
+  turnSquare,
+  unturnDetection,
   weightedSuppression,
   type BlazeDetection,
 } from './blazeface';
@@ -42,6 +46,12 @@ describe('decodeBlazeface', () => {
     expect(face.box).toEqual({ x: 18 - 20, y: 13 - 25, width: 40, height: 50 });
     expect(face.keypoints[0]).toEqual({ x: 17, y: 18 });
     expect(face.keypoints[5]).toEqual({ x: 27, y: 28 });
+  });
+
+  it('drops rows whose box has no area (they are not faces and could not suppress themselves)', () => {
+    expect(decodeBlazeface(rawOutput({ 3: [5, 0, 0, 0, 10], 4: [5, 0, 0, -3, 10] }), anchors, 0.5)).toEqual(
+      [],
+    );
   });
 
   it('drops rows under minScore and rejects an output of the wrong length', () => {
@@ -84,6 +94,18 @@ describe('weightedSuppression', () => {
     expect(kept[1]).toEqual(det(100, 0.5));
   });
 
+  it('a crowd of 896 candidates (every anchor) is suppressed in one pass, each detection once', () => {
+    const crowd = Array.from({ length: 896 }, (_, i) => det((i % 60) * 12, 0.2 + (i % 7) / 10));
+    const kept = weightedSuppression(crowd);
+    expect(kept).toHaveLength(60);
+    expect(kept.every((d) => d.score >= 0.2 && d.score <= 0.8)).toBe(true);
+  });
+
+  it('a box without area (IoU 0 with itself, which looped forever before) ends up alone', () => {
+    const flat = { ...det(0, 0.9), box: { x: 0, y: 0, width: 0, height: 10 } };
+    expect(weightedSuppression([flat, det(50, 0.5)])).toHaveLength(2);
+  });
+
   it('intersectionOverUnion: 1 for the same box, 0 apart, 1/3 for half-overlapping equal boxes', () => {
     const box = { x: 0, y: 0, width: 10, height: 10 };
     expect(intersectionOverUnion(box, box)).toBe(1);
@@ -92,12 +114,73 @@ describe('weightedSuppression', () => {
   });
 });
 
-describe('landmarkBox', () => {
-  it('scales to source pixels and reframes the tight box as the landmark network expects', () => {
-    const box = landmarkBox({ x: 10, y: 20, width: 40, height: 50 }, 2);
+describe('uprightFace', () => {
+  const keypointsAt = (deg: number, c: { x: number; y: number }, r = 10) => {
+    const a = (deg * Math.PI) / 180;
+    const at = (x: number, y: number) => ({
+      x: c.x + x * Math.cos(a) - y * Math.sin(a),
+      y: c.y + x * Math.sin(a) + y * Math.cos(a),
+    });
+    // eyes, nose, mouth, ears of an upright face, turned by deg
+    return [at(-r, -r), at(r, -r), at(0, 0), at(0, r), at(-2 * r, 0), at(2 * r, 0)];
+  };
+
+  it('upright: scales to source pixels and reframes the tight box as the landmark network expects', () => {
+    const d = {
+      score: 0.9,
+      box: { x: 10, y: 20, width: 40, height: 50 },
+      keypoints: keypointsAt(0, { x: 30, y: 45 }),
+    };
+    const { box, rotationDeg, frame } = uprightFace(d, 2, 112);
+    expect(rotationDeg).toBeCloseTo(0, 10);
     expect(box.width).toBeCloseTo(80 * LANDMARK_BOX.width, 10);
     expect(box.height).toBeCloseTo(100 * LANDMARK_BOX.height, 10);
     expect(box.x + box.width / 2).toBeCloseTo(60 + 80 * LANDMARK_BOX.centerDx, 10);
     expect(box.y + box.height / 2).toBeCloseTo(90 + 100 * LANDMARK_BOX.centerDy, 10);
+    expect(Math.max(frame.width, frame.height)).toBeLessThanOrEqual(112);
+  });
+
+  it('a face turned 90° gets its frame turned 90°, the reframing shifted along the face, and a swapped box', () => {
+    const d = {
+      score: 0.9,
+      box: { x: 0, y: 0, width: 50, height: 40 },
+      keypoints: keypointsAt(90, { x: 25, y: 20 }),
+    };
+    const { box, rotationDeg, frame } = uprightFace(d, 1, 112);
+    expect(rotationDeg).toBeCloseTo(90, 6);
+    expect(frame.angle).toBeCloseTo(Math.PI / 2, 6);
+    // face-frame height is the box width (50); "up" for a face turned 90° clockwise points to +x
+    expect(frame.centre.x).toBeCloseTo(25 - 50 * LANDMARK_BOX.centerDy, 6);
+    expect(frame.centre.y).toBeCloseTo(20, 6);
+    expect(box.width).toBeCloseTo(50 * LANDMARK_BOX.height, 6);
+    expect(box.height).toBeCloseTo(40 * LANDMARK_BOX.width, 6);
+  });
+
+  it.each([0, 30, 90, 135, 180, -90, -30])('keypointRotationDeg reads a face turned %d°', (deg) => {
+    const got = keypointRotationDeg(keypointsAt(deg, { x: 100, y: 100 }));
+    expect(Math.cos(((got - deg) * Math.PI) / 180)).toBeCloseTo(1, 8);
+  });
+});
+
+describe('quarter-turn search', () => {
+  it('turnSquare moves pixels clockwise and unturnDetection maps a detection back', () => {
+    const size = 4;
+    const data = new Uint8Array(size * size).map((_, i) => i);
+    const turned = turnSquare(data, size, 1, 1);
+    expect(turned[0 * size + 3]).toBe(data[0]); // top-left → top-right
+    expect(turnSquare(turnSquare(turnSquare(turned, size, 1, 1), size, 1, 1), size, 1, 1)).toEqual(data);
+    // a 1×1 box at pixel (3, 0) of the turned input is pixel (0, 0) of the original
+    const d = { score: 1, box: { x: 3, y: 0, width: 1, height: 1 }, keypoints: [{ x: 3.5, y: 0.5 }] };
+    const back = unturnDetection(d, size, 1);
+    expect(back.box).toEqual({ x: 0, y: 0, width: 1, height: 1 });
+    expect(back.keypoints[0]).toEqual({ x: 0.5, y: 0.5 });
+  });
+
+  it('bestAcrossSearches keeps the best detection of each face whole', () => {
+    const box = { x: 0, y: 0, width: 10, height: 10 };
+    const upright = { score: 0.8, box, keypoints: [{ x: 1, y: 1 }] };
+    const halfTurn = { score: 0.9, box: { ...box, x: 1 }, keypoints: [{ x: 9, y: 9 }] };
+    const other = { score: 0.6, box: { ...box, x: 50 }, keypoints: [] };
+    expect(bestAcrossSearches([[upright, other], [halfTurn]])).toEqual([halfTurn, other]);
   });
 });

@@ -1,5 +1,6 @@
-import { DEFAULT_FACE_CONFIG, decideFace } from './decision';
-import { frontalFace3d, viewFace } from './test-faces';
+import { decideFace, decideFromMeasures } from './decision';
+import { DEFAULT_FACE_CONFIG } from './face-config';
+import { frontalFace3d, viewFace } from '../testing';
 import type { DetectedFace } from './types';
 
 const IMAGE = { width: 600, height: 600 };
@@ -28,7 +29,7 @@ describe('decideFace', () => {
     expect(d.measures.faces).toBe(1);
     expect(d.measures.qsize).toBeCloseTo(512, 6); // 2 · max(2 · 128, 1.8 · 110)
     expect(d.measures.pose?.rollDeg).toBeCloseTo(0, 9);
-    expect(d.measures.pose?.seedRule.passes).toBe(true);
+    expect(d.measures.pose?.l4rzRule.passes).toBe(true);
   });
 
   it('no detections, or only ones below minFaceScore → no_face', () => {
@@ -65,13 +66,56 @@ describe('decideFace', () => {
     expect(decideFace([face({ yawDeg: 20 })], IMAGE).reasons).toEqual([]);
   });
 
+  it.each([90, 180, 270, -135])(
+    'a face turned %d° in-plane is tilted only (yaw is read on its own axis)',
+    (deg) => {
+      const d = decideFace([face({ rollDeg: deg })], IMAGE);
+      expect(d.reasons).toEqual(['tilted']);
+      expect(Math.cos(((d.measures.pose!.rollDeg - deg) * Math.PI) / 180)).toBeCloseTo(1, 6);
+      expect(Math.abs(d.measures.pose!.yawDeg)).toBeLessThan(1);
+    },
+  );
+
+  it('counts exactly the faces the rule counted, and lists every detection score', () => {
+    const strong = face({ score: 0.9, scale: 1.5, centre: { x: 100, y: 100 } });
+    const weak = face({ score: 0.3, scale: 2, centre: { x: 100, y: 100 } });
+    const two = decideFace([face(), strong, weak], IMAGE);
+    expect(two.measures).toMatchObject({ faces: 2, significantOtherFaces: 1, detections: 3 });
+    expect(two.measures.detectionScores).toEqual([0.95, 0.9, 0.3]);
+    expect(decideFace([face(), weak], IMAGE).measures.faces).toBe(1);
+    expect(decideFace([weak], IMAGE).measures.faces).toBe(0);
+  });
+
+  it('a face whose FFHQ quad runs off the photo → face_cut_off, with the fraction measured', () => {
+    const cut = decideFace([face({ centre: { x: 300, y: 120 } })], IMAGE); // quad top at y = 120 − 256 − 11
+    expect(cut.reasons).toEqual(['face_cut_off']);
+    expect(cut.measures.cutOffFraction).toBeGreaterThan(0.2);
+    expect(cut.measures.cutOffFraction).toBeLessThan(0.35);
+    const loose = { ...DEFAULT_FACE_CONFIG, maxCutOffFraction: 0.5 };
+    expect(decideFace([face({ centre: { x: 300, y: 120 } })], IMAGE, loose).reasons).toEqual([]);
+  });
+
+  it('decideFromMeasures: a stored face without a cut-off number (older manifest) is not judged on it', () => {
+    const stored = {
+      score: 0.9,
+      boxHeight: 200,
+      roll: 1,
+      yaw: 2,
+      eyeDyPct: 0,
+      centerDeltaPct: 5,
+      qsize: 400,
+    };
+    expect(decideFromMeasures([stored], IMAGE)).toEqual([]);
+    expect(decideFromMeasures([{ ...stored, cutOff: 0.3 }], IMAGE)).toEqual(['face_cut_off']);
+  });
+
   it('the seed eye-ΔY limit alone can make a face tilted', () => {
     const d = decideFace([face({ rollDeg: 8 })], IMAGE, {
       ...DEFAULT_FACE_CONFIG,
-      seedEyesVDeltaPercentMax: 3,
+      maxEyeDyPercent: 3,
     });
     expect(d.reasons).toEqual(['tilted']);
-    expect(d.measures.pose?.seedRule.eyesVDeltaPercent).toBeGreaterThanOrEqual(3);
+    expect(d.measures.pose?.l4rzRule.eyeDyPercent).toBeGreaterThanOrEqual(3);
   });
 
   it.each([

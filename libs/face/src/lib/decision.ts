@@ -1,7 +1,9 @@
-import { ffhqQuad } from './ffhq-quad';
+import { overlapOfSmaller } from './boxes';
+import { DEFAULT_FACE_CONFIG, type FaceConfig } from './face-config';
+import { ffhqQuad, landmarksAtBorder, quadOutsideFraction } from './ffhq-quad';
 import { describeImageProblem } from './image-check';
 import { assessPose, type PoseMeasures } from './pose';
-import { DEFAULT_DETECTOR, type DetectedFace, type DetectorKind, type ImageSize } from './types';
+import type { Box, DetectedFace, ImageSize } from './types';
 
 /** Every reason decideFace can give, in the order reports list them. */
 export const FACE_REJECT_REASONS = [
@@ -9,80 +11,36 @@ export const FACE_REJECT_REASONS = [
   'no_face',
   'multiple_faces',
   'face_too_small',
+  'face_cut_off',
   'tilted',
   'turned',
 ] as const;
 export type FaceRejectReason = (typeof FACE_REJECT_REASONS)[number];
 
-/** Every threshold the decision uses; defaults are justified by faces-dev measurements in the README. */
-export interface FaceConfig {
-  /** A detection counts as a face from this score on (per detector: DETECTOR_SCORE_CUTS). */
-  minFaceScore: number;
-  /** Another face makes the image `multiple_faces` when its score reaches this… */
-  secondFaceMinScore: number;
-  /** …and its box height is at least this fraction of the primary face's. */
-  secondFaceMinRelativeSize: number;
-  /** Output side the aligned crop is made for (FFHQ-style square). */
-  targetSize: number;
-  /** `face_too_small` when the FFHQ quad side × maxUpscale < targetSize. */
-  maxUpscale: number;
-  /** `tilted` when |roll| exceeds this (degrees)… */
-  maxRollDeg: number;
-  /** …or the seed's eye ΔY as % of face height reaches this (seed: 10). */
-  seedEyesVDeltaPercentMax: number;
-  /** `turned` when |yaw estimate| exceeds this (degrees)… */
-  maxYawDeg: number;
-  /** …or the seed's centreline offset delta % reaches this (seed: 90; see README for why it is higher). */
-  seedDeltaOffsetPercentMax: number;
-}
-
-/**
- * Detector scores are on different scales, so the two score cuts depend on the detector. faces-dev
- * (README): BlazeFace gives every keep face ≥ 0.83 and no-face false hits ≤ 0.63; SSD gives keep faces
- * ≥ 0.25 and most no-face false hits < 0.2. A second face ≥ 0.5 is a real face for both.
- */
-export const DETECTOR_SCORE_CUTS: Readonly<
-  Record<DetectorKind, Pick<FaceConfig, 'minFaceScore' | 'secondFaceMinScore'>>
-> = Object.freeze({
-  blazeface: { minFaceScore: 0.7, secondFaceMinScore: 0.5 },
-  ssd: { minFaceScore: 0.2, secondFaceMinScore: 0.5 },
-  tiny: { minFaceScore: 0.2, secondFaceMinScore: 0.5 },
-});
-
-/** The default face rule for faces found by `detector`. */
-export function defaultFaceConfig(detector: DetectorKind = DEFAULT_DETECTOR): FaceConfig {
-  return {
-    ...DETECTOR_SCORE_CUTS[detector],
-    secondFaceMinRelativeSize: 0.4,
-    targetSize: 256,
-    maxUpscale: 2,
-    maxRollDeg: 12,
-    seedEyesVDeltaPercentMax: 10,
-    maxYawDeg: 35,
-    seedDeltaOffsetPercentMax: 250,
-  };
-}
-
-/** The default rule for the default detector. */
-export const DEFAULT_FACE_CONFIG: Readonly<FaceConfig> = Object.freeze(defaultFaceConfig());
-
 /** Raw numbers behind a decision, for storing next to it. */
 export interface FaceMeasures {
   /** Detections of any score (≥ the detector's minScore). */
   detections: number;
-  /** Detections with score ≥ minFaceScore. */
+  /** Every detection's score, best first (the manifest keeps each detection with its score). */
+  detectionScores: number[];
+  /** Faces the rule counted: the primary and every significant other face (0 without a primary). */
   faces: number;
   /** Other faces that count towards `multiple_faces`. */
   significantOtherFaces: number;
   primaryScore?: number;
   primaryBoxWidth?: number;
   primaryBoxHeight?: number;
+  /** The primary face's in-plane rotation from the detector's keypoints (BlazeFace only). */
+  primaryRotationDeg?: number;
   /** Best other face: its score and box height over the primary's. */
   secondScore?: number;
   secondRelativeSize?: number;
   /** FFHQ quad side in source pixels, and targetSize / qsize. */
   qsize?: number;
   upscale?: number;
+  /** Fraction of the FFHQ quad outside the photo, and landmarks within 1 px of the border or beyond. */
+  cutOffFraction?: number;
+  landmarksAtBorder?: number;
   pose?: PoseMeasures;
   /** Why the image could not be searched (`bad_image`). */
   imageProblem?: string;
@@ -99,11 +57,51 @@ export interface FaceDecision {
 export interface FaceFacts {
   score: number;
   boxHeight: number;
+  /** The detection box (source pixels), to tell a second reading of the primary from another face. */
+  box?: Box | null;
   roll?: number | null;
   yaw?: number | null;
   eyeDyPct?: number | null;
   centerDeltaPct?: number | null;
   qsize?: number | null;
+  /** Fraction of the FFHQ quad outside the photo (quadOutsideFraction). */
+  cutOff?: number | null;
+}
+
+/** Every storable number about one detection: what the rule reads, plus rotation and border contact. */
+export interface FaceMeasure extends FaceFacts {
+  rotationDeg: number | null;
+  pitch: number | null;
+  landmarksAtBorder: number | null;
+  pose: PoseMeasures | null;
+}
+
+/** Measures one detection in `image` (pose, FFHQ quad size and cut-off need its 68 landmarks). */
+export function measureFace(face: DetectedFace, image: ImageSize): FaceMeasure {
+  const base = {
+    score: face.score,
+    boxHeight: face.box.height,
+    box: face.box,
+    rotationDeg: face.rotationDeg ?? null,
+  };
+  if (face.landmarks.length !== 68) {
+    const none = { roll: null, yaw: null, pitch: null, eyeDyPct: null, centerDeltaPct: null };
+    return { ...base, ...none, qsize: null, cutOff: null, landmarksAtBorder: null, pose: null };
+  }
+  const pose = assessPose(face.landmarks, face.box);
+  const { quad, qsize } = ffhqQuad(face.landmarks);
+  return {
+    ...base,
+    roll: pose.rollDeg,
+    yaw: pose.yawDeg,
+    pitch: pose.pitchRatio,
+    eyeDyPct: pose.l4rzRule.eyeDyPercent,
+    centerDeltaPct: pose.l4rzRule.centreOffsetPercent,
+    qsize,
+    cutOff: quadOutsideFraction(quad, image),
+    landmarksAtBorder: landmarksAtBorder(face.landmarks, image),
+    pose,
+  };
 }
 
 /** The best-scoring face with score ≥ minFaceScore (the first on ties), among those `eligible`. */
@@ -118,16 +116,35 @@ export function pickPrimary<T extends { score: number }>(
   return primary;
 }
 
-/** Another face counts towards `multiple_faces` when it is confident and large enough next to the primary. */
+/**
+ * Another face counts towards `multiple_faces` when it is confident, large enough next to the primary,
+ * and not a second reading of the primary itself (boxes overlapping by more than
+ * secondFaceMaxOverlap; not judged when a stored face has no box).
+ */
 export function isSignificantOther(
-  other: Pick<FaceFacts, 'score' | 'boxHeight'>,
-  primary: Pick<FaceFacts, 'boxHeight'>,
+  other: Pick<FaceFacts, 'score' | 'boxHeight' | 'box'>,
+  primary: Pick<FaceFacts, 'boxHeight' | 'box'>,
   config: FaceConfig,
 ): boolean {
+  const samePlace =
+    other.box != null &&
+    primary.box != null &&
+    overlapOfSmaller(other.box, primary.box) > config.secondFaceMaxOverlap;
   return (
     other.score >= config.secondFaceMinScore &&
-    other.boxHeight / primary.boxHeight >= config.secondFaceMinRelativeSize
+    other.boxHeight / primary.boxHeight >= config.secondFaceMinRelativeSize &&
+    !samePlace
   );
+}
+
+/** How many faces the rule counts: the primary and its significant others (0 without a primary). */
+export function countFaces<T extends FaceFacts>(
+  faces: readonly T[],
+  primary: T | undefined,
+  config: FaceConfig,
+): number {
+  if (!primary) return 0;
+  return 1 + faces.filter((f) => f !== primary && isSignificantOther(f, primary, config)).length;
 }
 
 /**
@@ -143,13 +160,14 @@ export function decideFromMeasures<T extends FaceFacts>(
   if (describeImageProblem(image)) return ['bad_image'];
   if (!primary) return ['no_face'];
   const reasons: FaceRejectReason[] = [];
-  if (faces.some((f) => f !== primary && isSignificantOther(f, primary, config)))
-    reasons.push('multiple_faces');
+  if (countFaces(faces, primary, config) > 1) reasons.push('multiple_faces');
   if (!((primary.qsize ?? 0) * config.maxUpscale >= config.targetSize)) reasons.push('face_too_small');
+  // A manifest written before cut-off was measured has no number: not judged, as before.
+  if (primary.cutOff != null && !(primary.cutOff <= config.maxCutOffFraction)) reasons.push('face_cut_off');
   if (
     !(
       Math.abs(primary.roll ?? Infinity) <= config.maxRollDeg &&
-      (primary.eyeDyPct ?? Infinity) < config.seedEyesVDeltaPercentMax
+      (primary.eyeDyPct ?? Infinity) < config.maxEyeDyPercent
     )
   ) {
     reasons.push('tilted');
@@ -157,25 +175,12 @@ export function decideFromMeasures<T extends FaceFacts>(
   if (
     !(
       Math.abs(primary.yaw ?? Infinity) <= config.maxYawDeg &&
-      (primary.centerDeltaPct ?? Infinity) < config.seedDeltaOffsetPercentMax
+      (primary.centerDeltaPct ?? Infinity) < config.maxCentreOffsetPercent
     )
   ) {
     reasons.push('turned');
   }
   return reasons;
-}
-
-/** The numbers decideFromMeasures reads, for one detection (pose and qsize only for the primary). */
-function factsOf(face: DetectedFace, pose?: PoseMeasures, qsize?: number): FaceFacts {
-  return {
-    score: face.score,
-    boxHeight: face.box.height,
-    roll: pose?.rollDeg,
-    yaw: pose?.yawDeg,
-    eyeDyPct: pose?.seedRule.eyesVDeltaPercent,
-    centerDeltaPct: pose?.seedRule.deltaOffsetPercent,
-    qsize,
-  };
 }
 
 /**
@@ -191,34 +196,38 @@ export function decideFace(
   if (imageProblem) {
     return {
       reasons: ['bad_image'],
-      measures: { detections: 0, faces: 0, significantOtherFaces: 0, imageProblem },
+      measures: { detections: 0, detectionScores: [], faces: 0, significantOtherFaces: 0, imageProblem },
     };
   }
   const hasLandmarks = (f: DetectedFace) => f.landmarks.length === 68;
   const measures: FaceMeasures = {
     detections: detections.length,
-    faces: detections.filter((f) => f.score >= config.minFaceScore).length,
+    detectionScores: detections.map((f) => f.score).sort((a, b) => b - a),
+    faces: 0,
     significantOtherFaces: 0,
   };
   const primary = pickPrimary(detections, config, hasLandmarks);
   if (!primary) return { reasons: ['no_face'], measures };
 
-  const { qsize } = ffhqQuad(primary.landmarks);
-  const pose = assessPose(primary.landmarks, primary.box);
-  const facts = detections.map((f) => (f === primary ? factsOf(f, pose, qsize) : factsOf(f)));
+  const facts = detections.map((f) => measureFace(f, image));
   const primaryFacts = facts[detections.indexOf(primary)];
   const others = facts.filter((f) => f !== primaryFacts).sort((a, b) => b.score - a.score);
   const second = others[0];
+  const faces = countFaces(facts, primaryFacts, config);
   Object.assign(measures, {
-    significantOtherFaces: others.filter((f) => isSignificantOther(f, primaryFacts, config)).length,
+    faces,
+    significantOtherFaces: faces - 1,
     primaryScore: primary.score,
     primaryBoxWidth: primary.box.width,
     primaryBoxHeight: primary.box.height,
+    primaryRotationDeg: primary.rotationDeg,
     secondScore: second?.score,
     secondRelativeSize: second ? second.boxHeight / primary.box.height : undefined,
-    qsize,
-    upscale: config.targetSize / qsize,
-    pose,
+    qsize: primaryFacts.qsize ?? undefined,
+    upscale: config.targetSize / (primaryFacts.qsize ?? NaN),
+    cutOffFraction: primaryFacts.cutOff ?? undefined,
+    landmarksAtBorder: primaryFacts.landmarksAtBorder ?? undefined,
+    pose: primaryFacts.pose ?? undefined,
   });
   return { reasons: decideFromMeasures(facts, image, config, primaryFacts), primary, measures };
 }

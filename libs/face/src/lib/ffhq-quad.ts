@@ -1,5 +1,5 @@
 import { LANDMARK, eyeCentres } from './pose';
-import type { Point, Quad } from './types';
+import type { ImageSize, Point, Quad } from './types';
 
 /** FFHQ's oriented crop for one face (NVlabs ffhq-dataset, recreate_aligned_images, rotate_level=True). */
 export interface FfhqCrop {
@@ -50,4 +50,57 @@ export function mapToAligned(crop: FfhqCrop, point: Point, size: number): Point 
   const s = (d.x * ux.x + d.y * ux.y) / (ux.x * ux.x + ux.y * ux.y);
   const t = (d.x * uy.x + d.y * uy.y) / (uy.x * uy.x + uy.y * uy.y);
   return { x: s * size - 0.5, y: t * size - 0.5 };
+}
+
+/** Area of a simple polygon (shoelace), absolute. */
+function polygonArea(points: readonly Point[]): number {
+  let twice = 0;
+  for (let i = 0; i < points.length; i++) {
+    const a = points[i];
+    const b = points[(i + 1) % points.length];
+    twice += a.x * b.y - b.x * a.y;
+  }
+  return Math.abs(twice) / 2;
+}
+
+/** The convex polygon clipped to one half-plane `inside(p) ≥ 0` (Sutherland–Hodgman step). */
+function clipToHalfPlane(points: readonly Point[], inside: (p: Point) => number): Point[] {
+  const out: Point[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const a = points[i];
+    const b = points[(i + 1) % points.length];
+    const da = inside(a);
+    const db = inside(b);
+    if (da >= 0) out.push(a);
+    if (da >= 0 !== db >= 0) {
+      const t = da / (da - db);
+      out.push({ x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Fraction (0..1) of the FFHQ quad's area that lies outside the `width`×`height` photo: the part
+ * alignment has to invent by reflection (FFHQ's padding), a mirror ghost when the head is cut.
+ */
+export function quadOutsideFraction(quad: Quad, image: ImageSize): number {
+  const area = polygonArea(quad);
+  if (!(area > 0)) return 1;
+  let inside: Point[] = [...quad];
+  for (const edge of [
+    (p: Point) => p.x,
+    (p: Point) => image.width - p.x,
+    (p: Point) => p.y,
+    (p: Point) => image.height - p.y,
+  ])
+    inside = clipToHalfPlane(inside, edge);
+  return Math.min(1, Math.max(0, 1 - polygonArea(inside) / area));
+}
+
+/** How many landmarks lie within `margin` px of the photo's border or outside it (face-api clamps none). */
+export function landmarksAtBorder(landmarks: readonly Point[], image: ImageSize, margin = 1): number {
+  return landmarks.filter(
+    (p) => p.x < margin || p.y < margin || p.x > image.width - margin || p.y > image.height - margin,
+  ).length;
 }

@@ -1,5 +1,5 @@
-import { assessPose, eyeCentres, seedTiltRule } from './pose';
-import { frontalFace3d, mirrorLandmarks, viewFace } from './test-faces';
+import { assessPose, eyeCentres, l4rzPoseRule } from './pose';
+import { frontalFace3d, mirrorLandmarks, viewFace } from '../testing';
 
 const FACE = frontalFace3d();
 const BOX = { x: 150, y: 150, width: 300, height: 330 };
@@ -51,48 +51,48 @@ describe('assessPose', () => {
   });
 });
 
-describe('seedTiltRule (the seed code, with its int() truncations)', () => {
+describe('l4rzPoseRule (the l4rz rule, with its int() truncations)', () => {
   it('level, centred eyes pass', () => {
     // f_height = 250; |200 − 220| / 250 = 8 %; centreline 100 + 100 = 200, offsets 50/50 → 0 %
-    const r = seedTiltRule(
+    const r = l4rzPoseRule(
       { x: 150.7, y: 200.2 },
       { x: 250.9, y: 220.8 },
       { x: 100.4, y: 90, width: 200.6, height: 250.9 },
     );
-    expect(r).toEqual({ eyesVDeltaPercent: 8, deltaOffsetPercent: 0, passes: true });
+    expect(r).toEqual({ eyeDyPercent: 8, centreOffsetPercent: 0, passes: true });
   });
 
   it('eye ΔY of 10 % of face height fails', () => {
-    const r = seedTiltRule(
+    const r = l4rzPoseRule(
       { x: 150, y: 200 },
       { x: 250, y: 225 },
       { x: 100, y: 90, width: 200, height: 250 },
     );
-    expect(r.eyesVDeltaPercent).toBe(10);
+    expect(r.eyeDyPercent).toBe(10);
     expect(r.passes).toBe(false);
   });
 
   it('eyes off the box centreline fail: offsets 60/20 → int(40/40·100) = 100', () => {
-    const r = seedTiltRule(
+    const r = l4rzPoseRule(
       { x: 140, y: 200 },
       { x: 220, y: 200 },
       { x: 100, y: 90, width: 200, height: 250 },
     );
-    expect(r).toEqual({ eyesVDeltaPercent: 0, deltaOffsetPercent: 100, passes: false });
+    expect(r).toEqual({ eyeDyPercent: 0, centreOffsetPercent: 100, passes: false });
   });
 
   it('offsets 55/45 → int(10/50·100) = 20 passes', () => {
-    const r = seedTiltRule(
+    const r = l4rzPoseRule(
       { x: 145, y: 200 },
       { x: 245, y: 201 },
       { x: 100, y: 90, width: 200, height: 250 },
     );
-    expect(r.deltaOffsetPercent).toBe(20);
+    expect(r.centreOffsetPercent).toBe(20);
     expect(r.passes).toBe(true);
   });
 
   it('coincident eyes (Python ZeroDivisionError) fail instead of throwing', () => {
-    const r = seedTiltRule(
+    const r = l4rzPoseRule(
       { x: 200, y: 200 },
       { x: 200, y: 200 },
       { x: 100, y: 90, width: 200, height: 250 },

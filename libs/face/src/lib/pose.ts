@@ -18,12 +18,16 @@ export const LANDMARK = {
  */
 export const NOSE_DEPTH_OVER_HALF_FACE = 0.85;
 
-/** The l4rz seed's MTCNN tilt rule, evaluated on face-api's box and eye centres. */
-export interface SeedRuleMeasures {
-  /** int(|ΔY of eyes| / face height · 100); the seed requires < 10. */
-  eyesVDeltaPercent: number;
-  /** int(|offset1 − offset2| / mean offset · 100) around the box centreline; the seed requires < 90. */
-  deltaOffsetPercent: number;
+/** The l4rz pose rule (seed 004's MTCNN eye test), evaluated on face-api's box and eye centres. */
+export interface L4rzRuleMeasures {
+  /** int(|ΔY of eyes| / face height · 100) in the photo's frame; l4rz requires < 10. */
+  eyeDyPercent: number;
+  /**
+   * int(|offset1 − offset2| / mean offset · 100) of the eyes around the box centreline, measured
+   * along the eye line (the face's own frame); l4rz requires < 90.
+   */
+  centreOffsetPercent: number;
+  /** Both of l4rz's own limits hold (10 and 90). */
   passes: boolean;
 }
 
@@ -47,11 +51,12 @@ export interface PoseMeasures {
    * de-rolled face vertical. Recorded, not used in decisions (faces-dev has no pitched category).
    */
   pitchRatio: number;
-  seedRule: SeedRuleMeasures;
+  l4rzRule: L4rzRuleMeasures;
 }
 
-export const SEED_EYES_V_DELTA_PERCENT_MAX = 10;
-export const SEED_DELTA_OFFSET_PERCENT_MAX = 90;
+/** l4rz's own limits (seed 004: `eyes_v_delta_percent < 10 and delta_offset < 90`). */
+export const L4RZ_MAX_EYE_DY_PERCENT = 10;
+export const L4RZ_MAX_CENTRE_OFFSET_PERCENT = 90;
 
 function mean(points: readonly Point[]): Point {
   let x = 0;
@@ -72,27 +77,36 @@ export function eyeCentres(landmarks: readonly Point[]): { leftEye: Point; right
 }
 
 /**
- * The seed's rule, line for line. The seed divides MTCNN's coordinates by 0.3 because it detected on a
- * 0.3× copy; our coordinates are already full-size, so that factor is 1 and only the int() truncations
- * remain.
+ * The l4rz rule, line for line, in the photo's frame. l4rz divides MTCNN's coordinates by 0.3
+ * because it detected on a 0.3× copy; ours are already full-size, so that factor is 1 and only the
+ * int() truncations remain. The centreline test measures left–right symmetry (yaw), which l4rz could
+ * read on x only because its faces were upright: here the eyes are first turned by −`rollDeg` about
+ * the box centre, so a face turned in-plane (even 90° or 180°) is judged on its own axis. At roll 0
+ * this is l4rz's arithmetic exactly.
  */
-export function seedTiltRule(leftEye: Point, rightEye: Point, box: Box): SeedRuleMeasures {
+export function l4rzPoseRule(leftEye: Point, rightEye: Point, box: Box, rollDeg = 0): L4rzRuleMeasures {
   const fHeight = Math.trunc(box.height);
   const eyesYDelta = Math.abs(Math.trunc(leftEye.y) - Math.trunc(rightEye.y));
-  const eyesVDeltaPercent = Math.trunc((eyesYDelta / fHeight) * 100);
-  const eye1X = Math.trunc(leftEye.x);
-  const eye2X = Math.trunc(rightEye.x);
+  const eyeDyPercent = Math.trunc((eyesYDelta / fHeight) * 100);
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const roll = (rollDeg * Math.PI) / 180;
+  const level = (p: Point) =>
+    rollDeg === 0 ? p : add(centre, unroll(p, centre, Math.cos(roll), Math.sin(roll)));
+  const eye1X = Math.trunc(level(leftEye).x);
+  const eye2X = Math.trunc(level(rightEye).x);
   const centerlineX = Math.trunc(box.x) + Math.trunc(Math.trunc(box.width) / 2);
   const eye1Offset = centerlineX - eye1X;
   const eye2Offset = eye2X - centerlineX;
   // Python would raise ZeroDivisionError for coincident eyes; NaN/Infinity fail the rule instead.
-  const deltaOffsetPercent = Math.trunc(
+  const centreOffsetPercent = Math.trunc(
     (Math.abs(eye1Offset - eye2Offset) / ((eye1Offset + eye2Offset) / 2)) * 100,
   );
   const passes =
-    eyesVDeltaPercent < SEED_EYES_V_DELTA_PERCENT_MAX && deltaOffsetPercent < SEED_DELTA_OFFSET_PERCENT_MAX;
-  return { eyesVDeltaPercent, deltaOffsetPercent, passes };
+    eyeDyPercent < L4RZ_MAX_EYE_DY_PERCENT && centreOffsetPercent < L4RZ_MAX_CENTRE_OFFSET_PERCENT;
+  return { eyeDyPercent, centreOffsetPercent, passes };
 }
+
+const add = (a: Point, b: Point): Point => ({ x: a.x + b.x, y: a.y + b.y });
 
 /** Rotates `p` by −angle about `centre` (undoes an in-plane roll). */
 function unroll(p: Point, centre: Point, cos: number, sin: number): Point {
@@ -101,7 +115,10 @@ function unroll(p: Point, centre: Point, cos: number, sin: number): Point {
   return { x: dx * cos + dy * sin, y: -dx * sin + dy * cos };
 }
 
-/** Roll, yaw and pitch measures from 68 landmarks, and the seed's rule against the detector box. */
+/**
+ * Roll, yaw and pitch measures from 68 landmarks in the photo's frame, and the l4rz rule against the
+ * detector box. Roll spans −180..180 (a face upside down reads about ±180).
+ */
 export function assessPose(landmarks: readonly Point[], box: Box): PoseMeasures {
   if (landmarks.length !== 68) throw new Error(`assessPose needs 68 landmarks, got ${landmarks.length}`);
   const { leftEye, rightEye } = eyeCentres(landmarks);
@@ -128,6 +145,6 @@ export function assessPose(landmarks: readonly Point[], box: Box): PoseMeasures 
     yawRatio,
     yawDeg: (Math.atan(yawRatio / NOSE_DEPTH_OVER_HALF_FACE) * 180) / Math.PI,
     pitchRatio: nose.y / mouthY,
-    seedRule: seedTiltRule(leftEye, rightEye, box),
+    l4rzRule: l4rzPoseRule(leftEye, rightEye, box, (roll * 180) / Math.PI),
   };
 }

@@ -19,6 +19,12 @@ export interface DetectedFace {
   score: number;
   /** 68 points; 36–41 are the eye on the image's left, 42–47 the eye on the image's right. */
   landmarks: Point[];
+  /**
+   * The face's in-plane rotation estimated by the detector itself (BlazeFace keypoints), degrees
+   * clockwise on screen, −180..180; the landmarks were found on a crop turned upright by it.
+   * Undefined for ssd/tiny, which give no keypoints (their landmarks run on an unturned crop).
+   */
+  rotationDeg?: number;
 }
 
 /** FFHQ's oriented crop square: corners top-left, bottom-left, bottom-right, top-right (source pixels). */

@@ -26,7 +26,12 @@ export interface FaceColumnSpec extends ColumnSpec {
 
 /** Per-file raw scores: everything `decide` needs besides the faces, so re-deciding never opens an image. */
 export const SCORE_COLUMNS = {
-  faceCount: { sql: 'face_count', type: 'INTEGER', addedIn: 1, doc: 'faces with score ≥ minFaceScore' },
+  faceCount: {
+    sql: 'face_count',
+    type: 'INTEGER',
+    addedIn: 1,
+    doc: 'faces the face rule counted (the primary and every significant other face)',
+  },
   faceSize: { sql: 'face_size', type: 'REAL', addedIn: 1, doc: 'FFHQ quad side (px) of the primary face' },
   roll: { sql: 'roll', type: 'REAL', addedIn: 1, doc: 'primary face, degrees' },
   yaw: { sql: 'yaw', type: 'REAL', addedIn: 1, doc: 'primary face, degrees (estimate)' },
@@ -78,6 +83,27 @@ export const FACE_COLUMNS = {
     doc: 'l4rz tilt rule: centre-line offset delta, %',
   },
   qsize: { sql: 'qsize', type: 'REAL', addedIn: 1, decides: true, doc: 'FFHQ quad side in source pixels' },
+  cutOff: {
+    sql: 'cut_off',
+    type: 'REAL',
+    addedIn: 4,
+    decides: true,
+    doc: 'fraction of the FFHQ quad outside the photo (face_cut_off)',
+  },
+  rotationDeg: {
+    sql: 'rotation_deg',
+    type: 'REAL',
+    addedIn: 4,
+    decides: false,
+    doc: "in-plane rotation from the detector's keypoints, degrees clockwise (BlazeFace only)",
+  },
+  landmarksAtBorder: {
+    sql: 'landmarks_at_border',
+    type: 'INTEGER',
+    addedIn: 4,
+    decides: false,
+    doc: 'landmarks within 1 px of the photo border or beyond',
+  },
 } as const satisfies Record<string, FaceColumnSpec>;
 
 type ValueOf<C extends ColumnSpec> =

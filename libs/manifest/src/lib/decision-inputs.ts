@@ -14,7 +14,13 @@ const FILE_COLUMNS = [
   'f.reasons',
   ...SCORE_KEYS.map((k) => `f.${SCORE_COLUMNS[k].sql}`),
 ] as const;
-const FACE_SELECT = ['x.h', ...DECIDING_FACE_KEYS.map((k) => `x.${FACE_COLUMNS[k].sql}`)];
+const FACE_SELECT = [
+  'x.h',
+  'x.x',
+  'x.y',
+  'x.w',
+  ...DECIDING_FACE_KEYS.map((k) => `x.${FACE_COLUMNS[k].sql}`),
+];
 const SCORES_AT = 8;
 const FACE_AT = FILE_COLUMNS.length;
 
@@ -49,8 +55,9 @@ export function readDecisionInputs(db: Database.Database): DecisionInput[] {
       inputs.push(last);
     }
     if (r[FACE_AT] !== null) {
-      const face = { boxHeight: r[FACE_AT] as number } as DecisionFace;
-      DECIDING_FACE_KEYS.forEach((k, i) => Object.assign(face, { [k]: r[FACE_AT + 1 + i] }));
+      const [height, x, y, width] = r.slice(FACE_AT, FACE_AT + 4) as number[];
+      const face = { boxHeight: height, box: { x, y, width, height } } as DecisionFace;
+      DECIDING_FACE_KEYS.forEach((k, i) => Object.assign(face, { [k]: r[FACE_AT + 4 + i] }));
       inputs[inputs.length - 1].faces.push(face);
     }
   }

@@ -162,7 +162,17 @@ describe('Manifest', () => {
     m.writeFiles([record('a.jpg')], null);
     const [input] = m.decisionInputs();
     expect(input.faces).toEqual([
-      { score: 0.9, boxHeight: 60, roll: 2, yaw: 3, eyeDyPct: 1, centerDeltaPct: 5, qsize: 120 },
+      {
+        box: { x: 1, y: 2, width: 50, height: 60 },
+        score: 0.9,
+        boxHeight: 60,
+        roll: 2,
+        yaw: 3,
+        eyeDyPct: 1,
+        centerDeltaPct: 5,
+        cutOff: 0,
+        qsize: 120,
+      },
     ]);
     expect(input.scores).toEqual(record('a.jpg').scores);
     expect(m.files()[0].faces[0].landmarks).toEqual(Array.from({ length: 136 }, (_, i) => i));

@@ -57,6 +57,8 @@ export interface DecisionInput {
 /** The per-face numbers a decision needs (FACE_COLUMNS marked `decides`, and the box height). */
 export type DecisionFace = Pick<FaceMeasureValues, DecidingFaceKey> & {
   boxHeight: number;
+  /** The detection box, to tell a second reading of the primary face from another face. */
+  box: FaceRecord['box'];
 };
 
 export interface KeptImage {

@@ -1,4 +1,11 @@
-import { initTf } from '@portrait-forge/tf-runtime';
+import {
+  initTf,
+  ORT_CONV_KERNELS,
+  ortConvStats,
+  registerOrtConvKernels,
+  setOrtConvFaultForTests,
+  unregisterOrtConvKernels,
+} from '@portrait-forge/tf-runtime';
 import * as tf from '@tensorflow/tfjs';
 import { stylegan2Config } from './config';
 import { pathLengths, type Phase } from './loss';
@@ -68,12 +75,17 @@ function directionalCheck(
   }
 }
 
-describe('regulariser gradients vs central finite differences (tiny net, wasm)', () => {
+describe.each([
+  ['plain wasm', false],
+  ['onnxruntime conv kernels', true],
+] as const)('regulariser gradients vs central finite differences (tiny net, wasm): %s', (_mode, ort) => {
   const cfg = stylegan2Config('tiny', { resolution: 8, channels: 3 });
   let sg: StyleGAN2;
   let inputs: PhaseInputs;
 
   beforeAll(() => {
+    if (ort) registerOrtConvKernels({ threads: 2 });
+    else unregisterOrtConvKernels();
     // Seed 23: every G activation starts ≥ 8e-4 from the leaky-ReLU kink, so steps ~1e-3 flip none (checked below).
     sg = createStyleGAN2(cfg, 23);
     inputs = {
@@ -88,7 +100,11 @@ describe('regulariser gradients vs central finite differences (tiny net, wasm)',
     );
   });
 
-  afterAll(() => sg.dispose());
+  afterAll(() => {
+    sg.dispose();
+    if (ort) expect(ortConvStats()?.runs).toBeGreaterThan(0);
+    unregisterOrtConvKernels();
+  });
 
   it.each([
     ['Dreg', 'R1'],
@@ -99,6 +115,24 @@ describe('regulariser gradients vs central finite differences (tiny net, wasm)',
     expect(Math.abs(analytic)).toBeGreaterThan(1e-2);
     expect(Math.abs(analytic - numeric) / Math.abs(numeric)).toBeLessThan(1e-3);
   });
+
+  if (ort) {
+    it.each(ORT_CONV_KERNELS.map((k) => [k]))(
+      'fail with a deliberately wrong %s (filter axes swapped)',
+      (kernel) => {
+        setOrtConvFaultForTests(kernel);
+        try {
+          const errors = (['Dreg', 'Greg'] as const).map((phase) => {
+            const { analytic, numeric } = directionalCheck(sg, phase, inputs, 100);
+            return Math.abs(analytic - numeric) / Math.abs(numeric);
+          });
+          expect(Math.max(...errors)).toBeGreaterThan(1e-3);
+        } finally {
+          setOrtConvFaultForTests(undefined);
+        }
+      },
+    );
+  }
 });
 
 describe('trainPhase', () => {

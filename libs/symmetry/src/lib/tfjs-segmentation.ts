@@ -93,7 +93,8 @@ export async function createTfjsSilhouette(
   opts: TfjsSegmenterOptions = {},
 ): Promise<Silhouette> {
   const log = opts.log ?? ((line: string) => console.error(line));
-  const { tf, backendName } = await initTf({ log });
+  // The onnxruntime conv kernels measured slower on these small nets (libs/tf-runtime README).
+  const { tf, backendName } = await initTf({ log, ortConv: false });
   const dir = opts.modelDir ?? humanModelsDir();
   const model = await loadGraphModelFromDir(tf, dir, name);
   log(`symmetry: ${name} from ${dir} on tfjs ${backendName} (licence: ${TFJS_SEGMENTERS[name].licence})`);

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { initTf, resetTfRuntimeForTests } from './backend';
+import { defaultThreads, initTf, resetTfRuntimeForTests } from './backend';
+import { floatValue, writeOnnxModel } from './onnx-model';
 import { ortConvThreads } from './ort-conv-kernels';
 
 describe('initTf', () => {
@@ -7,7 +8,7 @@ describe('initTf', () => {
 
   it('falls through absent optional modules to wasm and says why', async () => {
     const lines: string[] = [];
-    const rt = await initTf({ backend: 'auto', log: (l) => lines.push(l) });
+    const rt = await initTf({ backend: 'auto', ortConv: false, log: (l) => lines.push(l) });
     expect(rt.backendName).toBe('wasm');
     expect(lines[0]).toMatch(
       /^backend: wasm \(not used: tfjs-node-gpu: not installed; tfjs-node: not installed\)/,
@@ -113,11 +114,62 @@ describe('initTf', () => {
       await initTf({ threads: 2, log: (l) => lines.push(l) });
       expect(lines[1]).toBe('backend: wasm + onnxruntime conv kernels (2 threads)');
       expect(ortConvThreads()).toBe(2);
+      // They are process-wide: a later `ortConv: false` cannot take them away, and says so.
+      await initTf({ ortConv: false, log: (l) => lines.push(l) });
+      expect(lines[2]).toBe(
+        'backend: onnxruntime conv kernels stay on (an earlier initTf in this process turned them on)',
+      );
+      expect(ortConvThreads()).toBe(2);
+    });
+
+    it('stays off when the first call said so, whatever later default calls say', async () => {
+      await initTf({ backend: 'wasm', ortConv: false, log: () => undefined });
+      const rt = await initTf({ log: () => undefined });
+      expect(rt.ortConvThreads).toBeUndefined();
+      expect(ortConvThreads()).toBeUndefined();
     });
 
     it('defaults to the cores this process may use', async () => {
       const rt = await initTf({ backend: 'wasm', ortConv: true, log: () => undefined });
       expect(rt.ortConvThreads).toBe(availableParallelism());
+    });
+
+    it('uses one thread per worker thread by default', () => {
+      expect(defaultThreads(false)).toBe(1);
+      expect(defaultThreads(true)).toBe(availableParallelism());
+    });
+
+    it('can run onnxruntime-node synchronously inside a worker thread (curation workers)', async () => {
+      const { Worker } = await import('node:worker_threads');
+      // Plain JS: the worker has no TypeScript transform. The same calls as ort-binding.ts.
+      const script = `
+        const { parentPort, workerData } = require('node:worker_threads');
+        const { binding, initOrt } = require(workerData.binding);
+        const { Tensor } = require(workerData.ort);
+        initOrt();
+        const session = new binding.InferenceSession();
+        const model = Uint8Array.from(workerData.model);
+        session.loadModel(model.buffer, 0, model.length, { intraOpNumThreads: 1 });
+        const out = new Float32Array(2);
+        session.run({ x: new Tensor('float32', Float32Array.of(1, 2), [2]) }, { y: new Tensor('float32', out, [2]) }, {});
+        parentPort.postMessage(Array.from(out));`;
+      const model = writeOnnxModel('worker spec', {
+        name: 'neg',
+        input: [floatValue('x', [2])],
+        output: [floatValue('y', [2])],
+        node: [{ opType: 'Neg', input: ['x'], output: ['y'] }],
+      });
+      const workerData = {
+        binding: require.resolve('onnxruntime-node/dist/binding'),
+        ort: require.resolve('onnxruntime-node'),
+        model: Array.from(model),
+      };
+      const answer = await new Promise((resolve, reject) => {
+        const worker = new Worker(script, { eval: true, workerData });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(answer).toEqual([-1, -2]);
     });
 
     it('falls back to plain wasm and says why when onnxruntime-node cannot load', async () => {

@@ -84,6 +84,10 @@ export function loadOrtRuntime(requireModule: (id: string) => unknown = require)
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // Idle pool threads sleep instead of spinning: between two conv calls the main thread runs wasm
+        // ops on the same 2 cores. Spinning made the 2-thread forward+backward 1.2–1.4× over plain wasm
+        // instead of 2.0× here (tools/bench/backend.ts, load ≈ 11–26, back to back).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       return {
         run: (feeds, outputs) => {

@@ -32,6 +32,7 @@ export interface ConvGraph {
   model: Uint8Array;
   /** Graph input names in the order of the tfjs kernel's inputs. */
   inputs: [string, string];
+  output: string;
   outputShape: number[];
 }
 
@@ -251,7 +252,7 @@ function backpropInputFlippedGraph({ info, swapFilterAxes = false }: ConvGraphSp
 }
 
 function finish(
-  kernel: OrtConvKernel,
+  kernel: OrtConvKernel | 'BatchMatMul',
   nodes: Node[],
   inputShapes: [number[], number[]],
   inputs: [string, string],
@@ -266,7 +267,31 @@ function finish(
     initializer,
     node: nodes,
   });
-  return { model, inputs, outputShape };
+  return { model, inputs, output, outputShape };
+}
+
+/**
+ * tfjs BatchMatMul (`tf.matMul`: a [..., M, K] · b [..., K, N] with broadcast batch dimensions, either
+ * side transposed) as ONNX MatMul, whose batch broadcasting is the same numpy rule.
+ */
+export function batchMatMulGraph(
+  aShape: number[],
+  bShape: number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): ConvGraph {
+  const nodes: Node[] = [];
+  const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
+  if (transposeA) nodes.push(transpose('a', 'a_t', swapLast(aShape.length)));
+  if (transposeB) nodes.push(transpose('b', 'b_t', swapLast(bShape.length)));
+  nodes.push({
+    opType: 'MatMul',
+    input: [transposeA ? 'a_t' : 'a', transposeB ? 'b_t' : 'b'],
+    output: ['c'],
+  });
+  const outer = [aShape[aShape.length - (transposeA ? 1 : 2)], bShape[bShape.length - (transposeB ? 2 : 1)]];
+  const batch = tf.backend_util.assertAndGetBroadcastShape(aShape.slice(0, -2), bShape.slice(0, -2));
+  return finish('BatchMatMul', nodes, [aShape, bShape], ['a', 'b'], [...batch, ...outer]);
 }
 
 /** Stride 1, undilated, with pads the flipped conv can express (all of 'same' and 'valid'). */

@@ -1,7 +1,13 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { initTf, resetTfRuntimeForTests } from './backend';
 import { makeRng, randomTensor } from './gradient-check';
-import { ortConvStats, registerOrtConvKernels, unregisterOrtConvKernels } from './ort-conv-kernels';
+import {
+  isOrtKernelFunc,
+  ortConvStats,
+  registerOrtConvKernels,
+  unregisterOrtConvKernels,
+} from './ort-conv-kernels';
+import { registerWasmTrainingShims } from './wasm-training-shims';
 
 /** The onnxruntime conv kernels element by element against the plain wasm kernels (and shims). */
 
@@ -19,7 +25,7 @@ const explicitPad = (h: [number, number], w: [number, number], layout: 'NHWC' | 
 
 interface KernelCase {
   name: string;
-  kernel: 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter';
+  kernel: 'Conv2D' | 'Conv2DBackpropInput' | 'Conv2DBackpropFilter' | 'BatchMatMul';
   inputs: Record<string, number[]>;
   attrs: tfType.NamedAttrMap;
 }
@@ -106,6 +112,34 @@ const CASES: KernelCase[] = [
   },
 ];
 
+const MATMUL_CASES: KernelCase[] = [
+  {
+    name: 'BatchMatMul 2-D',
+    kernel: 'BatchMatMul',
+    inputs: { a: [8, 5], b: [5, 7] },
+    attrs: { transposeA: false, transposeB: false },
+  },
+  {
+    name: 'BatchMatMul transposeB (FC layers)',
+    kernel: 'BatchMatMul',
+    inputs: { a: [8, 6], b: [4, 6] },
+    attrs: { transposeA: false, transposeB: true },
+  },
+  {
+    name: 'BatchMatMul transposeA',
+    kernel: 'BatchMatMul',
+    inputs: { a: [6, 8], b: [6, 4] },
+    attrs: { transposeA: true, transposeB: false },
+  },
+  {
+    name: 'BatchMatMul 3-D, broadcast batch, both transposed',
+    kernel: 'BatchMatMul',
+    inputs: { a: [3, 5, 4], b: [1, 6, 5] },
+    attrs: { transposeA: true, transposeB: true },
+  },
+];
+CASES.push(...MATMUL_CASES);
+
 function runCase(c: KernelCase, seed: number): Float32Array {
   const rng = makeRng(seed);
   return tf.tidy(() => {
@@ -169,6 +203,15 @@ describe('onnxruntime conv kernels on wasm', () => {
     expect(() => runCase(bad, 1)).toThrow(
       /dy has shape \[2,5,6,4\] but the forward conv of \[2,6,6,3\] gives \[2,6,6,4\]/,
     );
+  });
+
+  it('stay in place when the training shims are registered again afterwards', () => {
+    registerOrtConvKernels({ threads: 1 });
+    const names = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul'];
+    const ours = names.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc);
+    registerWasmTrainingShims();
+    expect(names.map((n) => tf.getKernel(n, 'wasm')?.kernelFunc)).toEqual(ours);
+    expect(ours.every((k) => k !== undefined && isOrtKernelFunc(k))).toBe(true);
   });
 
   it('rejects a bad thread count, naming the option', () => {

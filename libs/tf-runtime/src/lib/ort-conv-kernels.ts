@@ -1,11 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { convGraph, ORT_CONV_KERNELS, type ConvGraph, type OrtConvKernel } from './ort-conv-graphs';
+import {
+  batchMatMulGraph,
+  convGraph,
+  ORT_CONV_KERNELS,
+  type ConvGraph,
+  type OrtConvKernel,
+} from './ort-conv-graphs';
 import { loadOrtRuntime, type OrtRuntime, type SyncSession } from './ort-binding';
 
 /**
  * tfjs kernel overrides on the wasm backend that run Conv2D, Conv2DBackpropInput and
  * Conv2DBackpropFilter in onnxruntime-node's native CPU kernels (multi-threaded, FMA), one cached
- * session per kernel, shape and attribute set. Inputs are read from, and outputs written into, the wasm
+ * session per thread count, kernel, shape and attribute set. Inputs are read from, and outputs written into, the wasm
  * heap in place: ORT tensors are views onto it, so no tensor data is copied in JS. The gradient
  * registrations stay tfjs' own (and the shims'), so first and second order gradients keep working.
  */
@@ -23,7 +29,7 @@ interface CachedConv {
 export interface OrtConvStats {
   /** Kernel calls run in onnxruntime. */
   runs: number;
-  /** Sessions created (one per kernel, shape and attribute set). */
+  /** Sessions created (one per thread count, kernel, shape and attribute set). */
   sessions: number;
   /** Float32 values copied between the wasm heap and ORT tensors in JS (0: both sides share the heap). */
   copiedValues: number;
@@ -35,7 +41,7 @@ interface OrtConvState {
   ort: OrtRuntime;
   threads: number;
   sessions: Map<string, CachedConv>;
-  previous: Map<OrtConvKernel, tf.KernelConfig | undefined>;
+  previous: Map<OrtKernel, tf.KernelConfig | undefined>;
   stats: OrtConvStats;
   faultForTests?: OrtConvKernel;
 }
@@ -98,7 +104,7 @@ function sessionFor(
   geometry: tf.backend_util.Conv2DInfo,
 ): CachedConv {
   const swapFilterAxes = s.faultForTests === kernel;
-  const key = JSON.stringify([
+  const key = [
     kernel,
     geometry.inShape,
     geometry.outShape,
@@ -111,15 +117,37 @@ function sessionFor(
     geometry.padInfo,
     geometry.dataFormat,
     swapFilterAxes,
-  ]);
-  let cached = s.sessions.get(key);
+  ];
+  return cachedSession(s, key, () => convGraph({ kernel, info: geometry, swapFilterAxes }));
+}
+
+function cachedSession(s: OrtConvState, key: unknown[], build: () => ConvGraph): CachedConv {
+  const id = JSON.stringify([s.threads, ...key]);
+  let cached = s.sessions.get(id);
   if (!cached) {
-    const graph = convGraph({ kernel, info: geometry, swapFilterAxes });
+    const graph = build();
     cached = { graph, session: s.ort.createSession(graph.model, { intraOpNumThreads: s.threads }) };
-    s.sessions.set(key, cached);
+    s.sessions.set(id, cached);
     s.stats.sessions++;
   }
   return cached;
+}
+
+/** Runs `graph` on wasm tensors: ORT reads the inputs and writes the output on the wasm heap in place. */
+function runOnHeap(
+  s: OrtConvState,
+  { graph, session }: CachedConv,
+  backend: WasmTensorBackend,
+  infos: tf.TensorInfo[],
+): tf.TensorInfo {
+  // Allocate first: growing the wasm heap detaches earlier views onto it.
+  const out = backend.makeOutput(graph.outputShape, 'float32');
+  const feeds = Object.fromEntries(
+    graph.inputs.map((name, i) => [name, s.ort.tensor(backend.typedArrayFromHeap(infos[i]), infos[i].shape)]),
+  );
+  session.run(feeds, { [graph.output]: s.ort.tensor(backend.typedArrayFromHeap(out), graph.outputShape) });
+  s.stats.runs++;
+  return out;
 }
 
 /** Which kernel input is dy (the forward conv's output), if any. */
@@ -145,27 +173,29 @@ function ortKernel(kernel: OrtConvKernel): tf.KernelFunc {
     if (!s || !geometry) return fallback(kernel, params);
     const infos = KERNEL_INPUTS[kernel].map((name) => input(params.inputs, name));
     checkDy(kernel, infos[DY_INPUT[kernel] ?? 0], geometry);
-    const { graph, session } = sessionFor(s, kernel, geometry);
-    const backend = params.backend as unknown as WasmTensorBackend;
-    // Allocate first: growing the wasm heap detaches earlier views onto it.
-    const out = backend.makeOutput(graph.outputShape, 'float32');
-    const feeds = Object.fromEntries(
-      graph.inputs.map((name, i) => [
-        name,
-        s.ort.tensor(backend.typedArrayFromHeap(infos[i]), infos[i].shape),
-      ]),
+    return runOnHeap(
+      s,
+      sessionFor(s, kernel, geometry),
+      params.backend as unknown as WasmTensorBackend,
+      infos,
     );
-    const outName = outputName(kernel);
-    session.run(feeds, { [outName]: s.ort.tensor(backend.typedArrayFromHeap(out), graph.outputShape) });
-    s.stats.runs++;
-    return out;
   };
 }
 
-const outputName = (kernel: OrtConvKernel) =>
-  ({ Conv2D: 'y', Conv2DBackpropInput: 'dx', Conv2DBackpropFilter: 'dw' })[kernel];
+/** tf.matMul; float32 only (as wasm's own), other dtypes go to the wasm kernel. */
+const batchMatMulKernel: tf.KernelFunc = (params) => {
+  const s = state;
+  const a = input(params.inputs, 'a');
+  const b = input(params.inputs, 'b');
+  if (!s || a.dtype !== 'float32' || b.dtype !== 'float32') return fallback('BatchMatMul', params);
+  const transposeA = params.attrs?.['transposeA'] === true;
+  const transposeB = params.attrs?.['transposeB'] === true;
+  const key = ['BatchMatMul', a.shape, b.shape, transposeA, transposeB];
+  const cached = cachedSession(s, key, () => batchMatMulGraph(a.shape, b.shape, transposeA, transposeB));
+  return runOnHeap(s, cached, params.backend as unknown as WasmTensorBackend, [a, b]);
+};
 
-function fallback(kernel: OrtConvKernel, params: Parameters<tf.KernelFunc>[0]) {
+function fallback(kernel: OrtKernel, params: Parameters<tf.KernelFunc>[0]) {
   const previous = state?.previous.get(kernel);
   if (!previous)
     throw new Error(`onnxruntime conv kernel ${kernel}: no wasm kernel to fall back on for these attributes`);
@@ -173,7 +203,19 @@ function fallback(kernel: OrtConvKernel, params: Parameters<tf.KernelFunc>[0]) {
   return previous.kernelFunc(params);
 }
 
-const ORT_KERNEL_FUNCS = new Map(ORT_CONV_KERNELS.map((k) => [k, ortKernel(k)]));
+/** The wasm kernels replaced: the convolutions, and BatchMatMul (tf.matMul; wasm's measured 10–200× slower). */
+export const ORT_KERNELS = [...ORT_CONV_KERNELS, 'BatchMatMul'] as const;
+type OrtKernel = (typeof ORT_KERNELS)[number];
+
+const ORT_KERNEL_FUNCS = new Map<OrtKernel, tf.KernelFunc>([
+  ...ORT_CONV_KERNELS.map((k): [OrtKernel, tf.KernelFunc] => [k, ortKernel(k)]),
+  ['BatchMatMul', batchMatMulKernel],
+]);
+
+/** So that registerWasmTrainingShims, called again later, leaves these kernels in place. */
+export function isOrtKernelFunc(kernelFunc: tf.KernelFunc): boolean {
+  return [...ORT_KERNEL_FUNCS.values()].includes(kernelFunc);
+}
 
 export interface OrtConvOptions {
   threads: number;
@@ -184,7 +226,7 @@ export interface OrtConvOptions {
 /**
  * Replaces the wasm Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter kernels with onnxruntime ones
  * (call after registerWasmTrainingShims). Throws, leaving the wasm kernels in place, when
- * onnxruntime-node cannot load. Calling again changes the thread count (sessions are rebuilt).
+ * onnxruntime-node cannot load. Calling again changes the thread count.
  */
 export function registerOrtConvKernels({ threads, requireModule }: OrtConvOptions): void {
   if (!Number.isInteger(threads) || threads < 1) {
@@ -193,15 +235,12 @@ export function registerOrtConvKernels({ threads, requireModule }: OrtConvOption
     );
   }
   if (state) {
-    if (state.threads !== threads) {
-      disposeSessions(state);
-      state.threads = threads;
-    }
+    state.threads = threads; // sessions are cached per thread count too
     return;
   }
   const ort = loadOrtRuntime(requireModule);
-  const previous = new Map<OrtConvKernel, tf.KernelConfig | undefined>();
-  for (const kernelName of ORT_CONV_KERNELS) {
+  const previous = new Map<OrtKernel, tf.KernelConfig | undefined>();
+  for (const kernelName of ORT_KERNELS) {
     const current = tf.getKernel(kernelName, 'wasm');
     previous.set(kernelName, current);
     if (current) tf.unregisterKernel(kernelName, 'wasm');

@@ -63,6 +63,13 @@ const CASES: OpCase[] = [
     thetaShape: [3, 3, 3, 2],
     op: (x, w) => tf.conv2dTranspose(x as T4, w as T4, [2, 6, 7, 3], 1, 'valid'),
   },
+  { name: 'matMul', xShape: [2, 5], thetaShape: [5, 3], op: (x, w) => tf.matMul(x, w as Tensor) },
+  {
+    name: 'matMul transposeB, batched',
+    xShape: [2, 3, 4],
+    thetaShape: [2, 5, 4],
+    op: (x, w) => tf.matMul(x, w as Tensor, false, true),
+  },
   {
     name: 'depthwise 3×3 stride 1 same',
     xShape: [2, 6, 6, 3],

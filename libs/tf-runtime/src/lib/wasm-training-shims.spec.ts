@@ -9,7 +9,8 @@ let tf: typeof tfType;
 
 beforeAll(async () => {
   resetTfRuntimeForTests();
-  tf = (await initTf({ backend: 'wasm', log: () => undefined })).tf;
+  // The shims themselves, not the onnxruntime kernels that replace some of them by default.
+  tf = (await initTf({ backend: 'wasm', ortConv: false, log: () => undefined })).tf;
   tf.env().set('IS_TEST', true); // silences the cpu backend's "install tfjs-node" banner
 });
 

@@ -6,6 +6,7 @@ import {
   depthwiseConv2dBackpropInput,
   type ConvGeometry,
 } from './conv-backprop';
+import { isOrtKernelFunc } from './ort-conv-kernels';
 import { resizeAdjoint, type ResizeFlags, type ResizeMode } from './resize-adjoint';
 
 /**
@@ -168,7 +169,7 @@ function registerMissingKernels(): void {
   };
   for (const [name, wrap] of Object.entries(wrapped)) {
     const current = tf.getKernel(name, 'wasm');
-    if (current && SHIM_KERNELS.has(current.kernelFunc)) continue;
+    if (current && (SHIM_KERNELS.has(current.kernelFunc) || isOrtKernelFunc(current.kernelFunc))) continue;
     registerWasmKernel(name, wrap(current), current);
   }
 }

@@ -27,20 +27,28 @@ export interface CategoryScore {
 
 export const REASON_ORDER: readonly FaceRejectReason[] = FACE_REJECT_REASONS;
 
-/** Reads `labels.csv` (header file,expected,category) from a labelled folder. */
+/**
+ * Reads `labels.csv` from a labelled folder: header `file,expected,category` with an optional last
+ * `note` column (faces-wild-dev). Only the first three fields are read, so a quoted note may hold
+ * commas. Rows expected `either` (borderline, not scored) are left out.
+ */
 export function readLabels(dir: string): LabelledImage[] {
   const path = join(dir, 'labels.csv');
   const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
-  if (lines[0]?.trim() !== 'file,expected,category') {
-    throw new Error(`${path}: expected the header "file,expected,category", got "${lines[0]}"`);
+  const header = lines[0]?.trim();
+  if (header !== 'file,expected,category' && header !== 'file,expected,category,note') {
+    throw new Error(`${path}: expected the header "file,expected,category[,note]", got "${lines[0]}"`);
   }
-  return lines.slice(1).map((line, i) => {
-    const [file, expected, category] = line.split(',').map((s) => s.trim());
+  const rows: LabelledImage[] = [];
+  lines.slice(1).forEach((line, i) => {
+    const [file, expected, category] = line.split(',', 3).map((s) => s.trim());
+    if (expected === 'either') return;
     if (!file || (expected !== 'keep' && expected !== 'reject') || !category) {
-      throw new Error(`${path}:${i + 2}: expected "file,keep|reject,category", got "${line}"`);
+      throw new Error(`${path}:${i + 2}: expected "file,keep|reject|either,category", got "${line}"`);
     }
-    return { file, expected, category };
+    rows.push({ file, expected, category });
   });
+  return rows;
 }
 
 /** Per-category keep/reject counts and reason counts, categories in first-seen order. */

@@ -1,5 +1,5 @@
-/** Hand-made 68-point faces for the pure-maths specs (not exported from the package). */
-import type { Point } from './types';
+/** Hand-made 68-point faces for specs (exported as @portrait-forge/face/testing). */
+import type { Point } from '../types';
 
 export interface Point3 {
   x: number;

@@ -1,0 +1,37 @@
+import type { Manifest } from '@portrait-forge/manifest';
+import { decideAll, type DecideChange } from './decide';
+import type { Thresholds } from './thresholds';
+
+export interface RedecideResult {
+  files: number;
+  changes: DecideChange[];
+  /** The `decide` run recorded, null for a dry run. */
+  runId: number | null;
+  ms: number;
+}
+
+/**
+ * `curate decide`: re-decides every file from its stored scores (no image is read); unless dryRun,
+ * stores the outcomes and records the thresholds as a `decide` run. Overrides are left alone.
+ */
+export function redecide(
+  manifest: Manifest,
+  thresholds: Thresholds,
+  options: { dryRun?: boolean } = {},
+): RedecideResult {
+  const t0 = performance.now();
+  const inputs = manifest.decisionInputs();
+  const { changes } = decideAll(inputs, thresholds);
+  const ms = performance.now() - t0;
+  if (options.dryRun) return { files: inputs.length, changes, runId: null, ms };
+  const runId = manifest.startRun({
+    kind: 'decide',
+    inputRoot: null,
+    config: {},
+    thresholds: { ...thresholds },
+    versions: {},
+  });
+  manifest.updateDecisions(changes.map((c) => ({ id: c.id, ...c.to })));
+  manifest.endRun(runId, { files: inputs.length, changed: changes.length });
+  return { files: inputs.length, changes, runId, ms };
+}
