@@ -8,7 +8,9 @@ export {
   type DecodeOptions,
 } from './lib/decode';
 export { rawToSharp, sharpToRaw, toGray, encodePng, encodeJpeg } from './lib/raw-image';
-export { imageToTensor, type PixelRange } from './lib/tensor';
+export { imageToTensor } from './lib/tensor';
+export { byteToRange, rangeToByte, toRgb, type PixelRange } from './lib/pixels';
+export { writeImageGrid, type GridTile, type GridOptions } from './lib/grid';
 export {
   openPhoto,
   cropRaw,

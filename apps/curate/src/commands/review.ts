@@ -4,7 +4,8 @@ import { startReviewServer } from '@portrait-forge/review-server';
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail, outDir, positiveInt } from '../options';
+import { positiveInt } from '@portrait-forge/cli';
+import { DEFAULT_OUT, fail, outDir } from '../options';
 
 interface ReviewFlags {
   apply?: string;
@@ -62,13 +63,13 @@ export function reviewCommand(): Command {
       'serve a local triage UI over the manifest (keyboard keep/reject, live thresholds); with --apply, store choices exported from the static report',
     )
     .option('--apply <file>', 'review.json saved by the report\'s "Export choices" button')
-    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
+    .option('-o, --out <dir>', 'output folder of a filter run', DEFAULT_OUT)
     .option(
       '--host <host>',
       'interface to listen on (anything but loopback is reachable by others)',
       '127.0.0.1',
     )
-    .option('--port <n>', 'port (default: a free one)', positiveInt)
+    .option('--port <n>', 'port; unset: a free one', positiveInt)
     .action(async (flags: ReviewFlags) => {
       try {
         if (flags.apply) applyReviewFile(flags.apply, flags.out);

@@ -1,7 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { RawImage } from './decode';
-
-export type PixelRange = '0..255' | '0..1' | '-1..1';
+import type { PixelRange } from './pixels';
 
 /** Float32 HWC pixels in the given range (add a batch axis with `expandDims(0)`). */
 export function imageToTensor(tf: typeof tfjs, image: RawImage, range: PixelRange = '0..255'): tfjs.Tensor3D {

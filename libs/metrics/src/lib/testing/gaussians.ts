@@ -1,5 +1,5 @@
-import { featureMatrix, type FeatureMatrix } from './matrix';
-import type { Rng } from './random';
+import { featureMatrix, type FeatureMatrix } from '../matrix';
+import type { Rng } from '../random';
 
 /** n samples of N(mean, L Lᵀ) for a lower-triangular (or any) factor L (row-major d × d). */
 export function sampleGaussian(rng: Rng, n: number, mean: number[], factor: number[][]): FeatureMatrix {

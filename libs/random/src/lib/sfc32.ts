@@ -2,12 +2,12 @@
  * A small seedable PRNG (sfc32) whose whole state is four uint32 words, so a checkpoint can store it
  * and a resumed run draws exactly the numbers the uninterrupted run would have drawn.
  */
-export type RngState = [number, number, number, number];
+export type Sfc32State = [number, number, number, number];
 
-export class Rng {
+export class Sfc32 {
   private s: Uint32Array;
 
-  constructor(seed: number | RngState) {
+  constructor(seed: number | Sfc32State) {
     if (Array.isArray(seed)) {
       this.s = Uint32Array.from(seed);
     } else {
@@ -25,11 +25,11 @@ export class Rng {
     }
   }
 
-  restore(state: RngState): void {
+  restore(state: Sfc32State): void {
     this.s = Uint32Array.from(state);
   }
 
-  state(): RngState {
+  state(): Sfc32State {
     return [this.s[0], this.s[1], this.s[2], this.s[3]];
   }
 
@@ -73,14 +73,14 @@ export class Rng {
   }
 
   /** A fresh generator derived from this one (used to give each consumer its own stream). */
-  fork(): Rng {
-    return new Rng([this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1]);
+  fork(): Sfc32 {
+    return new Sfc32([this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1]);
   }
 }
 
 /** Fisher–Yates permutation of 0..n-1 from a seed. */
 export function permutation(n: number, seed: number): Uint32Array {
-  const rng = new Rng(seed);
+  const rng = new Sfc32(seed);
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -1,4 +1,4 @@
-/** Dependency-free inline-SVG line charts for the run report. */
+/** Dependency-free inline-SVG charts: line charts (training run report), histograms (curation report). */
 
 export interface Series {
   name: string;

@@ -1,6 +1,6 @@
-import { Rng, permutation } from './rng';
+import { Sfc32 as Rng, permutation } from './sfc32';
 
-describe('Rng', () => {
+describe('Sfc32', () => {
   it('continues identically from a saved state', () => {
     const a = new Rng(42);
     for (let i = 0; i < 10; i++) a.uniform();
