@@ -1,22 +1,6 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { decideCommand } from './commands/decide';
-import { dedupeCommand } from './commands/dedupe';
-import { exportCommand } from './commands/export';
-import { filterCommand } from './commands/filter';
-import { reportCommand } from './commands/report';
-import { reviewCommand } from './commands/review';
+import { runProgram } from '@portrait-forge/cli';
+import { curateProgram } from './program';
+import { CURATE_USER_ERRORS } from './options';
 
-const program = new Command('curate')
-  .description('portrait-forge curation: photos → keep/reject decisions, review report, aligned dataset')
-  .addCommand(filterCommand())
-  .addCommand(decideCommand())
-  .addCommand(reportCommand())
-  .addCommand(reviewCommand())
-  .addCommand(dedupeCommand())
-  .addCommand(exportCommand());
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`curate: ${err instanceof Error ? err.message : err}\n`);
-  process.exit(1);
-});
+void runProgram(curateProgram(), { userErrors: CURATE_USER_ERRORS });

@@ -1,36 +1,22 @@
-import { InvalidArgumentError } from 'commander';
+import { formatFailure, oneOf } from '@portrait-forge/cli';
+import { ImageDecodeError } from '@portrait-forge/image-io';
+import { ModelCacheError } from '@portrait-forge/model-cache';
 import { resolve } from 'node:path';
 
 /** Repository root: nx runs commands from there, so defaults are relative to it. */
 export const DEFAULT_INPUT = 'data/samples';
 export const DEFAULT_OUT = 'data/curate';
+export const DEFAULT_SIZE = 256;
 
-export function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
-}
+/** Other libraries' errors that are users' mistakes (one line, no stack). */
+export const CURATE_USER_ERRORS = [ModelCacheError, ImageDecodeError] as const;
 
-export function finiteNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
-  return n;
-}
-
-export function alignedSize(value: string): number {
-  const n = Number(value);
-  if (![256, 512, 1024].includes(n))
-    throw new InvalidArgumentError(`--size must be 256, 512 or 1024, got "${value}"`);
-  return n;
-}
+export const alignedSize = (value: string): number => Number(oneOf(['256', '512', '1024'])(value));
 
 export const outDir = (out: string | undefined) => resolve(out ?? DEFAULT_OUT);
 
-/** Prints an error for people and exits non-zero (no stack trace unless DEBUG is set). */
+/** Prints an error (one line for users' mistakes, the stack for bugs; see libs/cli) and exits non-zero. */
 export function fail(err: unknown): never {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`curate: ${message}\n`);
-  if (process.env['DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  process.stderr.write(formatFailure('curate', err, CURATE_USER_ERRORS));
   process.exit(1);
 }

@@ -1,22 +1,16 @@
 import { decideAll, defaultThresholds, writeReport } from '@portrait-forge/curation';
 import { emptyScores, Manifest, type FileRecord } from '@portrait-forge/manifest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { describeWithChromium } from '@portrait-forge/test-support';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { CLI, NODE_TSX, WORKSPACE } from './testing/corpus';
 
 jest.setTimeout(120_000);
 
-const BROWSERS = [
-  process.env['CHROMIUM_PATH'],
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-];
-const browserPath = BROWSERS.find((p): p is string => !!p && existsSync(p));
 const SCREENSHOT_DIR = resolve(WORKSPACE, 'tmp/curate-e2e');
 
 /** Three analysed files written straight into a manifest (no models needed): one kept, two rejected. */
@@ -92,24 +86,7 @@ async function fixture(out: string): Promise<Manifest> {
   return manifest;
 }
 
-function browserMissing(): void {
-  if (process.env['CI'] === 'true') {
-    it('needs chromium', () => {
-      throw new Error(
-        `no browser at ${BROWSERS.filter(Boolean).join(', ')}: CI must install chromium (apt-get install -y chromium)`,
-      );
-    });
-    return;
-  }
-  process.stderr.write(
-    `\n*** SKIPPED report e2e: no chromium found (${BROWSERS.filter(Boolean).join(', ')}); apt-get install -y chromium to run it\n`,
-  );
-  it.skip('report review in a real browser', () => undefined);
-}
-
-describe('report e2e (headless chromium)', () => {
-  if (!browserPath) return browserMissing();
-
+describeWithChromium('report e2e (headless chromium)', (browserPath) => {
   it('flips a thumbnail, exports the choice, and review --apply makes it an override decide respects', async () => {
     const out = mkdtempSync(join(tmpdir(), 'curate-e2e-'));
     const manifest = await fixture(out);

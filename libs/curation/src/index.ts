@@ -8,6 +8,7 @@ export {
 export {
   decide,
   decideAll,
+  symmetryCut,
   REASONS,
   type Reason,
   type DecisionOutcome,
@@ -50,7 +51,7 @@ export {
 } from './lib/dedupe';
 export { exportDataset, sg2adaName, type ExportFormat, type ExportResult } from './lib/export';
 export { parseReview, applyReview, ReviewFileSchema, type ReviewFile } from './lib/review';
-export { writeReport, histogramSvg, MAX_TILES_PER_SECTION, type ReportResult } from './lib/report';
+export { writeReport, histogramSvg, TILES_PER_PAGE, type ReportResult } from './lib/report';
 export {
   createAnalyzer,
   DETECTION_MAX_SIDE,

@@ -40,6 +40,7 @@ export {
   DETECTOR_SCORE_CUTS,
   defaultFaceConfig,
   parseFaceConfig,
+  renameLegacyFaceKeys,
   faceConfigSchema,
   LEGACY_FACE_CONFIG_KEYS,
   type FaceConfig,

@@ -33,6 +33,8 @@ export type {
 export {
   GALLERY_SORTS,
   GALLERY_SORT_SQL,
+  NUMERIC_SCORE_KEYS,
+  type NumericScoreKey,
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   type GallerySort,

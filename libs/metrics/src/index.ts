@@ -26,6 +26,7 @@ export {
 export {
   diagnose,
   toTraceRecord,
+  withSnapshotMetrics,
   formatAlert,
   FailureMonitor,
   STAT_KEYS,
@@ -34,7 +35,7 @@ export {
   type Alert,
   type AlertName,
   type TraceRecord,
+  type MetricPoint,
   type MonitorThresholds,
 } from './lib/monitor';
-export { lineChart, niceTicks, escapeXml, type Series, type ChartOptions } from './lib/svg-chart';
 export { imageVariant, type ImageVariant } from './lib/image-variants';

@@ -9,6 +9,7 @@ export {
   type DiscriminatorArchitecture,
   type GeneratorArchitecture,
   type StyleGAN2Config,
+  StyleGAN2ConfigSchema,
 } from './lib/config';
 export {
   Generator,

@@ -2,6 +2,7 @@ export {
   initTf,
   isBackendChoice,
   requestedThreads,
+  defaultThreads,
   BACKEND_PREFERENCE,
   ORT_CONV_DEFAULT,
   resetTfRuntimeForTests,
@@ -17,9 +18,18 @@ export {
   ortConvStats,
   ortConvThreads,
   setOrtConvFaultForTests,
+  isOrtKernelFunc,
+  ORT_KERNELS,
   type OrtConvStats,
 } from './lib/ort-conv-kernels';
 export { ORT_CONV_KERNELS, type OrtConvKernel } from './lib/ort-conv-graphs';
 export { ORT_NODE_VERSION } from './lib/ort-binding';
-export { FLOAT, floatValue, int64Initializer, intAttribute, intsAttribute, writeOnnxModel } from './lib/onnx-model';
+export {
+  FLOAT,
+  floatValue,
+  int64Initializer,
+  intAttribute,
+  intsAttribute,
+  writeOnnxModel,
+} from './lib/onnx-model';
 export { loadGraphModelFromDir, humanModelsDir, type GraphModel } from './lib/graph-model';

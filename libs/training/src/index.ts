@@ -1,29 +1,42 @@
+export { train, type TrainHooks, type TrainResult } from './lib/train';
 export {
-  train,
+  TRAIN_OPTIONS,
+  TrainOptionsSchema,
+  TrainOptionsInputSchema,
+  RESUMABLE_OPTIONS,
+  AUG_MODES,
+  parseTrainConfig,
+  resolveTrainOptions,
+  resumeTrainOptions,
   resolveConfig,
-  latentForSeed,
-  DEFAULT_TRAIN_OPTIONS,
+  optionLabel,
   type TrainOptions,
-  type TrainHooks,
-  type TrainResult,
-  type SnapshotContext,
+  type TrainOptionsInput,
+  type TrainOptionName,
+  type OptionFlag,
   type AugMode,
-} from './lib/train';
+} from './lib/options';
+export { latentForSeed, latentsForSeeds, seedRange } from './lib/latents';
+export {
+  loadTrainingCheckpoint,
+  loadGeneratorWeights,
+  TRAINING_CHECKPOINT_FORMAT,
+  type TrainingCheckpoint,
+  type TrainingCheckpointMeta,
+  type LoopState,
+} from './lib/training-checkpoint';
+export { type SnapshotContext, type SnapshotFigures } from './lib/snapshot';
 export { generateImages, styleMixingGrid, loadGenerator, type GenerateResult } from './lib/generate';
 export { augmentBatch, BGC, type AugmentSpec } from './lib/augment';
 export { initialAda, accumulateSigns, maybeAdjust, type AdaState, type AdaOptions } from './lib/ada';
 export { emaBeta } from './lib/ema';
-export { Rng, permutation, type RngState } from './lib/rng';
 export {
   saveCheckpoint,
   loadCheckpoint,
   listCheckpoints,
-  checkpointName,
-  writeFileAtomic,
   type Checkpoint,
   type StoredTensor,
   type TensorMap,
-  type WriteHook,
 } from './lib/checkpoint';
 export { ImageLoader, SampleOrder, loadImage, type Batch, type LoaderOptions } from './lib/loader';
 export {
@@ -34,6 +47,13 @@ export {
   listImages,
   type ImageSource,
 } from './lib/sources';
-export { createRunDir, resolveResume, StatCollector } from './lib/run-dir';
+export {
+  createRunDir,
+  resolveResume,
+  readTrainingOptions,
+  TrainingOptionsFileSchema,
+  type TrainingOptionsFile,
+} from './lib/run-dir';
+export { StatCollector } from './lib/tick-stats';
 export { saveImageGrid } from './lib/grid';
 export { formatTick, formatDuration, type TickFigures } from './lib/progress';

@@ -2,27 +2,28 @@ import { MANIFEST_FILE, redecide, storedThresholds } from '@portrait-forge/curat
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { fail, outDir } from '../options';
+import { DEFAULT_OUT, fail, outDir } from '../options';
+import { nonNegativeInt } from '@portrait-forge/cli';
 import { addThresholdOptions, thresholdsFrom, type ThresholdFlags } from '../thresholds';
 
 interface DecideFlags extends ThresholdFlags {
   out?: string;
   dryRun?: boolean;
-  limit: string;
+  limit: number;
 }
 
 export function decideCommand(): Command {
   const cmd = new Command('decide')
     .description('recompute every decision from stored raw scores (no image is read) and show what changed')
-    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
+    .option('-o, --out <dir>', 'output folder of a filter run', DEFAULT_OUT)
     .option('--dry-run', 'show the changes without storing them')
-    .option('--limit <n>', 'changes to list (the rest are counted)', '50');
-  addThresholdOptions(cmd);
+    .option('--limit <n>', 'changes to list (the rest are counted)', nonNegativeInt, 50);
+  addThresholdOptions(cmd, 'stored');
   return cmd.action((flags: DecideFlags) => {
     try {
       const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
       const thresholds = thresholdsFrom(flags, storedThresholds(manifest));
-      const { files, changes, ms } = redecide(manifest, thresholds, flags.dryRun);
+      const { files, changes, ms } = redecide(manifest, thresholds, { dryRun: flags.dryRun });
       manifest.close();
       const limit = Number(flags.limit);
       for (const c of changes.slice(0, limit)) {

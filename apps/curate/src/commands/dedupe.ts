@@ -2,18 +2,19 @@ import { DEFAULT_NEAR_DISTANCE, markDuplicates, MANIFEST_FILE } from '@portrait-
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { fail, outDir, positiveInt } from '../options';
+import { DEFAULT_OUT, fail, outDir } from '../options';
+import { nonNegativeInt } from '@portrait-forge/cli';
 
 export function dedupeCommand(): Command {
   return new Command('dedupe')
     .description(
       'mark exact (content hash) and near (aligned-crop dHash) duplicates; the best-scored copy stays',
     )
-    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
+    .option('-o, --out <dir>', 'output folder of a filter run', DEFAULT_OUT)
     .option(
       '--distance <bits>',
       `max differing dHash bits for near duplicates (0 = exact only; ≤ 7)`,
-      positiveInt,
+      nonNegativeInt,
       DEFAULT_NEAR_DISTANCE,
     )
     .option('--exact-only', 'only identical files')

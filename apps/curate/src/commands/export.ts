@@ -1,22 +1,20 @@
 import { exportDataset, MANIFEST_FILE, type ExportFormat } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { oneOf } from '@portrait-forge/cli';
 import { join, relative, resolve } from 'node:path';
-import { fail, outDir } from '../options';
+import { DEFAULT_OUT, fail, outDir } from '../options';
 
-function format(value: string): ExportFormat {
-  if (value !== 'sg2ada' && value !== 'folder') throw new InvalidArgumentError('expected sg2ada or folder');
-  return value;
-}
+const format = oneOf<ExportFormat>(['sg2ada', 'folder']);
 
 export function exportCommand(): Command {
   return new Command('export')
     .description(
       'write the kept aligned crops as a StyleGAN2-ADA dataset zip (dataset.json, 00000/img00000000.png) or a folder',
     )
-    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
+    .option('-o, --out <dir>', 'output folder of a filter run', DEFAULT_OUT)
     .option('--format <f>', 'sg2ada (zip) or folder', format, 'sg2ada')
-    .option('--dest <path>', 'zip file or folder to write (default: <out>/dataset.zip or <out>/dataset)')
+    .option('--dest <path>', 'zip file or folder to write; unset: <out>/dataset.zip or <out>/dataset')
     .action(async (flags: { out?: string; format: ExportFormat; dest?: string }) => {
       try {
         const out = outDir(flags.out);

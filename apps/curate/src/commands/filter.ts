@@ -5,19 +5,27 @@ import {
   formatTable,
   RateMeter,
   runFilter,
+  type Thresholds,
 } from '@portrait-forge/curation';
+import { commandAction, oneOf, positiveInt, UsageError, withDefault } from '@portrait-forge/cli';
 import { DEFAULT_DETECTOR, DETECTOR_KINDS, type DetectorKind } from '@portrait-forge/face';
-import { isSilhouetteChoice, SILHOUETTE_CHOICES, type SilhouetteChoice } from '@portrait-forge/symmetry';
+import { SILHOUETTE_CHOICES, type SilhouetteChoice } from '@portrait-forge/symmetry';
 import { Presets, SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { alignedSize, DEFAULT_INPUT, fail, outDir, positiveInt } from '../options';
-import { addThresholdOptions, thresholdsFrom, type ThresholdFlags } from '../thresholds';
+import { alignedSize, DEFAULT_INPUT, DEFAULT_OUT, DEFAULT_SIZE, fail, outDir } from '../options';
+import {
+  addThresholdOptions,
+  isThresholdAttribute,
+  thresholdsFrom,
+  thresholdValue,
+  type ThresholdFlags,
+} from '../thresholds';
 
 interface FilterFlags extends ThresholdFlags {
   input: string;
-  out?: string;
+  out: string;
   size: number;
   workers?: number;
   resume?: boolean;
@@ -28,16 +36,28 @@ interface FilterFlags extends ThresholdFlags {
   batchSize: number;
 }
 
-function detectorKind(value: string): DetectorKind {
-  const kind = DETECTOR_KINDS.find((k) => k === value);
-  if (!kind) throw new InvalidArgumentError(`expected one of ${DETECTOR_KINDS.join(', ')}`);
-  return kind;
+/** What filter runs with: the flags, the worker count and the thresholds resolved. */
+export interface FilterSettings extends Omit<FilterFlags, keyof ThresholdFlags | 'workers'> {
+  workers: number;
+  thresholdsFile?: string;
+  thresholds: Thresholds;
 }
 
-function silhouetteChoice(value: string): SilhouetteChoice {
-  if (!isSilhouetteChoice(value))
-    throw new InvalidArgumentError(`expected one of ${SILHOUETTE_CHOICES.join(', ')}`);
-  return value;
+export function filterSettings(flags: FilterFlags): FilterSettings {
+  return {
+    input: flags.input,
+    out: flags.out,
+    size: flags.size,
+    workers: flags.workers ?? defaultWorkers(),
+    resume: flags.resume,
+    detector: flags.detector,
+    silhouette: flags.silhouette,
+    u2netModel: flags.u2netModel,
+    progress: flags.progress,
+    batchSize: flags.batchSize,
+    thresholdsFile: flags.thresholds,
+    thresholds: thresholdsFrom(flags, defaultThresholds(flags.size, flags.detector)),
+  };
 }
 
 export function filterCommand(): Command {
@@ -49,21 +69,21 @@ export function filterCommand(): Command {
     .option(
       '-o, --out <dir>',
       'output folder (manifest.sqlite, decisions.csv, aligned/, thumbs/)',
-      'data/curate',
+      DEFAULT_OUT,
     )
-    .option('--size <px>', 'aligned crop side: 256, 512 or 1024', alignedSize, 256)
-    .option('-w, --workers <n>', `worker threads (default: one per core = ${defaultWorkers()})`, positiveInt)
+    .option('--size <px>', 'aligned crop side: 256, 512 or 1024', alignedSize, DEFAULT_SIZE)
+    .option('-w, --workers <n>', withDefault('worker threads, one per core', defaultWorkers()), positiveInt)
     .option('--resume', 'skip files already in the manifest with the same content hash')
     .option(
       '--detector <kind>',
       'face detector: blazeface (fast, default), ssd (SSD MobileNet v1) or tiny; sets the default face score cuts',
-      detectorKind,
+      oneOf(DETECTOR_KINDS),
       DEFAULT_DETECTOR,
     )
     .option(
       '--silhouette <backend>',
       `symmetry backend: ${SILHOUETTE_CHOICES.join(' | ')}`,
-      silhouetteChoice,
+      oneOf(SILHOUETTE_CHOICES),
       'auto',
     )
     .option('--u2net-model <file>', 'local U-2-Net .onnx (no download)')
@@ -74,12 +94,21 @@ export function filterCommand(): Command {
         .default(32)
         .hideHelp(),
     );
-  addThresholdOptions(cmd);
-  return cmd.action(async (flags: FilterFlags) => {
+  addThresholdOptions(cmd, defaultThresholds(DEFAULT_SIZE, DEFAULT_DETECTOR));
+  const settings = {
+    resolve: filterSettings,
+    valueAt: (s: FilterSettings, attribute: string) =>
+      attribute === 'thresholds'
+        ? s.thresholdsFile
+        : isThresholdAttribute(attribute)
+          ? thresholdValue(s.thresholds, attribute)
+          : s[attribute as keyof FilterSettings],
+  };
+  return commandAction(cmd, settings, async (flags) => {
     try {
       const input = resolve(flags.input);
-      if (!existsSync(input)) throw new Error(`input folder ${input} does not exist; pass --input DIR`);
-      const thresholds = thresholdsFrom(flags, defaultThresholds(flags.size, flags.detector));
+      if (!existsSync(input)) throw new UsageError(`input folder ${input} does not exist; pass --input DIR`);
+      const { thresholds } = flags;
       const bar = flags.progress
         ? new SingleBar(
             {

@@ -2,15 +2,15 @@ import { MANIFEST_FILE, storedThresholds, writeReport } from '@portrait-forge/cu
 import { Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join, relative, resolve } from 'node:path';
-import { fail, outDir } from '../options';
+import { DEFAULT_OUT, fail, outDir } from '../options';
 
 export function reportCommand(): Command {
   return new Command('report')
     .description(
       'write a static HTML review report (counts, histograms, thumbnails with landmarks, kept crops)',
     )
-    .option('-o, --out <dir>', 'output folder of a filter run', 'data/curate')
-    .option('--report <dir>', 'report folder (default: <out>/report)')
+    .option('-o, --out <dir>', 'output folder of a filter run', DEFAULT_OUT)
+    .option('--report <dir>', 'report folder; unset: <out>/report')
     .action(async (flags: { out?: string; report?: string }) => {
       try {
         const out = outDir(flags.out);

@@ -1,6 +1,6 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { decodeImage, ImageDecodeError, type RawImage } from '@portrait-forge/image-io';
 import {
@@ -11,16 +11,19 @@ import {
   type ExtractorName,
   type FeatureExtractor,
 } from '@portrait-forge/metrics';
-import { positiveInt, runIfMain, stderrLog } from '../lib/cli';
+import { numberIn, oneOf, positiveInt, stderrLog, UsageError } from '@portrait-forge/cli';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp']);
+
+const EXTRACTOR_NAMES: readonly ExtractorName[] = ['face128', 'inception'];
+const INCEPTION_RANGES = ['0-255', '0-1', '-1-1'] as const;
 
 export interface FeaturesCommandOptions {
   images: string;
   out: string;
   extractor: ExtractorName;
   inceptionModel?: string;
-  inceptionRange: '0-255' | '0-1' | '-1-1';
+  inceptionRange: (typeof INCEPTION_RANGES)[number];
   crop: number;
   batch: number;
   limit?: number;
@@ -42,11 +45,11 @@ export async function listImages(dir: string, limit?: number): Promise<string[]>
   try {
     names = await readdir(dir);
   } catch (err) {
-    throw new Error(`cannot list --images ${dir}: ${(err as Error).message}`);
+    throw new UsageError(`cannot list --images ${dir}: ${(err as Error).message}`);
   }
   const images = names.filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
   if (images.length === 0)
-    throw new Error(`--images ${dir} holds no images (${[...IMAGE_EXTENSIONS].join(', ')})`);
+    throw new UsageError(`--images ${dir} holds no images (${[...IMAGE_EXTENSIONS].join(', ')})`);
   return limit ? images.slice(0, limit) : images;
 }
 
@@ -55,7 +58,7 @@ export async function createExtractor(
 ): Promise<FeatureExtractor> {
   if (opts.extractor === 'face128') return createFace128Extractor({ cropFraction: opts.crop });
   if (!opts.inceptionModel) {
-    throw new Error(
+    throw new UsageError(
       '--extractor inception needs --inception-model PATH: an Inception-v3 ONNX whose first output is the 2048-d pool3 feature (no checksummed public ONNX of the FID Inception exists to download automatically)',
     );
   }
@@ -101,7 +104,7 @@ export async function runFeatures(
     await extractor.dispose();
   }
   for (const s of skipped) log(`skipped ${s.file}: ${s.reason}`);
-  if (rows.length === 0) throw new Error(`no image in ${opts.images} could be decoded`);
+  if (rows.length === 0) throw new UsageError(`no image in ${opts.images} could be decoded`);
   const seconds = (performance.now() - start) / 1000;
   await writeNpy(opts.out, fromRows(rows), 'float32');
   const sidecar: FeaturesSidecar = {
@@ -128,12 +131,6 @@ async function decodeOrSkip(path: string): Promise<RawImage | string> {
   }
 }
 
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1]');
-  return n;
-}
-
 export function featuresCommand(): Command {
   return new Command('features')
     .description(
@@ -144,26 +141,25 @@ export function featuresCommand(): Command {
     .option(
       '--extractor <name>',
       'face128 (face-api recognition net, offline) or inception (ONNX you supply)',
-      (v) => {
-        if (v !== 'face128' && v !== 'inception') throw new InvalidArgumentError('use face128 or inception');
-        return v;
-      },
+      oneOf(EXTRACTOR_NAMES),
       'face128',
     )
     .option('--inception-model <onnx>', 'Inception-v3 ONNX file whose first output is pool3 (2048-d)')
-    .option('--inception-range <range>', 'pixel range the ONNX expects: 0-255, 0-1 or -1-1', '0-255')
+    .addOption(
+      new Option('--inception-range <range>', 'pixel range the ONNX expects')
+        .choices(INCEPTION_RANGES)
+        .default('0-255'),
+    )
     .option(
       '--crop <fraction>',
       'face128: keep this centred fraction of each image (0.6 suits 250 px LFW crops)',
-      fraction,
+      numberIn(0, 1, { exclusiveMin: true }),
       1,
     )
-    .option('--batch <n>', 'images per batch', positiveInt(), 16)
-    .option('--limit <n>', 'only the first N images (sorted by name)', positiveInt())
+    .option('--batch <n>', 'images per batch', positiveInt, 16)
+    .option('--limit <n>', 'only the first N images (sorted by name)', positiveInt)
     .option('--no-progress', 'no progress bar')
     .action(async (opts: FeaturesCommandOptions) => {
       await runFeatures(opts);
     });
 }
-
-runIfMain(module, featuresCommand, 'error');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { evaluateFeatures, readNpy, type MetricsReport } from '@portrait-forge/metrics';
-import { positiveInt, runIfMain, stderrLog } from '../lib/cli';
+import { finiteNumber, positiveInt, stderrLog, UsageError } from '@portrait-forge/cli';
 
 export interface MetricsCommandOptions {
   real: string;
@@ -33,7 +33,7 @@ export function resolveExtractor(
   const real = sidecarExtractor(opts.real);
   const fake = sidecarExtractor(opts.fake);
   if (real && fake && real !== fake) {
-    throw new Error(
+    throw new UsageError(
       `${opts.real} holds ${real} features but ${opts.fake} holds ${fake}; extract both with the same --extractor`,
     );
   }
@@ -72,18 +72,16 @@ export function metricsCommand(): Command {
     .requiredOption('--fake <npy>', 'features of the generated images')
     .option(
       '--extractor <name>',
-      'name of the extractor the features came from (default: from x.npy.json written by trainer:features)',
+      'name of the extractor the features came from; unset: from x.npy.json written by trainer features',
     )
-    .option('--kid-subsets <n>', 'KID subsets (SG2-ADA: 100)', positiveInt(), 100)
-    .option('--kid-subset-size <n>', 'KID max subset size (SG2-ADA: 1000)', positiveInt(), 1000)
-    .option('--k <n>', 'precision/recall neighbourhood size', positiveInt(), 3)
-    .option('--ndb-bins <n>', 'NDB k-means bins (default min(50, N_real/20))', positiveInt())
-    .option('--seed <n>', 'seed for KID subsets and k-means', (v) => Number(v), 2)
+    .option('--kid-subsets <n>', 'KID subsets (SG2-ADA: 100)', positiveInt, 100)
+    .option('--kid-subset-size <n>', 'KID max subset size (SG2-ADA: 1000)', positiveInt, 1000)
+    .option('--k <n>', 'precision/recall neighbourhood size', positiveInt, 3)
+    .option('--ndb-bins <n>', 'NDB k-means bins; unset: min(50, N_real/20)', positiveInt)
+    .option('--seed <n>', 'seed for KID subsets and k-means', finiteNumber, 2)
     .option('--out <json>', 'also write the JSON here')
     .action(async (opts: MetricsCommandOptions) => {
       const report = await runMetrics(opts);
       process.stdout.write(JSON.stringify(report) + '\n');
     });
 }
-
-runIfMain(module, metricsCommand, 'error');

@@ -3,23 +3,27 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { Eta } from 'eta';
+import { UsageError } from '@portrait-forge/cli';
 import {
   FailureMonitor,
   formatAlert,
-  lineChart,
-  STAT_KEYS,
   toTraceRecord,
+  withSnapshotMetrics,
   type Alert,
-  type Series,
+  type MetricPoint,
   type TraceRecord,
 } from '@portrait-forge/metrics';
-import { runIfMain } from '../lib/cli';
-
-export interface MetricPoint {
-  metric: string;
-  kimg: number;
-  value: number;
-}
+import { lineChart, type Series } from '@portrait-forge/svg-chart';
+import {
+  METRIC_FILE_RE,
+  MetricRecordSchema,
+  REPORT_FILE,
+  SAMPLE_GRID_RE,
+  STAT,
+  metricTraceKey,
+  STATS_FILE,
+} from '@portrait-forge/run-format';
+import { readTrainingOptions, type TrainingOptionsFile } from '@portrait-forge/training';
 
 export interface SampleGrid {
   kimg: number;
@@ -29,17 +33,17 @@ export interface SampleGrid {
 
 export interface RunData {
   dir: string;
+  /** training_options.json, when the run has one (our trainer writes it; other trainers' runs may not). */
+  options?: TrainingOptionsFile;
   trace: TraceRecord[];
   metrics: MetricPoint[];
   grids: SampleGrid[];
 }
 
-const GRID_PATTERN = /^(?:fakes|grid|samples?)[-_]?(\d+)\.(?:png|jpe?g|webp)$/i;
-
 export async function readRun(dir: string): Promise<RunData> {
-  const statsPath = join(dir, 'stats.jsonl');
+  const statsPath = join(dir, STATS_FILE);
   if (!existsSync(statsPath)) {
-    throw new Error(
+    throw new UsageError(
       `${statsPath} not found: pass --run the training run directory (the one holding stats.jsonl)`,
     );
   }
@@ -48,7 +52,7 @@ export async function readRun(dir: string): Promise<RunData> {
   );
   const names = await readdir(dir);
   const metrics: MetricPoint[] = [];
-  for (const name of names.filter((n) => /^metric-.*\.jsonl$/.test(n)).sort()) {
+  for (const name of names.filter((n) => METRIC_FILE_RE.test(n)).sort()) {
     const path = join(dir, name);
     metrics.push(...parseJsonLines(await readFile(path, 'utf8'), path).flatMap(metricPoints));
   }
@@ -57,12 +61,12 @@ export async function readRun(dir: string): Promise<RunData> {
     const folder = join(dir, sub);
     if (!existsSync(folder)) continue;
     for (const name of await readdir(folder)) {
-      const match = GRID_PATTERN.exec(name);
+      const match = SAMPLE_GRID_RE.exec(name);
       if (match) grids.push({ kimg: Number(match[1]), file: join(sub, name) });
     }
   }
   grids.sort((a, b) => a.kimg - b.kimg);
-  return { dir, trace, metrics, grids };
+  return { dir, options: readTrainingOptions(dir), trace, metrics, grids };
 }
 
 export function parseJsonLines(text: string, label: string): Record<string, unknown>[] {
@@ -74,21 +78,21 @@ export function parseJsonLines(text: string, label: string): Record<string, unkn
       try {
         return JSON.parse(line) as Record<string, unknown>;
       } catch {
-        throw new Error(`${label}:${i + 1}: not valid JSON (a truncated last line? delete it and re-run)`);
+        throw new UsageError(
+          `${label}:${i + 1}: not valid JSON (a truncated last line? delete it and re-run)`,
+        );
       }
     });
 }
 
 /** SG2-ADA metric-*.jsonl line: {results: {fid50k_full: 3.1}, snapshot_pkl: 'network-snapshot-000200.pkl'} (or a `kimg` field). */
 export function metricPoints(json: Record<string, unknown>): MetricPoint[] {
-  const results = json['results'];
-  if (!results || typeof results !== 'object') return [];
-  const kimgField = json['kimg'];
-  const snapshot = typeof json['snapshot_pkl'] === 'string' ? /(\d+)\.\w+$/.exec(json['snapshot_pkl']) : null;
-  const kimg = typeof kimgField === 'number' ? kimgField : snapshot ? Number(snapshot[1]) : NaN;
-  return Object.entries(results as Record<string, unknown>)
-    .filter((e): e is [string, number] => typeof e[1] === 'number')
-    .map(([metric, value]) => ({ metric, kimg, value }));
+  const parsed = MetricRecordSchema.safeParse(json);
+  if (!parsed.success) return [];
+  const record = parsed.data;
+  const snapshot = record.snapshot_pkl ? /(\d+)\.\w+$/.exec(record.snapshot_pkl) : null;
+  const kimg = record.kimg ?? (snapshot ? Number(snapshot[1]) : NaN);
+  return Object.entries(record.results).map(([metric, value]) => ({ metric, kimg, value }));
 }
 
 function traceSeries(trace: TraceRecord[], keys: string[]): Series[] {
@@ -141,6 +145,12 @@ pre{background:#fff4f4;border-left:4px solid #d62728;padding:6px;white-space:pre
 </body></html>
 `;
 
+/** `cfg at res² × channels on dataset (N images), backend; ` from training_options.json. */
+function runDescription(o: TrainingOptionsFile | undefined): string {
+  if (!o) return '';
+  return `${o.cfg} at ${o.resolution}² × ${o.channels} on ${o.dataset} (${o.num_images} images), ${o.backend_name}; `;
+}
+
 export function renderReport(run: RunData, outPath: string): string {
   const { trace } = run;
   const last = trace[trace.length - 1];
@@ -148,24 +158,21 @@ export function renderReport(run: RunData, outPath: string): string {
     ...run.metrics,
     ...traceSeries(
       trace,
-      Object.keys(last?.values ?? {}).filter((k) => k.startsWith('Metrics/')),
+      Object.keys(last?.values ?? {}).filter((k) => k.startsWith(metricTraceKey(''))),
     ).flatMap((s) => s.points.map(([kimg, value]) => ({ metric: s.name, kimg, value }))),
   ]).map((s) => lineChart([s], { title: s.name }));
   const eta = new Eta({ autoEscape: true, autoTrim: false });
   return eta.renderString(TEMPLATE, {
     title: run.dir,
-    summary: `${trace.length} stats records, last at kimg ${last ? last.kimg : '–'}; ${run.metrics.length} metric results; ${run.grids.length} sample grids.`,
-    alerts: runAlerts(trace).map(formatAlert),
+    summary: `${runDescription(run.options)}${trace.length} stats records, last at kimg ${last ? last.kimg : '–'}; ${run.metrics.length} metric results; ${run.grids.length} sample grids.`,
+    alerts: runAlerts(withSnapshotMetrics(trace, run.metrics)).map(formatAlert),
     charts: {
-      losses: lineChart(traceSeries(trace, [STAT_KEYS.gLoss, STAT_KEYS.dLoss]), { title: 'G and D loss' }),
-      regularizers: lineChart(
-        traceSeries(trace, [STAT_KEYS.r1, 'Loss/G/reg', 'Loss/pl_penalty', STAT_KEYS.gGradNorm]),
-        {
-          title: 'Regularisers and G gradient norm',
-        },
-      ),
+      losses: lineChart(traceSeries(trace, [STAT.gLoss, STAT.dLoss]), { title: 'G and D loss' }),
+      regularizers: lineChart(traceSeries(trace, [STAT.r1Penalty, STAT.plPenalty, STAT.gGradNorm]), {
+        title: 'Regularisers and G gradient norm',
+      }),
       metrics: metricCharts.length > 0 ? metricCharts : ['<p>No metric results yet.</p>'],
-      ada: lineChart(traceSeries(trace, [STAT_KEYS.augment, STAT_KEYS.rt]), { title: 'ADA p and r_t' }),
+      ada: lineChart(traceSeries(trace, [STAT.augment, STAT.signsReal]), { title: 'ADA p and r_t' }),
     },
     grids: run.grids.map((g) => ({
       kimg: g.kimg,
@@ -175,7 +182,7 @@ export function renderReport(run: RunData, outPath: string): string {
 }
 
 export async function runReport(opts: { run: string; out?: string }): Promise<string> {
-  const out = opts.out ?? join(opts.run, 'report.html');
+  const out = opts.out ?? join(opts.run, REPORT_FILE);
   const html = renderReport(await readRun(opts.run), out);
   await writeFile(out, html);
   return out;
@@ -193,5 +200,3 @@ export function reportCommand(): Command {
       process.stderr.write(`report → ${out}\n`);
     });
 }
-
-runIfMain(module, reportCommand, 'error');

@@ -1,26 +1,10 @@
 import { initTf, resetTfRuntimeForTests } from '@portrait-forge/tf-runtime';
-import { toTrainOptions, trainCommand } from './train';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainCommand, trainRequest } from './train';
 
-const base = {
-  outdir: 'data/x',
-  cfg: 'auto',
-  res: 64,
-  gray: false,
-  kimg: 10,
-  tick: 4,
-  mirror: false,
-  aug: 'ada' as const,
-  p: 0,
-  target: 0.6,
-  adaKimg: 500,
-  snap: 50,
-  seed: 0,
-  backend: 'auto',
-  grid: [8, 8] as [number, number],
-  workers: 4,
-  metrics: 'none',
-  metricsImages: 100,
-};
+const options = (flags: Record<string, unknown>) => trainRequest(flags).options;
 
 describe('trainer train CLI', () => {
   it('documents every option of the issue in --help', () => {
@@ -49,7 +33,7 @@ describe('trainer train CLI', () => {
   });
 
   it('parses flags into train options and names bad input with the fix', () => {
-    const o = toTrainOptions({ ...base, data: 'imgs', gray: true, batch: 16, gamma: 0.5, backend: 'wasm' });
+    const o = options({ data: 'imgs', gray: true, batch: 16, gamma: 0.5, backend: 'wasm', res: 64 });
     expect(o).toEqual(
       expect.objectContaining({
         data: 'imgs',
@@ -60,18 +44,38 @@ describe('trainer train CLI', () => {
         resolution: 64,
       }),
     );
-    expect(() => toTrainOptions({ ...base })).toThrow(/--manifest PATH .* --data DIR\|ZIP/);
-    expect(() => toTrainOptions({ ...base, data: 'a', manifest: 'b' })).toThrow(
-      /either --manifest or --data/,
+    expect(options({ data: 'imgs' })).toEqual(
+      expect.objectContaining({ resolution: 256, channels: 3, kimg: 25000 }),
     );
-    expect(() => toTrainOptions({ ...base, data: 'a', cfg: 'huge' })).toThrow(
-      /--cfg huge is unknown; use one of .*paper256/,
+    expect(() => options({})).toThrow(/--manifest PATH .* --data DIR\|ZIP/);
+    expect(() => options({ data: 'a', manifest: 'b' })).toThrow(/either --manifest or --data/);
+    expect(() => options({ data: 'a', cfg: 'huge' })).toThrow(/--cfg \(cfg\) = "huge": .*paper256/);
+    expect(() => options({ data: 'a', backend: 'cuda' })).toThrow(/--backend \(backend\) = "cuda": .*wasm/);
+    expect(() => options({ data: 'a', target: 1.5 })).toThrow(
+      /--target \(target\) = 1.5: must lie in \(0, 1\); SG2-ADA uses 0.6/,
     );
-    expect(() => toTrainOptions({ ...base, data: 'a', backend: 'cuda' })).toThrow(
-      /--backend cuda is unknown/,
+  });
+
+  it('takes a --config preset, with flags winning and unknown keys named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pf-train-cli-'));
+    const preset = join(dir, 'p.json');
+    writeFileSync(preset, JSON.stringify({ resolution: 32, channels: 1, kimg: 60, data: 'faces' }));
+    expect(options({ config: preset, kimg: 5 })).toEqual(
+      expect.objectContaining({ resolution: 32, channels: 1, kimg: 5, data: 'faces' }),
     );
-    expect(() => toTrainOptions({ ...base, data: 'a', target: 1.5 })).toThrow(
-      /--target must lie in \(0, 1\)/,
+    writeFileSync(preset, JSON.stringify({ res: 32 }));
+    expect(() => options({ config: preset })).toThrow(
+      /p\.json: unknown option\(s\) res; known: manifest, data/,
+    );
+    writeFileSync(preset, JSON.stringify({ resolution: 48, data: 'x' }));
+    expect(() => options({ config: preset })).toThrow(/--res \(resolution\) = 48: must be a power of two/);
+    expect(() => options({ config: join(dir, 'missing.json') })).toThrow(/not a readable JSON file/);
+  });
+
+  it('the smoke preset in apps/trainer/configs is valid', () => {
+    const o = options({ config: join(__dirname, '../../configs/smoke-32-gray.json'), data: 'faces' });
+    expect(o).toEqual(
+      expect.objectContaining({ cfg: 'small', resolution: 32, channels: 1, metrics: 'face128' }),
     );
   });
 
@@ -102,7 +106,7 @@ describe('backend selection for --backend (optional modules mocked)', () => {
 
   it('auto picks tfjs-node-gpu when it is installed', async () => {
     const rt = await initTf({
-      backend: toTrainOptions({ ...base, data: 'x' }).backend,
+      backend: options({ data: 'x' }).backend,
       requireModule: tfjsNodeGpu,
       log: () => undefined,
     });
@@ -129,7 +133,7 @@ describe('backend selection for --backend (optional modules mocked)', () => {
   it('--backend tfjs-node-gpu without the module fails with the reason instead of silently using the CPU', async () => {
     await expect(
       initTf({
-        backend: toTrainOptions({ ...base, data: 'x', backend: 'tfjs-node-gpu' }).backend,
+        backend: options({ data: 'x', backend: 'tfjs-node-gpu' }).backend,
         requireModule: (id) => {
           throw new Error(`Cannot find module '${id}'`);
         },

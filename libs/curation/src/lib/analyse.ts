@@ -33,8 +33,8 @@ import {
   type Silhouette,
   type SilhouetteChoice,
 } from '@portrait-forge/symmetry';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '@portrait-forge/files';
+import { join } from 'node:path';
 import { atFaceBrisqueSize } from './face-brisque';
 import { differenceHash } from './hash';
 import {
@@ -127,14 +127,6 @@ async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
 /** BRISQUE of the aligned crop (what training sees), at face-brisque.ts's FACE_BRISQUE_SIZE. */
 async function faceBrisque(aligned: RawImage): Promise<number> {
   return brisqueScore(await atFaceBrisqueSize(aligned));
-}
-
-/** Writes via a temporary name and a rename, so a killed run never leaves half an image. */
-function writeAtomically(file: string, data: Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
@@ -273,7 +265,9 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         const aligned = await alignInRegion(photo, primary.detection, config.size);
         photo.release();
         out.alignedPath = `aligned/${stem}.png`;
-        writeAtomically(join(config.outDir, out.alignedPath), await encodePng(aligned.image));
+        writeFileAtomic(join(config.outDir, out.alignedPath), await encodePng(aligned.image), {
+          mkdir: true,
+        });
         out.alignedQuad = aligned.quad.flatMap((p) => [p.x, p.y]);
         out.phash = await differenceHash(aligned.image);
         lap('align');
@@ -297,12 +291,13 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     const thumbHeight = Math.max(1, Math.round(photo.height * scale));
     out.thumbPath = `thumbs/${stem}.jpg`;
     out.thumbScale = thumbWidth / photo.width;
-    writeAtomically(
+    writeFileAtomic(
       join(config.outDir, out.thumbPath),
       await rawToSharp(reduced.image)
         .resize(thumbWidth, thumbHeight, { fit: 'fill' })
         .jpeg({ quality: 80 })
         .toBuffer(),
+      { mkdir: true },
     );
     lap('thumb');
     return out;

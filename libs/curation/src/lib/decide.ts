@@ -19,7 +19,8 @@ export interface DecisionOutcome {
   reasons: Reason[];
 }
 
-function symmetryCut(backend: string | null, thresholds: Thresholds): number | null {
+/** The symmetry cut in force: the configured one, else that of the backend that scored the file. */
+export function symmetryCut(backend: string | null, thresholds: Thresholds): number | null {
   if (thresholds.symmetry !== null) return thresholds.symmetry;
   return backend && isSilhouetteChoice(backend) && backend !== 'auto' ? symmetryThreshold(backend) : null;
 }

@@ -69,7 +69,7 @@ describe('every command that changes decisions rewrites decisions.csv', () => {
   it('a dry run changes neither the manifest nor the CSV', () => {
     const m = Manifest.open(tempManifestPath());
     m.writeFiles([fileRecord('a.jpg')], null);
-    redecide(m, defaultThresholds(256), true);
+    redecide(m, defaultThresholds(256), { dryRun: true });
     expect(readdirSync(dirname(m.file))).not.toContain(DECISIONS_FILE);
     expect(m.runs()).toEqual([]);
     m.close();

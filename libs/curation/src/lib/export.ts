@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ZipFile } from 'yazl';
+import { replaceFileAtomic } from '@portrait-forge/files';
 
 export type ExportFormat = 'sg2ada' | 'folder';
 
@@ -50,13 +51,14 @@ export async function exportDataset(
   kept.forEach((k, i) => zip.addFile(join(outDir, k.alignedPath), names[i], { compress: false }));
   zip.addBuffer(Buffer.from(dataset), 'dataset.json', { compress: false });
   zip.addBuffer(Buffer.from(sources), 'sources.csv');
-  const tmp = `${dest}.tmp`;
-  await new Promise<void>((resolve, reject) => {
-    const out = createWriteStream(tmp);
-    zip.outputStream.on('error', reject).pipe(out).on('close', resolve).on('error', reject);
-    zip.end();
-  });
-  const { rename } = await import('node:fs/promises');
-  await rename(tmp, dest);
+  await replaceFileAtomic(
+    dest,
+    (tmp) =>
+      new Promise<void>((resolve, reject) => {
+        const out = createWriteStream(tmp);
+        zip.outputStream.on('error', reject).pipe(out).on('close', resolve).on('error', reject);
+        zip.end();
+      }),
+  );
   return { path: dest, count: kept.length };
 }

@@ -24,20 +24,22 @@ export const REPORT_TEMPLATE = `<!doctype html>
   .crops img { width: 128px; height: 128px; }
   #review { position: sticky; top: 0; background: #fff; padding: 6px 0; border-bottom: 1px solid #ddd; z-index: 2; }
   textarea { width: 100%; height: 2.5em; font-family: monospace; }
+  nav.pages { margin: 4px 0 8px; }
+  nav.pages a, nav.pages strong { padding: 0 3px; }
 </style>
 </head>
 <body>
 <h1>Curation report</h1>
 <p>Input <code><%= it.inputRoot %></code>, <%= it.summary.total %> files, <strong><%= it.summary.kept %> kept</strong>,
-<%= it.summary.rejected %> rejected. Generated <%= it.generatedAt %>.</p>
-<div id="review">
-  Manual review: click a thumbnail's button to flip keep/reject.
+<%= it.summary.rejected %> rejected. Generated <%= it.generatedAt %>.<% if (!it.index) { %> <a href="index.html">Back to the summary</a>.<% } %></p>
+<div id="review" data-report="<%= it.generatedAt %>">
+  Manual review: click a thumbnail's button to flip keep/reject (remembered across this report's pages).
   <span id="changed-count">0</span> change(s).
   <button id="export-review">Export choices (JSON)</button>
-  then <code>nx run curate:review --apply FILE</code>.
+  then <code>nx run curate:review --apply FILE</code> (or review live: <code>nx run curate:review</code>).
   <textarea id="review-json" readonly placeholder="exported choices appear here too"></textarea>
 </div>
-
+<% if (it.index) { %>
 <h2>Counts by reason</h2>
 <table class="counts">
 <tr><th>outcome / reason</th><th>files</th></tr>
@@ -52,8 +54,10 @@ export const REPORT_TEMPLATE = `<!doctype html>
 <% it.histograms.forEach(function (h) { %><figure><%~ h.svg %><figcaption><%= h.caption %></figcaption></figure>
 <% }) %></div>
 
+<% } %>
 <% it.sections.forEach(function (s) { %>
-<h2 id="reason-<%= s.name %>"><%= s.title %> (<%= s.tiles.length %><%= s.truncated ? ' shown of ' + s.total : '' %>)</h2>
+<h2 id="reason-<%= s.name %>"><%= s.title %> (<%= s.links.length > 1 ? s.first + '–' + (s.first + s.tiles.length - 1) + ' of ' : '' %><%= s.total %>)</h2>
+<% if (s.links.length > 1) { %><nav class="pages">pages: <% s.links.forEach(function (l) { %><% if (l.n === s.page) { %><strong><%= l.n %></strong> <% } else { %><a href="<%= l.href %>"><%= l.n %></a> <% } %><% }) %></nav><% } %>
 <div class="grid">
 <% s.tiles.forEach(function (t) { %><div class="tile <%= t.decision %>" data-path="<%= t.path %>" data-decision="<%= t.decision %>" data-original="<%= t.decision %>" title="<%= t.hover %>">
   <div class="pic"><% if (t.thumb) { %><img src="<%= t.thumb %>" width="<%= t.width %>" height="<%= t.height %>" loading="lazy" alt="<%= t.path %>"><%~ t.svg %><% } else { %><div style="padding:20px 4px">no image: <%= t.error %></div><% } %></div>
@@ -63,42 +67,55 @@ export const REPORT_TEMPLATE = `<!doctype html>
 <% }) %></div>
 <% }) %>
 
+<% if (it.index) { %>
 <h2 id="kept-crops">Kept aligned crops (<%= it.crops.length %>)</h2>
 <div class="grid crops">
 <% it.crops.forEach(function (c) { %><img src="<%= c.src %>" alt="<%= c.path %>" title="<%= c.path %>" loading="lazy">
 <% }) %></div>
+<% } %>
 
 <script>
 (function () {
-  var tiles = Array.prototype.slice.call(document.querySelectorAll('.tile'));
-  function changes() {
-    var seen = {}, out = [];
-    tiles.forEach(function (t) {
-      var p = t.dataset.path;
-      if (seen[p] || t.dataset.decision === t.dataset.original) return;
-      seen[p] = true;
-      out.push({ path: p, decision: t.dataset.decision });
-    });
-    return out;
+  // Flips live in localStorage under this report's timestamp, so every page of it exports them all.
+  var key = 'pf-review:' + document.getElementById('review').dataset.report;
+  var memory = {};
+  function load() {
+    try { return JSON.parse(localStorage.getItem(key) || '{}'); } catch (e) { return memory; }
   }
-  function setDecision(path, decision) {
-    tiles.forEach(function (t) {
-      if (t.dataset.path !== path) return;
-      t.dataset.decision = decision;
-      t.classList.remove('keep', 'reject');
-      t.classList.add(decision);
-      t.classList.toggle('changed', decision !== t.dataset.original);
-      t.querySelector('button').textContent = decision + ' → flip';
-    });
-    document.getElementById('changed-count').textContent = String(changes().length);
+  function save(flips) {
+    memory = flips;
+    try { localStorage.setItem(key, JSON.stringify(flips)); } catch (e) { /* file:// without storage */ }
+  }
+  var tiles = Array.prototype.slice.call(document.querySelectorAll('.tile'));
+  function show(t, decision) {
+    t.dataset.decision = decision;
+    t.classList.remove('keep', 'reject');
+    t.classList.add(decision);
+    t.classList.toggle('changed', decision !== t.dataset.original);
+    t.querySelector('button').textContent = decision + ' → flip';
+  }
+  function render() {
+    var flips = load();
+    tiles.forEach(function (t) { show(t, flips[t.dataset.path] || t.dataset.original); });
+    document.getElementById('changed-count').textContent = String(Object.keys(flips).length);
+  }
+  function setDecision(path, original, decision) {
+    var flips = load();
+    if (decision === original) delete flips[path];
+    else flips[path] = decision;
+    save(flips);
+    render();
   }
   tiles.forEach(function (t) {
     t.querySelector('button').addEventListener('click', function () {
-      setDecision(t.dataset.path, t.dataset.decision === 'keep' ? 'reject' : 'keep');
+      setDecision(t.dataset.path, t.dataset.original, t.dataset.decision === 'keep' ? 'reject' : 'keep');
     });
   });
+  render();
   document.getElementById('export-review').addEventListener('click', function () {
-    var json = JSON.stringify({ format: 'portrait-forge-review', version: 1, overrides: changes() }, null, 2);
+    var flips = load();
+    var overrides = Object.keys(flips).sort().map(function (p) { return { path: p, decision: flips[p] }; });
+    var json = JSON.stringify({ format: 'portrait-forge-review', version: 1, overrides: overrides }, null, 2);
     document.getElementById('review-json').value = json;
     var a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));

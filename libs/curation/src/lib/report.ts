@@ -5,16 +5,17 @@ import {
   type RunInfo,
   type StoredFile,
 } from '@portrait-forge/manifest';
-import { isSilhouetteChoice, symmetryThreshold } from '@portrait-forge/symmetry';
+import { histogramSvg } from '@portrait-forge/svg-chart';
 import { Eta } from 'eta';
 import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { symmetryCut } from './decide';
 import { REPORT_TEMPLATE } from './report-template';
 import { summarise } from './summary';
 import type { Thresholds } from './thresholds';
 
-/** Thumbnails per reason section (a million-photo run still gives a page a browser can open). */
-export const MAX_TILES_PER_SECTION = 600;
+/** Thumbnails per report page: every file is shown, a section pages on (`<section>-<n>.html`). */
+export const TILES_PER_PAGE = 300;
 const TILE_WIDTH = 200;
 
 export interface Histogram {
@@ -24,37 +25,7 @@ export interface Histogram {
 
 const fmt = (v: number | null, digits = 2) => (v === null ? '–' : v.toFixed(digits));
 
-/** Inline SVG histogram of `values` with the threshold marked as a red line. */
-export function histogramSvg(values: number[], threshold: number | null, label: string, bins = 30): string {
-  const W = 320,
-    H = 140,
-    pad = 24;
-  if (values.length === 0)
-    return `<svg width="${W}" height="${H}" role="img" aria-label="${label}: no values"><text x="10" y="70">no values</text></svg>`;
-  let lo = Math.min(...values, threshold ?? Infinity);
-  let hi = Math.max(...values, threshold ?? -Infinity);
-  if (hi === lo) hi = lo + 1;
-  const span = hi - lo;
-  lo -= span * 0.02;
-  hi += span * 0.02;
-  const counts = new Array<number>(bins).fill(0);
-  for (const v of values) counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
-  const max = Math.max(...counts);
-  const bw = (W - 2 * pad) / bins;
-  const x = (v: number) => pad + ((v - lo) / (hi - lo)) * (W - 2 * pad);
-  const bars = counts
-    .map((c, i) => {
-      const h = (c / max) * (H - 2 * pad);
-      return `<rect x="${(pad + i * bw).toFixed(1)}" y="${(H - pad - h).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="#68a"><title>${c}</title></rect>`;
-    })
-    .join('');
-  const cut =
-    threshold === null
-      ? ''
-      : `<line class="threshold" x1="${x(threshold).toFixed(1)}" x2="${x(threshold).toFixed(1)}" y1="${pad / 2}" y2="${H - pad}" stroke="#d22" stroke-width="2"/><text x="${(x(threshold) + 3).toFixed(1)}" y="${pad}" fill="#d22" font-size="11">${threshold}</text>`;
-  const axis = `<text x="${pad}" y="${H - 6}" font-size="11">${fmt(lo)}</text><text x="${W - pad}" y="${H - 6}" font-size="11" text-anchor="end">${fmt(hi)}</text><text x="${W / 2}" y="${H - 6}" font-size="11" text-anchor="middle">${label}</text>`;
-  return `<svg width="${W}" height="${H}" role="img" aria-label="${label} histogram">${bars}${cut}${axis}</svg>`;
-}
+export { histogramSvg };
 
 /** Landmarks (dots) and boxes of every face, in thumbnail pixels. */
 function marksSvg(file: StoredFile, width: number, height: number): string {
@@ -94,9 +65,23 @@ async function place(from: string, to: string): Promise<void> {
 export interface ReportResult {
   indexPath: string;
   tiles: number;
+  /** HTML pages written, index.html included. */
+  pages: number;
 }
 
-/** Writes `<reportDir>/index.html` plus the thumbnails and kept crops it shows. */
+const pageFile = (section: string, n: number) =>
+  n === 1 ? 'index.html' : `${section.replace(/[^\w-]/g, '_')}-${n}.html`;
+
+function chunk<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Writes `<reportDir>/index.html` (counts, histograms, the first page of every section) and one more
+ * page per further TILES_PER_PAGE files of a section, plus the thumbnails and kept crops they show.
+ */
 export async function writeReport(
   files: StoredFile[],
   outDir: string,
@@ -125,39 +110,46 @@ export async function writeReport(
   }
   await rm(reportDir, { recursive: true, force: true });
   const needed = new Set<string>();
-  let tileCount = 0;
+  const tileOf = (f: StoredFile) => {
+    const tw = f.width && f.thumbScale ? Math.max(1, Math.round(f.width * f.thumbScale)) : 0;
+    const th = f.height && f.thumbScale ? Math.max(1, Math.round(f.height * f.thumbScale)) : 0;
+    const width = Math.min(TILE_WIDTH, tw);
+    const height = tw ? Math.round((th * width) / tw) : 0;
+    if (f.thumbPath) needed.add(f.thumbPath);
+    return {
+      path: f.path,
+      decision: effectiveDecision(f),
+      hover: hoverText(f),
+      thumb: f.thumbPath,
+      width,
+      height,
+      svg: f.thumbPath ? marksSvg(f, width, height) : '',
+      error: f.decodeError ?? '',
+    };
+  };
   const sections = [...members.entries()]
     .filter(([, list]) => list.length)
     .map(([name, list]) => {
-      const shown = list.slice(0, MAX_TILES_PER_SECTION);
-      tileCount += shown.length;
+      const pages = chunk(list, TILES_PER_PAGE);
       return {
         name,
         title: name === 'kept' ? 'Kept' : `Rejected: ${name}`,
         total: list.length,
-        truncated: list.length > shown.length,
-        tiles: shown.map((f) => {
-          const tw = f.width && f.thumbScale ? Math.max(1, Math.round(f.width * f.thumbScale)) : 0;
-          const th = f.height && f.thumbScale ? Math.max(1, Math.round(f.height * f.thumbScale)) : 0;
-          const width = Math.min(TILE_WIDTH, tw);
-          const height = tw ? Math.round((th * width) / tw) : 0;
-          if (f.thumbPath) needed.add(f.thumbPath);
-          return {
-            path: f.path,
-            decision: effectiveDecision(f),
-            hover: hoverText(f),
-            thumb: f.thumbPath,
-            width,
-            height,
-            svg: f.thumbPath ? marksSvg(f, width, height) : '',
-            error: f.decodeError ?? '',
-          };
-        }),
+        pages,
+        links: pages.map((_, i) => ({ n: i + 1, href: `${pageFile(name, i + 1)}#reason-${name}` })),
       };
     });
+  const sectionPage = (s: (typeof sections)[number], n: number) => ({
+    name: s.name,
+    title: s.title,
+    total: s.total,
+    page: n,
+    first: (n - 1) * TILES_PER_PAGE + 1,
+    links: s.links,
+    tiles: s.pages[n - 1].map(tileOf),
+  });
   const crops = files.filter(isKept).slice(0, 5000);
   for (const c of crops) if (c.alignedPath) needed.add(c.alignedPath);
-  for (const rel of needed) await place(join(outDir, rel), join(reportDir, rel)).catch(() => undefined);
 
   const pick = (get: (f: StoredFile) => number | null) =>
     files.map(get).filter((v): v is number => v !== null);
@@ -174,7 +166,7 @@ export async function writeReport(
       caption: `symmetry (reject at/above the red line${thresholds.symmetry === null ? ", the backend's default" : ''})`,
       svg: histogramSvg(
         pick((f) => f.scores.symmetry),
-        thresholds.symmetry ?? symmetryDefault(files),
+        symmetryCut(files.find((f) => f.scores.symmetryBackend)?.scores.symmetryBackend ?? null, thresholds),
         'symmetry',
       ),
     },
@@ -203,26 +195,38 @@ export async function writeReport(
       ),
     },
   ];
-  const html = new Eta({ autoEscape: true, autoTrim: false }).renderString(REPORT_TEMPLATE, {
+  const eta = new Eta({ autoEscape: true, autoTrim: false });
+  const generatedAt = new Date().toISOString();
+  const common = {
     inputRoot: run?.inputRoot ?? '?',
-    generatedAt: new Date().toISOString(),
+    generatedAt,
     summary,
-    reasons: Object.entries(summary.byReason)
-      .sort((a, b) => b[1] - a[1])
-      .map(([name, count]) => ({ name, count })),
     thresholdsJson: JSON.stringify(thresholds),
-    histograms,
-    sections,
-    crops: crops.map((c) => ({ src: c.alignedPath, path: c.path })),
-  });
-  const indexPath = join(reportDir, 'index.html');
+  };
   await mkdir(reportDir, { recursive: true });
-  await writeFile(indexPath, html);
-  return { indexPath, tiles: tileCount };
-}
-
-/** The cut to draw when the config defers to the backend: that of the backend that scored the run. */
-function symmetryDefault(files: StoredFile[]): number | null {
-  const backend = files.find((f) => f.scores.symmetryBackend)?.scores.symmetryBackend;
-  return backend && isSilhouetteChoice(backend) && backend !== 'auto' ? symmetryThreshold(backend) : null;
+  const indexPath = join(reportDir, 'index.html');
+  await writeFile(
+    indexPath,
+    eta.renderString(REPORT_TEMPLATE, {
+      ...common,
+      index: true,
+      reasons: Object.entries(summary.byReason)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, count]) => ({ name, count })),
+      histograms,
+      sections: sections.map((s) => sectionPage(s, 1)),
+      crops: crops.map((c) => ({ src: c.alignedPath, path: c.path })),
+    }),
+  );
+  let pages = 1;
+  for (const s of sections) {
+    for (let n = 2; n <= s.pages.length; n++, pages++) {
+      await writeFile(
+        join(reportDir, pageFile(s.name, n)),
+        eta.renderString(REPORT_TEMPLATE, { ...common, index: false, sections: [sectionPage(s, n)] }),
+      );
+    }
+  }
+  for (const rel of needed) await place(join(outDir, rel), join(reportDir, rel)).catch(() => undefined);
+  return { indexPath, tiles: sections.reduce((n, s) => n + s.total, 0), pages };
 }

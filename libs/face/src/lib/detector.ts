@@ -249,7 +249,7 @@ function turnLetterbox(input: RawImage, turns: QuarterTurns): RawImage {
 const HALF_TURNED_MIN_SCORE = 0.8;
 
 /** Score gap under which the upright and half-turned readings of one face are checked on a close-up. */
-const ORIENTATION_CHECK_BELOW = 0.2;
+const ORIENTATION_CHECK_BELOW = 0.05;
 
 /**
  * The half-turned search's best face is often the upright search's best face read the other way up,

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GalleryCursor, GalleryQuery, GalleryTile } from './gallery';
+import { GALLERY_SORT_SQL, type GalleryCursor, type GalleryQuery, type GalleryTile } from './gallery';
 import { emptyScores } from './columns';
 import { Manifest } from './manifest';
 import type { FileRecord } from './types';
@@ -176,6 +176,13 @@ describe('gallery queries', () => {
     expect(plan(`SELECT id FROM files f ORDER BY abs(f.roll) DESC, f.id DESC LIMIT 10`)).toMatch(
       /INDEX files_abs_roll/,
     );
+    // Every sort key has an index (a new score column needs one in its migration step).
+    for (const [sort, sql] of Object.entries(GALLERY_SORT_SQL)) {
+      expect([sort, plan(`SELECT id FROM files f ORDER BY ${sql}, f.id LIMIT 10`)]).toEqual([
+        sort,
+        expect.stringMatching(/USING (COVERING )?INDEX/),
+      ]);
+    }
     m.close();
   });
 });

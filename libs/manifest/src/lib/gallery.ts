@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { SCORE_COLUMNS, SCORE_KEYS, type ScoreKey } from './columns';
 import { decodeFace, splitReasons, type FaceRow } from './codecs';
 import type { Decision, FaceRecord } from './types';
 
@@ -8,16 +9,29 @@ import type { Decision, FaceRecord } from './types';
  * "Kept" is always the `kept` view's, so the UI shows what the trainer will read.
  */
 
-/** Sort keys: the SQL of each (roll and yaw by magnitude; schema v2 indexes every one). */
+/** Numeric score columns: what the gallery sorts by and shows on tiles. */
+export type NumericScoreKey = {
+  [K in ScoreKey]: (typeof SCORE_COLUMNS)[K]['type'] extends 'TEXT' ? never : K;
+}[ScoreKey];
+export const NUMERIC_SCORE_KEYS = SCORE_KEYS.filter(
+  (k): k is NumericScoreKey => SCORE_COLUMNS[k].type !== 'TEXT',
+);
+/** Signed angles sort by magnitude: |roll| is what the tilt threshold cuts. */
+const BY_MAGNITUDE: ReadonlySet<ScoreKey> = new Set(['roll', 'yaw']);
+
+/**
+ * Sort keys and their SQL: the path and every numeric score column (a column added to SCORE_COLUMNS
+ * becomes sortable; give it an index in its migration step, as v2 does for these).
+ */
 export const GALLERY_SORT_SQL = {
   path: 'f.path',
-  brisque: 'f.brisque',
-  symmetry: 'f.symmetry',
-  roll: 'abs(f.roll)',
-  yaw: 'abs(f.yaw)',
-  face_size: 'f.face_size',
-  face_count: 'f.face_count',
-} as const;
+  ...Object.fromEntries(
+    NUMERIC_SCORE_KEYS.map((k) => {
+      const column = `f.${SCORE_COLUMNS[k].sql}`;
+      return [k, BY_MAGNITUDE.has(k) ? `abs(${column})` : column];
+    }),
+  ),
+} as Record<'path' | NumericScoreKey, string>;
 export type GallerySort = keyof typeof GALLERY_SORT_SQL;
 export const GALLERY_SORTS = Object.keys(GALLERY_SORT_SQL) as GallerySort[];
 
@@ -43,14 +57,7 @@ export interface GalleryQuery {
   withTotal?: boolean;
 }
 
-export interface GalleryScores {
-  brisque: number | null;
-  symmetry: number | null;
-  roll: number | null;
-  yaw: number | null;
-  faceSize: number | null;
-  faceCount: number | null;
-}
+export type GalleryScores = { [K in NumericScoreKey]: number | null };
 
 export interface GalleryTile {
   id: number;
@@ -117,10 +124,10 @@ export interface GalleryCounts {
 }
 
 const TILE_COLUMNS = `f.id, f.path, f.decision, f.reasons, f.override, f.override_at, f.duplicate_of,
-  f.thumb_path IS NOT NULL AS has_thumb, f.decode_error, f.brisque, f.symmetry, f.roll, f.yaw, f.face_size,
-  f.face_count, EXISTS (SELECT 1 FROM kept k WHERE k.id = f.id) AS is_kept`;
+  f.thumb_path IS NOT NULL AS has_thumb, f.decode_error, ${NUMERIC_SCORE_KEYS.map((k) => `f.${SCORE_COLUMNS[k].sql}`).join(', ')},
+  EXISTS (SELECT 1 FROM kept k WHERE k.id = f.id) AS is_kept`;
 
-interface TileRow {
+type TileRow = {
   id: number;
   path: string;
   decision: Decision;
@@ -130,15 +137,9 @@ interface TileRow {
   duplicate_of: number | null;
   has_thumb: number;
   decode_error: string | null;
-  brisque: number | null;
-  symmetry: number | null;
-  roll: number | null;
-  yaw: number | null;
-  face_size: number | null;
-  face_count: number | null;
   is_kept: number;
   sort_key?: number | string | null;
-}
+} & Record<string, unknown>;
 
 function tileOf(r: TileRow): GalleryTile {
   return {
@@ -152,14 +153,9 @@ function tileOf(r: TileRow): GalleryTile {
     duplicateOf: r.duplicate_of,
     hasThumb: r.has_thumb === 1,
     decodeError: r.decode_error,
-    scores: {
-      brisque: r.brisque,
-      symmetry: r.symmetry,
-      roll: r.roll,
-      yaw: r.yaw,
-      faceSize: r.face_size,
-      faceCount: r.face_count,
-    },
+    scores: Object.fromEntries(
+      NUMERIC_SCORE_KEYS.map((k) => [k, r[SCORE_COLUMNS[k].sql] as number | null]),
+    ) as GalleryScores,
     sortKey: r.sort_key ?? null,
   };
 }

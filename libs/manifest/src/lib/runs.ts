@@ -13,7 +13,8 @@ export const RUN_CONFIGS = {
     maxPixels: z.number().int().positive(),
   }),
   decide: z.object({}),
-  review: z.object({ file: z.string() }),
+  /** `review --apply FILE`, or a session of the review server (libs/review-server). */
+  review: z.union([z.object({ file: z.string() }), z.object({ ui: z.literal(true), host: z.string() })]),
   dedupe: z.object({ distance: z.number().int().min(0), exactOnly: z.boolean() }),
 } as const;
 

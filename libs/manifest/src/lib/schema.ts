@@ -99,6 +99,8 @@ const LATER_STEPS: Readonly<Record<number, string>> = {
   CREATE INDEX files_abs_yaw ON files(abs(yaw));
   CREATE INDEX files_duplicate_of ON files(duplicate_of);
   `,
+  // v5: the gallery sorts by face BRISQUE (v3's column) as fast as by the others.
+  5: `CREATE INDEX IF NOT EXISTS files_face_brisque ON files(face_brisque);`,
 };
 
 const columnVersions = [...Object.values(SCORE_COLUMNS), ...Object.values(FACE_COLUMNS)].map(

@@ -1,7 +1,7 @@
 import { fid, featureStats, frechetDistance, symmetricSqrt } from './fid';
 import { matmul } from './linalg';
 import { createRng } from './random';
-import { sampleGaussian } from './test-helpers';
+import { sampleGaussian } from '../testing';
 
 describe('FID', () => {
   it('matches the analytic Fréchet distance of two non-commuting 2-d Gaussians within 1 %', () => {

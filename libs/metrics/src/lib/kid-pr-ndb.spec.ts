@@ -3,7 +3,7 @@ import { featureMatrix } from './matrix';
 import { binCounts, kMeans, ndb, normalCdf, twoProportionZTest } from './ndb';
 import { precisionRecall } from './precision-recall';
 import { createRng } from './random';
-import { randomCentres, sampleGaussian, sampleMixture } from './test-helpers';
+import { randomCentres, sampleGaussian, sampleMixture } from '../testing';
 
 const identity = (d: number): number[][] =>
   Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? 1 : 0)));

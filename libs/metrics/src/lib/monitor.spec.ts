@@ -12,7 +12,7 @@ import {
 import { ndb } from './ndb';
 import { precisionRecall } from './precision-recall';
 import { createRng } from './random';
-import { randomCentres, sampleMixture } from './test-helpers';
+import { randomCentres, sampleMixture } from '../testing';
 
 const rng = createRng(42);
 const noisy = (centre: number, spread: number): number => centre + spread * rng.normal();

@@ -4,6 +4,8 @@
  * from the seed write-ups (000: failure modes/tests/configs; 002: how to identify GAN failures).
  */
 
+import { SNAPSHOT_METRIC, STAT, metricTraceKey } from '@portrait-forge/run-format';
+
 export type AlertName = 'divergence' | 'vanishing-gradients' | 'd-overfitting' | 'mode-collapse';
 
 export interface Alert {
@@ -15,26 +17,28 @@ export interface Alert {
   suggestion: string;
 }
 
-/** One point of the trace: kimg plus flat numeric values keyed as in stats.jsonl. */
+/** One point of the trace: kimg plus flat numeric values keyed as in stats.jsonl (and `Metrics/<name>`). */
 export interface TraceRecord {
   kimg: number;
   values: Record<string, number>;
 }
 
+/**
+ * The trace keys the rules read: stats.jsonl statistics and snapshot metrics, named by the run-format
+ * contract the trainer writes with (issue 18 feeds the snapshot metrics in live).
+ */
 export const STAT_KEYS = {
-  gLoss: 'Loss/G/loss',
-  dLoss: 'Loss/D/loss',
-  r1: 'Loss/r1_penalty',
-  kimg: 'Progress/kimg',
-  augment: 'Progress/augment',
+  gLoss: STAT.gLoss,
+  dLoss: STAT.dLoss,
+  r1: STAT.r1Penalty,
+  kimg: STAT.kimg,
+  augment: STAT.augment,
   /** ADA's overfitting heuristic r_t = E[sign(D(real))] (SG2-ADA logs it as Loss/signs/real). */
-  rt: 'Loss/signs/real',
-  /** Global L2 norm of G's gradients (the trainer logs it; not an SG2-ADA key). */
-  gGradNorm: 'Grad/G/norm',
-  recall: 'Metrics/recall',
-  ndbOverK: 'Metrics/ndb_k',
-  /** Mean pairwise feature distance of the fixed-seed sample grid. */
-  gridDiversity: 'Metrics/grid_diversity',
+  rt: STAT.signsReal,
+  gGradNorm: STAT.gGradNorm,
+  recall: metricTraceKey(SNAPSHOT_METRIC.recall),
+  ndbOverK: metricTraceKey(SNAPSHOT_METRIC.ndbOverK),
+  gridDiversity: metricTraceKey(SNAPSHOT_METRIC.gridDiversity),
 } as const;
 
 export interface MonitorThresholds {
@@ -100,6 +104,27 @@ export function toTraceRecord(json: Record<string, unknown>): TraceRecord {
   if (kimg === undefined)
     throw new Error(`stats record has no ${STAT_KEYS.kimg}: ${JSON.stringify(json).slice(0, 200)}`);
   return { kimg, values };
+}
+
+/** One snapshot metric result (a metric-*.jsonl line). */
+export interface MetricPoint {
+  metric: string;
+  kimg: number;
+  value: number;
+}
+
+/**
+ * The monitor's trace of a run: the stats.jsonl records, each snapshot metric added as `Metrics/<name>`
+ * to the record of its kimg (the tick that ended at the snapshot), or as a record of its own.
+ */
+export function withSnapshotMetrics(trace: TraceRecord[], metrics: MetricPoint[]): TraceRecord[] {
+  const out = trace.map((r) => ({ kimg: r.kimg, values: { ...r.values } }));
+  for (const m of metrics) {
+    const record = out.find((r) => r.kimg === m.kimg);
+    if (record) record.values[metricTraceKey(m.metric)] = m.value;
+    else out.push({ kimg: m.kimg, values: { [metricTraceKey(m.metric)]: m.value } });
+  }
+  return out.sort((a, b) => a.kimg - b.kimg);
 }
 
 /** Alerts active at the end of `trace` (the trace is in training order). */

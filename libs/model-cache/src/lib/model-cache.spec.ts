@@ -67,7 +67,7 @@ beforeEach(async () => {
 
 afterEach(() => rm(cacheDir, { recursive: true, force: true }));
 
-const leftovers = async () => (await readdir(cacheDir)).filter((f) => f.endsWith('.part'));
+const leftovers = async () => (await readdir(cacheDir)).filter((f) => f.endsWith('.tmp'));
 
 describe('ensureModel', () => {
   it('downloads, verifies and caches a good file; the second call does not touch the network', async () => {

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import cliProgress from 'cli-progress';
+import { replaceFileAtomic } from '@portrait-forge/files';
 
 /** A model file pinned by URL, exact byte size and sha256. */
 export interface ModelSpec {
@@ -135,8 +136,6 @@ async function download(spec: ModelSpec, target: string, opts: EnsureModelOption
       target,
     );
   }
-  await mkdir(join(target, '..'), { recursive: true });
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
   const hash = createHash('sha256');
   let received = 0;
   const showBar = opts.progress ?? Boolean(process.stderr.isTTY);
@@ -149,38 +148,42 @@ async function download(spec: ModelSpec, target: string, opts: EnsureModelOption
       done(null, chunk);
     },
   });
-  try {
-    await pipeline(
-      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-      meter,
-      createWriteStream(temp),
-    );
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ModelCacheError(
-      `${spec.name}: download of ${spec.url} broke off after ${received} of ${spec.bytes} bytes (${reason}). Re-run to retry. ${fix}`,
-      spec,
-      target,
-    );
-  } finally {
-    bar?.stop();
-  }
-  const sha = hash.digest('hex');
-  if (received !== spec.bytes || sha !== spec.sha256) {
-    await unlink(temp).catch(() => undefined);
-    const what =
-      received !== spec.bytes
-        ? `${received} bytes instead of ${spec.bytes} (truncated or changed upstream)`
-        : `sha256 ${sha} instead of ${spec.sha256}`;
-    throw new ModelCacheError(
-      `${spec.name}: ${spec.url} delivered ${what}; nothing was cached. ${fix}`,
-      spec,
-      target,
-    );
-  }
-  // Same directory as the target, so the rename is atomic: no half-written model ever has the final name.
-  await rename(temp, target);
+  // Temp file beside the target, renamed only after the sha256 check: no half-written or wrong model
+  // ever has the final name.
+  await replaceFileAtomic(
+    target,
+    async (temp) => {
+      try {
+        await pipeline(
+          Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+          meter,
+          createWriteStream(temp),
+        );
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ModelCacheError(
+          `${spec.name}: download of ${spec.url} broke off after ${received} of ${spec.bytes} bytes (${reason}). Re-run to retry. ${fix}`,
+          spec,
+          target,
+        );
+      } finally {
+        bar?.stop();
+      }
+      const sha = hash.digest('hex');
+      if (received !== spec.bytes || sha !== spec.sha256) {
+        const what =
+          received !== spec.bytes
+            ? `${received} bytes instead of ${spec.bytes} (truncated or changed upstream)`
+            : `sha256 ${sha} instead of ${spec.sha256}`;
+        throw new ModelCacheError(
+          `${spec.name}: ${spec.url} delivered ${what}; nothing was cached. ${fix}`,
+          spec,
+          target,
+        );
+      }
+    },
+    { mkdir: true },
+  );
   verified.set(target, spec.sha256);
 }
 

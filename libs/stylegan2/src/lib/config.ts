@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Network and training configurations, named as in the papers and in NVlabs' stylegan2-ada-pytorch
  * (`train.py` cfg_specs, `run_training.py` configs a–f) and the "Scaling up StyleGAN2" tables (M/L/XL/XXL).
@@ -23,51 +25,55 @@ export const CONFIG_NAMES = [
 ] as const;
 export type ConfigName = (typeof CONFIG_NAMES)[number];
 
-export type GeneratorArchitecture = 'orig' | 'skip';
-export type DiscriminatorArchitecture = 'orig' | 'resnet';
+export const GENERATOR_ARCHITECTURES = ['orig', 'skip'] as const;
+export const DISCRIMINATOR_ARCHITECTURES = ['orig', 'resnet'] as const;
+export type GeneratorArchitecture = (typeof GENERATOR_ARCHITECTURES)[number];
+export type DiscriminatorArchitecture = (typeof DISCRIMINATOR_ARCHITECTURES)[number];
 
-export interface StyleGAN2Config {
-  name: ConfigName;
+/** A network + training config; checkpoints carry it so sampling rebuilds the networks from it alone. */
+export const StyleGAN2ConfigSchema = z.object({
+  name: z.enum(CONFIG_NAMES),
   /** Output/input image side, a power of two in 8–1024. */
-  resolution: number;
+  resolution: z.number().int(),
   /** Image channels: 1 (grey) or 3 (RGB). */
-  channels: 1 | 3;
-  zDim: number;
-  wDim: number;
-  mappingLayers: number;
+  channels: z.union([z.literal(1), z.literal(3)]),
+  zDim: z.number().int(),
+  wDim: z.number().int(),
+  mappingLayers: z.number().int(),
   /** Learning-rate multiplier of the mapping FC layers (0.01). */
-  mappingLrMultiplier: number;
+  mappingLrMultiplier: z.number(),
   /** Decay of the tracked w average (0.995). */
-  wAvgBeta: number;
+  wAvgBeta: z.number(),
   /** Feature maps at resolution r: min(channelBase / r, channelMax). */
-  channelBase: number;
-  channelMax: number;
-  gArchitecture: GeneratorArchitecture;
-  dArchitecture: DiscriminatorArchitecture;
+  channelBase: z.number(),
+  channelMax: z.number(),
+  gArchitecture: z.enum(GENERATOR_ARCHITECTURES),
+  dArchitecture: z.enum(DISCRIMINATOR_ARCHITECTURES),
   /** Weight demodulation in the synthesis convs (false only for config a). */
-  demodulate: boolean;
+  demodulate: z.boolean(),
   /** Minibatch-stddev group size (features = 1). */
-  mbstdGroupSize: number;
+  mbstdGroupSize: z.number().int(),
   /** Total minibatch. */
-  batch: number;
-  learningRate: number;
+  batch: z.number().int(),
+  learningRate: z.number(),
   /** Adam betas and epsilon before the lazy-regularisation correction. */
-  betas: [number, number];
-  epsilon: number;
+  betas: z.tuple([z.number(), z.number()]),
+  epsilon: z.number(),
   /** R1 weight γ; 0 disables R1. */
-  r1Gamma: number;
+  r1Gamma: z.number(),
   /** Path-length weight (2); 0 disables it. */
-  plWeight: number;
-  plDecay: number;
-  plBatchShrink: number;
-  styleMixingProb: number;
+  plWeight: z.number(),
+  plDecay: z.number(),
+  plBatchShrink: z.number(),
+  styleMixingProb: z.number(),
   /** Lazy regularisation intervals; null = regularise in the main step ("both" phases). */
-  gRegInterval: number | null;
-  dRegInterval: number | null;
+  gRegInterval: z.number().nullable(),
+  dRegInterval: z.number().nullable(),
   /** G_ema half-life in kimg and ramp-up (for the trainer). */
-  emaKimg: number;
-  emaRampup: number | null;
-}
+  emaKimg: z.number(),
+  emaRampup: z.number().nullable(),
+});
+export type StyleGAN2Config = z.infer<typeof StyleGAN2ConfigSchema>;
 
 export interface ConfigOptions {
   resolution: number;

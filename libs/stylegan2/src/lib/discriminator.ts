@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { channelsAt, type StyleGAN2Config } from './config';
 import { Conv2dLayer, FullyConnectedLayer, type LayerContext } from './layers';
-import { SeededRandom } from './rng';
+import { Mulberry32 } from '@portrait-forge/random';
 import { ParamStore } from './weights';
 
 const SQRT_HALF = Math.SQRT1_2;
@@ -97,7 +97,7 @@ export class Discriminator {
     readonly config: StyleGAN2Config,
     seed: number,
   ) {
-    const ctx: LayerContext = { store: this.store, rng: new SeededRandom(seed) };
+    const ctx: LayerContext = { store: this.store, rng: new Mulberry32(seed) };
     for (let res = config.resolution; res > 4; res /= 2) {
       this.blocks.push(new DiscriminatorBlock(ctx, config, res, res === config.resolution));
     }

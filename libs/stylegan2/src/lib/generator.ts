@@ -9,7 +9,7 @@ import {
   ToRGBLayer,
 } from './layers';
 import { upsample2d } from './ops';
-import { SeededRandom } from './rng';
+import { Mulberry32 } from '@portrait-forge/random';
 import { ParamStore } from './weights';
 
 /** x / √(mean(x²) + 1e-8) over the feature axis. */
@@ -134,7 +134,7 @@ class SynthesisBlock {
     img: tf.Tensor4D | null,
     ws: tf.Tensor2D[],
     noiseMode: NoiseMode,
-    rng: SeededRandom,
+    rng: Mulberry32,
   ): { x: tf.Tensor4D; img: tf.Tensor4D | null } {
     let i = 0;
     let h: tf.Tensor4D;
@@ -186,7 +186,7 @@ export class SynthesisNetwork {
   }
 
   /** ws [N, numWs, wDim] → images [N, res, res, channels] (NHWC). */
-  apply(ws: tf.Tensor3D, noiseMode: NoiseMode, rng: SeededRandom): tf.Tensor4D {
+  apply(ws: tf.Tensor3D, noiseMode: NoiseMode, rng: Mulberry32): tf.Tensor4D {
     if (ws.shape[1] !== this.numWs)
       throw new Error(`synthesis: expected ${this.numWs} ws, got ${ws.shape[1]}`);
     const wList = tf.unstack(ws, 1) as tf.Tensor2D[];
@@ -212,17 +212,17 @@ export class Generator {
   readonly synthesis: SynthesisNetwork;
   readonly numWs: number;
   /** Drives random noise inputs; seeded from the construction seed. */
-  readonly rng: SeededRandom;
+  readonly rng: Mulberry32;
 
   constructor(
     readonly config: StyleGAN2Config,
     seed: number,
   ) {
-    const ctx: LayerContext = { store: this.store, rng: new SeededRandom(seed) };
+    const ctx: LayerContext = { store: this.store, rng: new Mulberry32(seed) };
     this.synthesis = new SynthesisNetwork(ctx, config);
     this.numWs = this.synthesis.numWs;
     this.mapping = new MappingNetwork(ctx, config, this.numWs);
-    this.rng = new SeededRandom(seed ^ 0x5bd1e995);
+    this.rng = new Mulberry32(seed ^ 0x5bd1e995);
   }
 
   map(z: tf.Tensor2D, options: MappingOptions = {}): tf.Tensor3D {

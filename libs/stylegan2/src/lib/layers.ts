@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Activation, biasAct, conv1x1Down, conv2dSame, conv3x3Down, conv3x3Up, SQRT2 } from './ops';
-import { normalArray, type SeededRandom } from './rng';
+import { normalArray, type Mulberry32 } from '@portrait-forge/random';
 import type { ParamStore } from './weights';
 
 /** Everything a layer needs to create its parameters. */
 export interface LayerContext {
   store: ParamStore;
-  rng: SeededRandom;
+  rng: Mulberry32;
 }
 
 /** Seeded N(0, 1) initial values, identical on every backend. */
-export function randn(rng: SeededRandom, shape: number[]): tf.Tensor {
+export function randn(rng: Mulberry32, shape: number[]): tf.Tensor {
   return tf.tensor(
     normalArray(
       rng,
@@ -132,12 +132,15 @@ export class SynthesisLayer {
     this.bias = ctx.store.add(`${name}.bias`, tf.zeros([outChannels]));
   }
 
-  apply(x: tf.Tensor4D, w: tf.Tensor2D, noiseMode: NoiseMode, rng: SeededRandom, gain = 1): tf.Tensor4D {
+  apply(x: tf.Tensor4D, w: tf.Tensor2D, noiseMode: NoiseMode, rng: Mulberry32, gain = 1): tf.Tensor4D {
     const styles = this.affine.apply(w);
     const r = this.resolution;
     let noise: tf.Tensor | null = null;
     if (noiseMode === 'random') {
-      noise = tf.mul(tf.randomNormal([x.shape[0], r, r, 1], 0, 1, 'float32', rng.seed()), this.noiseStrength);
+      noise = tf.mul(
+        tf.randomNormal([x.shape[0], r, r, 1], 0, 1, 'float32', rng.tfSeed()),
+        this.noiseStrength,
+      );
     } else if (noiseMode === 'const') {
       noise = tf.mul(tf.reshape(this.noiseConst, [1, r, r, 1]), this.noiseStrength);
     }

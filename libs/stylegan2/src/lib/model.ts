@@ -15,7 +15,7 @@ import {
   plNoiseLike,
   r1Penalty,
 } from './loss';
-import { SeededRandom } from './rng';
+import { Mulberry32 } from '@portrait-forge/random';
 import { deserializeWeights, type PlainWeights, serializeWeights } from './weights';
 
 /** Explicit inputs of one phase; everything random is given, so the loss is a pure function of the weights. */
@@ -52,6 +52,8 @@ export interface PhaseStats {
   r1Penalty?: number;
   plPenalty?: number;
   plMean?: number;
+  /** Grad/G/norm: global L2 norm of G's gradients (Gmain only), for the vanishing-gradient alert. */
+  gradNorm?: number;
   /** True when `skipNonFinite` found a NaN/Inf in the loss or a gradient and the step was not applied. */
   skipped?: boolean;
 }
@@ -84,7 +86,7 @@ export class StyleGAN2 {
   readonly optD: Adam;
   /** Running mean of path lengths (NVlabs pl_mean). */
   plMean = 0;
-  readonly rng: SeededRandom;
+  readonly rng: Mulberry32;
 
   constructor(
     readonly config: StyleGAN2Config,
@@ -94,7 +96,7 @@ export class StyleGAN2 {
     this.D = new Discriminator(config, seed + 1);
     this.optG = new Adam(lazyAdamParams(config, config.gRegInterval));
     this.optD = new Adam(lazyAdamParams(config, config.dRegInterval));
-    this.rng = new SeededRandom(seed + 2);
+    this.rng = new Mulberry32(seed + 2);
   }
 
   /** NVlabs' phase schedule for iteration `i` (0-based): Gmain, Greg every 4th, Dmain, Dreg every 16th. */
@@ -157,7 +159,7 @@ export class StyleGAN2 {
       const batch = Math.max(1, Math.floor(z().shape[0] / cfg.plBatchShrink));
       const ws = this.runMapping(inputs, z().slice(0, batch));
       const r = cfg.resolution;
-      const noise = inputs.plNoise ?? plNoiseLike([batch, r, r, cfg.channels], this.rng.seed());
+      const noise = inputs.plNoise ?? plNoiseLike([batch, r, r, cfg.channels], this.rng.tfSeed());
       const lengths = pathLengths(this.G, ws, noise, noiseMode);
       const { penalty, newMean } = pathLengthPenalty(lengths, this.plMean, cfg.plDecay);
       plMean = newMean;
@@ -227,10 +229,10 @@ export class StyleGAN2 {
     const n = batch.real?.shape[0] ?? batch.z?.shape[0] ?? cfg.batch;
     let stats: PhaseStats | undefined;
     tf.tidy(() => {
-      const z = batch.z ?? tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', this.rng.seed());
+      const z = batch.z ?? tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', this.rng.tfSeed());
       const mixing = cfg.styleMixingProb > 0 && this.rng.next() < cfg.styleMixingProb;
-      const mixCutoff = mixing ? this.rng.int(1, this.G.numWs) : this.G.numWs;
-      const mixZ = mixing ? tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', this.rng.seed()) : undefined;
+      const mixCutoff = mixing ? this.rng.between(1, this.G.numWs) : this.G.numWs;
+      const mixZ = mixing ? tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', this.rng.tfSeed()) : undefined;
       const inputs: PhaseInputs = {
         real: batch.real,
         z: z as tf.Tensor2D,
@@ -241,6 +243,7 @@ export class StyleGAN2 {
       };
       const result = this.phaseGradients(phase, inputs);
       stats = result.stats;
+      if (phase === 'Gmain') stats.gradNorm = globalNorm(result.grads);
       if (options.skipNonFinite && !allFinite(stats.loss, result.grads)) {
         stats.skipped = true;
         return;
@@ -302,6 +305,11 @@ function allFinite(loss: number, grads: Map<string, tf.Tensor>): boolean {
   if (!Number.isFinite(loss)) return false;
   const total = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(g))).dataSync()[0]);
   return Number.isFinite(total);
+}
+
+/** sqrt(Σ g²) over all gradients (one reduction, one sync). */
+function globalNorm(grads: Map<string, tf.Tensor>): number {
+  return tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
 }
 
 function readStats(phase: Phase, loss: tf.Scalar, result: PhaseResult): PhaseStats {

@@ -1,4 +1,5 @@
 import type * as tfType from '@tensorflow/tfjs';
+import { Mulberry32 } from '@portrait-forge/random';
 
 /**
  * Finite-difference check of tfjs gradients, for specs. Compares the analytic directional derivative
@@ -11,14 +12,8 @@ export type Rng = () => number;
 
 /** Deterministic uniform [0, 1) generator (mulberry32). */
 export function makeRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Mulberry32(seed);
+  return () => rng.next();
 }
 
 /** Standard normal samples clipped to ±3 (so a step of ε·v stays within ±3ε). */

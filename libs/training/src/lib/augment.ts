@@ -1,12 +1,12 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Rng } from './rng';
+import type { Sfc32 } from '@portrait-forge/random';
 
 /**
  * ADA's augmentation pipeline (Karras et al. 2020, NVlabs `training/augment.py`, pipe `bgc`): pixel
  * blitting (x-flip, 90° rotations, integer translation), general geometric transforms (isotropic
  * scaling, pre/post rotation, anisotropic scaling, fractional translation) and colour transforms
  * (brightness, contrast, luma flip, hue, saturation), each applied with probability p × its multiplier.
- * Every random number comes from the injected `Rng`, so a resumed run augments identically.
+ * Every random number comes from the injected `Sfc32`, so a resumed run augments identically.
  *
  * Differences from NVlabs, on purpose: the geometric transform is resampled bilinearly with reflected
  * borders in one pass (NVlabs upsamples ×2 with a wavelet filter first to reduce aliasing).
@@ -84,7 +84,13 @@ const rotate2dInv = (theta: number): Mat3 => {
 };
 
 /** Draws the inverse geometric transform (output pixel → input pixel, centred coordinates) for one image. */
-export function sampleGeometry(spec: AugmentSpec, p: number, width: number, height: number, rng: Rng): Mat3 {
+export function sampleGeometry(
+  spec: AugmentSpec,
+  p: number,
+  width: number,
+  height: number,
+  rng: Sfc32,
+): Mat3 {
   let G = eye(3);
   const chance = (mult: number): boolean => rng.uniform() < mult * p;
   if (spec.xflip > 0) {
@@ -160,7 +166,7 @@ function rotateAboutLuma(theta: number): Mat4 {
 }
 
 /** Draws the 4×4 homogeneous colour transform for one image. */
-export function sampleColour(spec: AugmentSpec, p: number, channels: number, rng: Rng): Mat4 {
+export function sampleColour(spec: AugmentSpec, p: number, channels: number, rng: Sfc32): Mat4 {
   let C = eye(4);
   const chance = (mult: number): boolean => rng.uniform() < mult * p;
   if (spec.brightness > 0) {
@@ -341,7 +347,7 @@ export function augmentBatch(
   tf: typeof tfjs,
   images: tfjs.Tensor4D,
   p: number,
-  rng: Rng,
+  rng: Sfc32,
   spec: AugmentSpec = BGC,
 ): tfjs.Tensor4D {
   if (p <= 0) return images;

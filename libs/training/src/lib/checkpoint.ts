@@ -1,14 +1,7 @@
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic, type WriteHook } from '@portrait-forge/files';
+import { CHECKPOINT_RE } from '@portrait-forge/run-format';
 
 /** One tensor as stored: shape, dtype and raw little-endian data. */
 export interface StoredTensor {
@@ -91,59 +84,16 @@ export function decodeCheckpoint(buf: Buffer, label = 'checkpoint'): Checkpoint 
   return { meta: header.meta, groups };
 }
 
-/** Hook so tests can simulate a crash or a full disk part-way through writing. */
-export type WriteHook = (bytesWritten: number) => void;
-
-/**
- * Writes `file` atomically: a temp file in the same directory, fsync, rename over the target, fsync the
- * directory. A crash or ENOSPC at any point leaves the previous file untouched (the temp is removed on error).
- */
-export function writeFileAtomic(file: string, chunks: Buffer[], hook?: WriteHook): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    let written = 0;
-    for (const chunk of chunks) {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = writeSync(fd, chunk, off, Math.min(chunk.length - off, 1 << 20));
-        off += n;
-        written += n;
-        hook?.(written);
-      }
-    }
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, file);
-  const dirFd = openSync(dirname(file), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
-}
-
-export function checkpointName(kimg: number): string {
-  return `network-snapshot-${String(Math.round(kimg * 1000)).padStart(9, '0')}.ckpt`;
-}
-
-const CKPT_RE = /^network-snapshot-(\d+)\.ckpt$/;
-
 /** Checkpoints in a run dir, newest (highest nimg) first. */
 export function listCheckpoints(runDir: string): string[] {
   return readdirSync(runDir)
-    .filter((f) => CKPT_RE.test(f))
-    .sort((a, b) => Number(CKPT_RE.exec(b)?.[1]) - Number(CKPT_RE.exec(a)?.[1]))
+    .filter((f) => CHECKPOINT_RE.test(f))
+    .sort((a, b) => Number(CHECKPOINT_RE.exec(b)?.[1]) - Number(CHECKPOINT_RE.exec(a)?.[1]))
     .map((f) => join(runDir, f));
 }
 
 export function saveCheckpoint(file: string, ckpt: Checkpoint, hook?: WriteHook): void {
-  writeFileAtomic(file, encodeCheckpoint(ckpt), hook);
+  writeFileAtomic(file, encodeCheckpoint(ckpt), { hook });
 }
 
 export function loadCheckpoint(file: string): Checkpoint {

@@ -1,8 +1,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { Generator, deserializeWeights, type StyleGAN2Config } from '@portrait-forge/stylegan2';
-import { loadCheckpoint } from './checkpoint';
+import { Generator, deserializeWeights } from '@portrait-forge/stylegan2';
 import { saveImageGrid } from './grid';
-import { latentForSeed } from './train';
+import { latentsForSeeds } from './latents';
+import { loadGeneratorWeights } from './training-checkpoint';
 
 export interface GenerateResult {
   /** NHWC pixels in [-1, 1]. */
@@ -13,21 +13,14 @@ export interface GenerateResult {
 /** G_ema of a checkpoint (or G with `network: 'G'`). */
 export function loadGenerator(tf: typeof tfjs, file: string, network: 'G_ema' | 'G' = 'G_ema'): Generator {
   void tf;
-  const ckpt = loadCheckpoint(file);
-  const config = (ckpt.meta as { config?: StyleGAN2Config }).config;
-  const weights = ckpt.groups[network];
-  if (!config || !weights)
-    throw new Error(
-      `${file}: no ${network} weights/config; pass a network-snapshot-*.ckpt written by trainer:train.`,
-    );
+  const { config, weights } = loadGeneratorWeights(file, network);
   const G = new Generator(config, 0);
-  deserializeWeights(G.store, weights as Parameters<typeof deserializeWeights>[1], `${file} (${network})`);
+  deserializeWeights(G.store, weights, `${file} (${network})`);
   return G;
 }
 
 function ws(tf: typeof tfjs, G: Generator, seeds: number[], psi: number, cutoff?: number): tfjs.Tensor3D {
-  const z = new Float32Array(seeds.length * G.config.zDim);
-  seeds.forEach((s, i) => z.set(latentForSeed(s, G.config.zDim), i * G.config.zDim));
+  const z = latentsForSeeds(seeds, G.config.zDim);
   return G.map(tf.tensor2d(z, [seeds.length, G.config.zDim]), {
     truncationPsi: psi,
     truncationCutoff: cutoff,

@@ -1,7 +1,7 @@
 import { describeWithShared } from '@portrait-forge/test-support';
 import { ImageLoader, SampleOrder } from './loader';
 import { folderSource } from './sources';
-import { syntheticImageFolder } from './test-fixtures';
+import { syntheticImageFolder } from '../testing';
 
 describe('SampleOrder', () => {
   it('visits every item once per epoch, reshuffles per epoch, and is a pure function of the sample index', () => {

@@ -1,5 +1,5 @@
-import { decodeImage, rawToSharp, sharpToRaw } from '@portrait-forge/image-io';
-import { permutation } from './rng';
+import { byteToRange, decodeImage, rawToSharp, sharpToRaw } from '@portrait-forge/image-io';
+import { permutation } from '@portrait-forge/random';
 import type { ImageSource } from './sources';
 
 export interface LoaderOptions {
@@ -129,7 +129,7 @@ export class ImageLoader {
       while (cursor < count) {
         const k = cursor++;
         const bytes = await this.loadSample(samples[k], withFlip);
-        for (let i = 0; i < per; i++) data[k * per + i] = bytes[i] / 127.5 - 1;
+        for (let i = 0; i < per; i++) data[k * per + i] = byteToRange(bytes[i], '-1..1');
       }
     };
     const promise = Promise.all(Array.from({ length: Math.min(this.concurrency, count) }, worker)).then(

@@ -1,18 +1,22 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '@portrait-forge/cli';
+import { writeFileAtomic } from '@portrait-forge/files';
+import { RUN_DIR_RE, TRAINING_OPTIONS_FILE, runDirName } from '@portrait-forge/run-format';
+import { StyleGAN2ConfigSchema } from '@portrait-forge/stylegan2';
 import { listCheckpoints } from './checkpoint';
-
-const RUN_RE = /^(\d{5})-/;
+import { describeIssues, TrainOptionsSchema } from './options';
 
 /** Creates `<outdir>/<id:05d>-<desc>` with the next free id, as SG2-ADA's train.py. */
 export function createRunDir(outdir: string, desc: string): string {
   mkdirSync(outdir, { recursive: true });
   const ids = readdirSync(outdir)
-    .map((d) => RUN_RE.exec(d))
+    .map((d) => RUN_DIR_RE.exec(d))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]));
   const id = ids.length ? Math.max(...ids) + 1 : 0;
-  const dir = join(outdir, `${String(id).padStart(5, '0')}-${desc.replace(/[^A-Za-z0-9._-]+/g, '_')}`);
+  const dir = join(outdir, runDirName(id, desc));
   mkdirSync(dir);
   return dir;
 }
@@ -25,7 +29,7 @@ export function resolveResume(resume: string, outdir: string): string {
   if (resume === 'latest') {
     const runs = existsSync(outdir)
       ? readdirSync(outdir)
-          .filter((d) => RUN_RE.test(d))
+          .filter((d) => RUN_DIR_RE.test(d))
           .sort()
           .reverse()
       : [];
@@ -33,18 +37,42 @@ export function resolveResume(resume: string, outdir: string): string {
       const ckpts = listCheckpoints(join(outdir, run));
       if (ckpts.length) return ckpts[0];
     }
-    throw new Error(
+    throw new UsageError(
       `--resume latest: no network-snapshot-*.ckpt under ${outdir}; start without --resume or pass a checkpoint path.`,
     );
   }
-  if (!existsSync(resume)) throw new Error(`--resume ${resume}: no such checkpoint or run dir.`);
+  if (!existsSync(resume)) throw new UsageError(`--resume ${resume}: no such checkpoint or run dir.`);
   if (statSync(resume).isDirectory()) {
     const ckpts = listCheckpoints(resume);
     if (!ckpts.length)
-      throw new Error(`--resume ${resume}: that run dir has no network-snapshot-*.ckpt yet.`);
+      throw new UsageError(`--resume ${resume}: that run dir has no network-snapshot-*.ckpt yet.`);
     return ckpts[0];
   }
   return resume;
+}
+
+/** training_options.json: the resolved options plus what the run found (NVlabs writes the same file once). */
+export const TrainingOptionsFileSchema = TrainOptionsSchema.extend({
+  config: StyleGAN2ConfigSchema,
+  dataset: z.string(),
+  num_images: z.number(),
+  /** The tfjs backend that ran (`--backend auto` resolves to one). */
+  backend_name: z.string(),
+});
+export type TrainingOptionsFile = z.infer<typeof TrainingOptionsFileSchema>;
+
+export function writeTrainingOptions(runDir: string, file: TrainingOptionsFile): void {
+  writeFileAtomic(join(runDir, TRAINING_OPTIONS_FILE), JSON.stringify(file, null, 2));
+}
+
+/** The run's training_options.json; undefined when the run dir has none (e.g. another trainer's run). */
+export function readTrainingOptions(runDir: string): TrainingOptionsFile | undefined {
+  const path = join(runDir, TRAINING_OPTIONS_FILE);
+  if (!existsSync(path)) return undefined;
+  const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const parsed = TrainingOptionsFileSchema.safeParse(json);
+  if (!parsed.success) throw new UsageError(describeIssues(parsed.error, json, path));
+  return parsed.data;
 }
 
 /** Appends lines to log.txt and echoes them. */
@@ -57,36 +85,6 @@ export class RunLog {
   line(text: string): void {
     appendFileSync(this.file, text + '\n');
     this.echo(text);
-  }
-}
-
-/** Running statistic in SG2-ADA's stats.jsonl form: {num, mean, std}. */
-export class StatCollector {
-  private readonly sums = new Map<string, { n: number; s: number; s2: number }>();
-
-  report(name: string, value: number | undefined): void {
-    if (value === undefined || !Number.isFinite(value)) return;
-    const e = this.sums.get(name) ?? { n: 0, s: 0, s2: 0 };
-    e.n += 1;
-    e.s += value;
-    e.s2 += value * value;
-    this.sums.set(name, e);
-  }
-
-  mean(name: string): number | undefined {
-    const e = this.sums.get(name);
-    return e && e.n ? e.s / e.n : undefined;
-  }
-
-  /** Returns {name: {num, mean, std}} and resets. */
-  flush(): Record<string, { num: number; mean: number; std: number }> {
-    const out: Record<string, { num: number; mean: number; std: number }> = {};
-    for (const [name, { n, s, s2 }] of [...this.sums].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const mean = s / n;
-      out[name] = { num: n, mean, std: Math.sqrt(Math.max(s2 / n - mean * mean, 0)) };
-    }
-    this.sums.clear();
-    return out;
   }
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import yazl from 'yazl';
 import { loadImage } from './loader';
 import { openSource } from './sources';
-import { syntheticImageFolder, tempDir } from './test-fixtures';
+import { syntheticImageFolder, tempDir } from '../testing';
 
 async function zipFolder(dir: string, file: string): Promise<void> {
   const zip = new yazl.ZipFile();

@@ -1,14 +1,16 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { listCheckpoints, loadCheckpoint, type Checkpoint } from './checkpoint';
-import { syntheticImageFolder, tempDir } from './test-fixtures';
-import { DEFAULT_TRAIN_OPTIONS, fakesName, train, type TrainOptions } from './train';
+import { fakesGridName } from '@portrait-forge/run-format';
+import { listCheckpoints } from './checkpoint';
+import type { TrainOptionsInput } from './options';
+import { syntheticImageFolder, tempDir } from '../testing';
+import { train } from './train';
+import { loadTrainingCheckpoint, type TrainingCheckpoint } from './training-checkpoint';
 
 const quiet = { echo: () => undefined };
 
-async function tinyOptions(outdir: string): Promise<TrainOptions> {
+async function tinyOptions(outdir: string): Promise<TrainOptionsInput> {
   return {
-    ...DEFAULT_TRAIN_OPTIONS,
     data: await syntheticImageFolder(10, 16),
     outdir,
     cfg: 'tiny',
@@ -27,7 +29,7 @@ async function tinyOptions(outdir: string): Promise<TrainOptions> {
   };
 }
 
-function tensorsOf(ckpt: Checkpoint): Record<string, number[]> {
+function tensorsOf(ckpt: TrainingCheckpoint): Record<string, number[]> {
   const out: Record<string, number[]> = {};
   for (const [group, tensors] of Object.entries(ckpt.groups))
     for (const [name, t] of Object.entries(tensors)) out[`${group}/${name}`] = Array.from(t.data);
@@ -46,7 +48,7 @@ describe('train (tiny config, synthetic data, wasm)', () => {
       'stats.jsonl',
       'reals.png',
       'fakes_init.png',
-      fakesName(72),
+      fakesGridName(72),
     ]) {
       expect(readdirSync(join(outA, runA))).toContain(f);
     }
@@ -61,6 +63,7 @@ describe('train (tiny config, synthetic data, wasm)', () => {
       'Progress/kimg',
       'Timing/sec_per_kimg',
       'Progress/augment',
+      'Grad/G/norm',
     ]) {
       expect(stats[0][key]).toEqual(
         expect.objectContaining({ num: expect.any(Number), mean: expect.any(Number) }),
@@ -75,16 +78,14 @@ describe('train (tiny config, synthetic data, wasm)', () => {
     const b = await train({ ...optsB, resume: 'latest' }, quiet);
     expect(b.curNimg).toBe(72);
 
-    const ckA = loadCheckpoint(a.lastCheckpoint as string);
-    const ckB = loadCheckpoint(b.lastCheckpoint as string);
+    const ckA = loadTrainingCheckpoint(a.lastCheckpoint as string);
+    const ckB = loadTrainingCheckpoint(b.lastCheckpoint as string);
     const [ta, tb] = [tensorsOf(ckA), tensorsOf(ckB)];
     expect(Object.keys(tb).sort()).toEqual(Object.keys(ta).sort());
     for (const k of Object.keys(ta)) expect({ k, v: tb[k] }).toEqual({ k, v: ta[k] });
-    const sa = ckA.meta['state'] as { ada: { p: number }; batchIdx: number };
-    const sb = ckB.meta['state'] as { ada: { p: number }; batchIdx: number };
-    expect(sb.ada.p).toBe(sa.ada.p);
-    expect(sb.batchIdx).toBe(18);
-    expect(ckB.meta['rng']).toEqual(ckA.meta['rng']);
+    expect(ckB.meta.state.ada.p).toBe(ckA.meta.state.ada.p);
+    expect(ckB.meta.state.batchIdx).toBe(18);
+    expect(ckB.meta.rng).toEqual(ckA.meta.rng);
   }, 180_000);
 
   it('skips non-finite steps, then rolls back to the last checkpoint with the LR halved', async () => {
@@ -112,8 +113,8 @@ describe('train (tiny config, synthetic data, wasm)', () => {
         /network-snapshot-000000016\.ckpt after 3 non-finite steps; learning rate ×0\.5$/,
       ),
     ]);
-    const last = loadCheckpoint(listCheckpoints(result.runDir)[0]);
-    expect((last.meta['state'] as { lrScale: number }).lrScale).toBe(0.5);
+    const last = loadTrainingCheckpoint(listCheckpoints(result.runDir)[0]);
+    expect(last.meta.state.lrScale).toBe(0.5);
     for (const t of Object.values(last.groups['G']))
       expect(Array.from(t.data).every(Number.isFinite)).toBe(true);
   }, 180_000);

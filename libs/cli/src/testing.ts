@@ -1,0 +1,1 @@
+export { helpDefaultMismatches, type HelpDefaultMismatch } from './lib/help-defaults';

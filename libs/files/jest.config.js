@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'files',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/files',
+};

@@ -1,0 +1,8 @@
+export {
+  writeFileAtomic,
+  replaceFileAtomic,
+  atomicTempPath,
+  isAtomicTempOf,
+  type AtomicWriteOptions,
+  type WriteHook,
+} from './lib/atomic';

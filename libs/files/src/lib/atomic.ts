@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Called with the running byte count while writing, so tests can simulate a crash or a full disk mid-write. */
+export type WriteHook = (bytesWritten: number) => void;
+
+export interface AtomicWriteOptions {
+  /** Fault injection for tests (see WriteHook). */
+  hook?: WriteHook;
+  /** Create the target's directory first (default false: a missing directory is an error). */
+  mkdir?: boolean;
+}
+
+/**
+ * `.NAME.PID-RANDOM.tmp` beside the target: same directory, so the final rename is atomic; the random
+ * part keeps worker threads (one pid) writing the same target apart.
+ */
+export function atomicTempPath(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** True for temp files left by a write of `name` (any process) that was killed mid-way. */
+export function isAtomicTempOf(tempName: string, namePattern: RegExp): boolean {
+  const m = /^\.(.+)\.\d+-[0-9a-f]{8}\.tmp$/.exec(tempName);
+  return m !== null && namePattern.test(m[1]);
+}
+
+const CHUNK = 1 << 20;
+
+function toChunks(data: string | Uint8Array | readonly Uint8Array[]): readonly Uint8Array[] {
+  if (typeof data === 'string') return [Buffer.from(data, 'utf8')];
+  return data instanceof Uint8Array ? [data] : data;
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes `file` atomically: a temp file in the same directory, fsync, rename over the target, fsync the
+ * directory. A crash or ENOSPC at any point leaves the previous file untouched (the temp is removed on error).
+ */
+export function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+  opts: AtomicWriteOptions = {},
+): void {
+  if (opts.mkdir) mkdirSync(dirname(file), { recursive: true });
+  const tmp = atomicTempPath(file);
+  const fd = openSync(tmp, 'w');
+  try {
+    let written = 0;
+    for (const chunk of toChunks(data)) {
+      let off = 0;
+      while (off < chunk.length) {
+        const n = writeSync(fd, chunk, off, Math.min(chunk.length - off, CHUNK));
+        off += n;
+        written += n;
+        opts.hook?.(written);
+      }
+    }
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+  fsyncDir(dirname(file));
+}
+
+/**
+ * The async form for writers that stream (downloads, zips): `write(tmp)` fills the temp path; when it
+ * resolves the temp is fsynced and renamed over `file`; when it throws, the temp is removed and `file`
+ * is untouched. `write` may throw after writing to reject the content (e.g. a checksum mismatch).
+ */
+export async function replaceFileAtomic(
+  file: string,
+  write: (tempPath: string) => Promise<void>,
+  opts: Pick<AtomicWriteOptions, 'mkdir'> = {},
+): Promise<void> {
+  if (opts.mkdir) mkdirSync(dirname(file), { recursive: true });
+  const tmp = atomicTempPath(file);
+  try {
+    await write(tmp);
+    const handle = await open(tmp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  fsyncDir(dirname(file));
+}

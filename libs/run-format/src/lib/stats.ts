@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * Every statistic the trainer writes to stats.jsonl, under SG2-ADA's names (training_stats.report keys)
+ * where SG2-ADA has one. The trainer reports each where it is computed; the run report and the
+ * failure-mode monitor read them through these constants only.
+ */
+export const STAT = {
+  scoresFake: 'Loss/scores/fake',
+  scoresReal: 'Loss/scores/real',
+  /** ADA's overfitting heuristic r_t = E[sign(D(real))]. */
+  signsReal: 'Loss/signs/real',
+  gLoss: 'Loss/G/loss',
+  dLoss: 'Loss/D/loss',
+  r1Penalty: 'Loss/r1_penalty',
+  plPenalty: 'Loss/pl_penalty',
+  /** Global L2 norm of G's gradients in Gmain (not an SG2-ADA key). */
+  gGradNorm: 'Grad/G/norm',
+  tick: 'Progress/tick',
+  kimg: 'Progress/kimg',
+  augment: 'Progress/augment',
+  lrScale: 'Progress/lr_scale',
+  totalSec: 'Timing/total_sec',
+  secPerTick: 'Timing/sec_per_tick',
+  secPerKimg: 'Timing/sec_per_kimg',
+  totalHours: 'Timing/total_hours',
+  totalDays: 'Timing/total_days',
+  cpuMemGb: 'Resources/cpu_mem_gb',
+  numTensors: 'Resources/num_tensors',
+} as const;
+
+export type StatKey = (typeof STAT)[keyof typeof STAT];
+
+/** One statistic over a tick, as SG2-ADA's stats.jsonl: count, mean and standard deviation. */
+export const StatSummarySchema = z.object({
+  num: z.number(),
+  mean: z.number().nullable(),
+  std: z.number().nullable(),
+});
+export type StatSummary = z.infer<typeof StatSummarySchema>;
+
+/** One line of stats.jsonl: {key: {num, mean, std}, …, timestamp}. Unknown keys (other trainers) are kept. */
+export const StatsRecordSchema = z
+  .object({ timestamp: z.number().optional() })
+  .catchall(z.union([StatSummarySchema, z.number(), z.null()]));
+export type StatsRecord = Partial<Record<StatKey, StatSummary>> & { timestamp: number };
+
+/**
+ * Figures computed at snapshots (onSnapshot hooks) that the monitor reads; each goes to
+ * metric-<name>.jsonl and appears in the monitor's trace as `Metrics/<name>`.
+ */
+export const SNAPSHOT_METRIC = {
+  recall: 'recall',
+  ndbOverK: 'ndb_k',
+  /** Mean pairwise feature distance of the fixed-seed sample grid. */
+  gridDiversity: 'grid_diversity',
+} as const;
+
+export const metricTraceKey = (metric: string): `Metrics/${string}` => `Metrics/${metric}`;
+
+/** One line of metric-<name>.jsonl (SG2-ADA's shape; `kimg` added, `snapshot_ckpt` instead of `snapshot_pkl`). */
+export const MetricRecordSchema = z.object({
+  results: z.record(z.string(), z.number()),
+  metric: z.string().optional(),
+  kimg: z.number().optional(),
+  snapshot_ckpt: z.string().nullable().optional(),
+  snapshot_pkl: z.string().optional(),
+  timestamp: z.number().optional(),
+});
+export type MetricRecord = z.infer<typeof MetricRecordSchema>;

@@ -1,0 +1,2 @@
+export { lineChart, niceTicks, escapeXml, type Series, type ChartOptions } from './lib/line-chart';
+export { histogramSvg } from './lib/histogram';

@@ -1,0 +1,108 @@
+/** Dependency-free inline-SVG charts: line charts (training run report), histograms (curation report). */
+
+export interface Series {
+  name: string;
+  points: [number, number][];
+}
+
+export interface ChartOptions {
+  title: string;
+  xLabel?: string;
+  width?: number;
+  height?: number;
+}
+
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Round tick values spanning [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push(Number(t.toPrecision(12)));
+  return ticks;
+}
+
+export function lineChart(series: Series[], options: ChartOptions): string {
+  const width = options.width ?? 720;
+  const height = options.height ?? 260;
+  const m = { left: 56, right: 12, top: 28, bottom: 36 };
+  const finite = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+  const title = `<text x="${m.left}" y="18" font-weight="bold">${escapeXml(options.title)}</text>`;
+  if (finite.length === 0) {
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60" font-family="sans-serif" font-size="12">${title}<text x="${m.left}" y="44">no data</text></svg>`;
+  }
+  const xs = finite.map((p) => p[0]);
+  const ys = finite.map((p) => p[1]);
+  const [x0, x1] = padRange(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = padRange(Math.min(...ys), Math.max(...ys));
+  const sx = (x: number): number => m.left + ((x - x0) / (x1 - x0)) * (width - m.left - m.right);
+  const sy = (y: number): number => height - m.bottom - ((y - y0) / (y1 - y0)) * (height - m.top - m.bottom);
+  const axis = [
+    ...niceTicks(y0, y1).map(
+      (t) =>
+        `<line x1="${m.left}" x2="${width - m.right}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#eee"/><text x="${m.left - 4}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${formatTick(t)}</text>`,
+    ),
+    ...niceTicks(x0, x1).map(
+      (t) =>
+        `<text x="${sx(t).toFixed(1)}" y="${height - m.bottom + 14}" text-anchor="middle">${formatTick(t)}</text>`,
+    ),
+    `<text x="${width - m.right}" y="${height - 4}" text-anchor="end">${escapeXml(options.xLabel ?? 'kimg')}</text>`,
+    `<rect x="${m.left}" y="${m.top}" width="${width - m.left - m.right}" height="${height - m.top - m.bottom}" fill="none" stroke="#999"/>`,
+  ];
+  const lines = series.map((s, i) => {
+    const colour = COLOURS[i % COLOURS.length];
+    const path = segments(s.points)
+      .map(
+        (seg) =>
+          `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${seg.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+      )
+      .join('');
+    const dots =
+      s.points.length <= 40
+        ? s.points
+            .filter(isFinitePoint)
+            .map(
+              ([x, y]) =>
+                `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${colour}"/>`,
+            )
+            .join('')
+        : '';
+    const legend = `<text x="${width - m.right - 4}" y="${m.top + 14 + i * 14}" text-anchor="end" fill="${colour}">${escapeXml(s.name)}</text>`;
+    return path + dots + legend;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">${title}${axis.join('')}${lines.join('')}</svg>`;
+}
+
+function isFinitePoint([x, y]: [number, number]): boolean {
+  return Number.isFinite(x) && Number.isFinite(y);
+}
+
+/** Splits a series at non-finite values (NaN losses show as gaps, not as lines to 0). */
+function segments(points: [number, number][]): [number, number][][] {
+  const out: [number, number][][] = [[]];
+  for (const p of points) {
+    if (isFinitePoint(p)) out[out.length - 1].push(p);
+    else if (out[out.length - 1].length > 0) out.push([]);
+  }
+  return out.filter((s) => s.length > 0);
+}
+
+function padRange(lo: number, hi: number): [number, number] {
+  if (hi > lo) return [lo, hi];
+  const pad = Math.abs(lo) * 0.1 || 1;
+  return [lo - pad, hi + pad];
+}
+
+function formatTick(t: number): string {
+  return Math.abs(t) >= 1e4 || (Math.abs(t) < 1e-3 && t !== 0)
+    ? t.toExponential(1)
+    : String(Number(t.toPrecision(4)));
+}

@@ -1,0 +1,220 @@
+import { join } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import {
+  Generator,
+  copyWeights,
+  createStyleGAN2,
+  deserializeWeights,
+  lazyAdamParams,
+  lerpWeights,
+  serializeWeights,
+  type StyleGAN2,
+  type StyleGAN2Config,
+} from '@portrait-forge/stylegan2';
+import { checkpointName } from '@portrait-forge/run-format';
+import type { WriteHook } from '@portrait-forge/files';
+import { accumulateSigns, initialAda, maybeAdjust } from './ada';
+import { augmentBatch } from './augment';
+import { listCheckpoints } from './checkpoint';
+import { emaBeta } from './ema';
+import { resolveConfig, type TrainOptions } from './options';
+import { Sfc32 } from '@portrait-forge/random';
+import type { RunLog } from './run-dir';
+import { reportPhase, StatCollector } from './tick-stats';
+import {
+  loadTrainingCheckpoint,
+  saveTrainingCheckpoint,
+  TRAINING_CHECKPOINT_FORMAT,
+  type LoopState,
+  type TrainingCheckpoint,
+} from './training-checkpoint';
+
+/** Networks, optimisers, G_ema, the augmentation stream and the loop counters of one run. */
+export class Trainer {
+  readonly config: StyleGAN2Config;
+  readonly model: StyleGAN2;
+  readonly Gema: Generator;
+  /** Drives augmentation draws; checkpointed. */
+  readonly augRng: Sfc32;
+  readonly stats = new StatCollector();
+  state: LoopState;
+  lastCheckpoint: string | null = null;
+
+  constructor(
+    readonly tf: typeof tfjs,
+    readonly opts: TrainOptions,
+    readonly runDir: string,
+    readonly log: RunLog,
+    private readonly checkpointWriteHook?: WriteHook,
+  ) {
+    this.config = resolveConfig(opts);
+    this.model = createStyleGAN2(this.config, opts.seed);
+    this.Gema = new Generator(this.config, opts.seed);
+    copyWeights(this.model.G.store, this.Gema.store);
+    this.augRng = new Sfc32(opts.seed ^ 0x41444121);
+    this.state = {
+      curNimg: 0,
+      batchIdx: 0,
+      tick: 0,
+      tickStartNimg: 0,
+      ada: initialAda(opts.aug === 'noaug' ? 0 : opts.p),
+      lrScale: 1,
+      consecutiveBad: 0,
+      rollbacks: 0,
+      nanSkips: 0,
+    };
+  }
+
+  get batch(): number {
+    return this.config.batch;
+  }
+
+  private applyLrScale(): void {
+    for (const [opt, interval] of [
+      [this.model.optG, this.config.gRegInterval],
+      [this.model.optD, this.config.dRegInterval],
+    ] as const) {
+      opt.params = { ...lazyAdamParams(this.config, interval) };
+      opt.params.learningRate *= this.state.lrScale;
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  toCheckpoint(): TrainingCheckpoint {
+    const s = this.model.serialize();
+    return {
+      meta: {
+        format: TRAINING_CHECKPOINT_FORMAT,
+        options: this.opts,
+        config: this.config,
+        state: this.state,
+        plMean: s.plMean,
+        rng: {
+          aug: this.augRng.state(),
+          model: this.model.rng.getState(),
+          G: this.model.G.rng.getState(),
+          Gema: this.Gema.rng.getState(),
+        },
+        kimg: this.state.curNimg / 1000,
+        savedAt: new Date().toISOString(),
+      },
+      groups: { G: s.G, D: s.D, G_ema: serializeWeights(this.Gema.store), 'opt/G': s.optG, 'opt/D': s.optD },
+    };
+  }
+
+  restore(ckpt: TrainingCheckpoint, label: string): void {
+    const { meta, groups } = ckpt;
+    this.model.load(
+      {
+        config: this.config,
+        G: groups.G,
+        D: groups.D,
+        optG: groups['opt/G'],
+        optD: groups['opt/D'],
+        plMean: meta.plMean,
+      },
+      label,
+    );
+    deserializeWeights(this.Gema.store, groups.G_ema, `${label} (G_ema)`);
+    this.augRng.restore(meta.rng.aug);
+    this.model.rng.setState(meta.rng.model);
+    this.model.G.rng.setState(meta.rng.G);
+    this.Gema.rng.setState(meta.rng.Gema);
+    this.state = { ...meta.state };
+    this.applyLrScale();
+  }
+
+  /** Writes network-snapshot-<nimg>.ckpt; on failure logs a warning and returns null (training goes on). */
+  checkpoint(): string | null {
+    const file = join(this.runDir, checkpointName(this.state.curNimg / 1000));
+    try {
+      saveTrainingCheckpoint(file, this.toCheckpoint(), this.checkpointWriteHook);
+      this.lastCheckpoint = file;
+      return file;
+    } catch (err) {
+      // The previous checkpoint is untouched (atomic write); keep training and retry at the next snapshot.
+      this.log.line(
+        `WARNING: checkpoint ${file} not written (${(err as Error).message}); previous checkpoint kept.`,
+      );
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- one minibatch
+
+  private augment(): ((img: tfjs.Tensor4D) => tfjs.Tensor4D) | undefined {
+    const p = this.state.ada.p;
+    if (this.opts.aug === 'noaug' || p <= 0) return undefined;
+    return (img) => augmentBatch(this.tf, img, p, this.augRng);
+  }
+
+  /** The phases of one minibatch, then G_ema and the ADA heuristic (NVlabs training_loop order). */
+  async step(
+    batchData: Float32Array,
+    shape: [number, number, number, number],
+    corruptReals?: (batchIdx: number, data: Float32Array) => void,
+  ): Promise<void> {
+    const { tf, state, model } = this;
+    corruptReals?.(state.batchIdx, batchData);
+    const real = tf.tensor4d(batchData, shape);
+    let ok = true;
+    try {
+      for (const phase of model.phasesFor(state.batchIdx)) {
+        const s = await model.trainPhase(phase, { real }, { augment: this.augment(), skipNonFinite: true });
+        if (s.skipped) {
+          ok = false;
+          this.log.line(
+            `non-finite loss or gradient in ${phase} at kimg ${(state.curNimg / 1000).toFixed(3)}: step skipped`,
+          );
+          break;
+        }
+        if (this.opts.aug === 'ada' && s.signsReal !== undefined) {
+          state.ada = accumulateSigns(state.ada, s.signsReal, real.shape[0]);
+        }
+        reportPhase(this.stats, s);
+      }
+    } finally {
+      real.dispose();
+    }
+    state.nanSkips += ok ? 0 : 1;
+    state.consecutiveBad = ok ? 0 : state.consecutiveBad + 1;
+    // G_ema (NVlabs: after the phases, with cur_nimg before the increment).
+    const beta = emaBeta(this.batch, this.config.emaKimg, this.config.emaRampup, state.curNimg);
+    lerpWeights(this.Gema.store, this.model.G.store, beta);
+    state.curNimg += this.batch;
+    state.batchIdx += 1;
+    if (this.opts.aug === 'ada') {
+      state.ada = maybeAdjust(state.ada, state.batchIdx, {
+        target: this.opts.target,
+        interval: this.opts.adaInterval,
+        adaKimg: this.opts.adaKimg,
+        batch: this.batch,
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- rollback
+
+  /** Reloads the newest checkpoint with the LR halved; returns false when none exists or the budget is spent. */
+  rollback(): boolean {
+    const ckpts = listCheckpoints(this.runDir);
+    if (!ckpts.length || this.state.rollbacks >= this.opts.maxRollbacks) return false;
+    const { rollbacks, nanSkips, lrScale } = this.state;
+    this.restore(loadTrainingCheckpoint(ckpts[0]), ckpts[0]);
+    this.state.rollbacks = rollbacks + 1;
+    this.state.nanSkips = nanSkips;
+    this.state.lrScale = lrScale / 2;
+    this.state.consecutiveBad = 0;
+    this.applyLrScale();
+    this.log.line(
+      `rolled back to ${ckpts[0]} after ${this.opts.nanRollbackAfter} non-finite steps; learning rate ×${this.state.lrScale}`,
+    );
+    return true;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.Gema.dispose();
+  }
+}

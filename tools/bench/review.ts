@@ -1,0 +1,276 @@
+/**
+ * The review server at dataset scale: a synthetic 200 000-row manifest (one face with 68 landmarks
+ * per row, realistic score spreads), served by `curate review` in a child process. Prints the time
+ * to the first page (HTTP, and rendered in chromium when installed), keyset paging and sorting by
+ * scores, filters, counts, an override write, a threshold preview, and the server's peak RSS.
+ * Targets (issue 17): first page < 1 s, paging/sorting < 300 ms, RSS < 300 MB.
+ * Run: npx tsx tools/bench/review.ts [--rows 200000]
+ */
+import { defaultThresholds } from '@portrait-forge/curation';
+import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { CHROMIUM_PATH } from '@portrait-forge/test-support';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+
+const ROOT = resolve(__dirname, '../..');
+const DIR = join(ROOT, 'tmp/review-bench');
+const rowsArg = process.argv.indexOf('--rows');
+const ROWS = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 200_000;
+const THUMBS = 16;
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same manifest. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function buildManifest(out: string): Promise<void> {
+  const file = join(out, 'manifest.sqlite');
+  if (existsSync(file)) {
+    const m = Manifest.open(file);
+    const n = m.galleryCounts().total;
+    m.close();
+    if (n === ROWS) return;
+  }
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'thumbs'), { recursive: true });
+  for (let i = 0; i < THUMBS; i++) {
+    await sharp({
+      create: { width: 256, height: 200, channels: 3, background: { r: i * 15, g: 120, b: 200 - i * 10 } },
+    })
+      .jpeg()
+      .toFile(join(out, `thumbs/${i}.jpg`));
+  }
+  const m = Manifest.open(file);
+  const thresholds = defaultThresholds(256);
+  m.startRun({
+    kind: 'filter',
+    inputRoot: join(out, 'in'),
+    config: {
+      input: join(out, 'in'),
+      size: 256,
+      workers: 1,
+      resume: false,
+      detector: 'blazeface',
+      silhouette: 'auto',
+      maxPixels: 1e8,
+    },
+    thresholds: { ...thresholds },
+    versions: {},
+  });
+  const random = rng(17);
+  const t0 = performance.now();
+  const landmarks = Array.from({ length: 136 }, (_, k) => 100 + k);
+  for (let start = 0; start < ROWS; start += 5000) {
+    const batch: FileRecord[] = [];
+    for (let i = start; i < Math.min(ROWS, start + 5000); i++) {
+      const brisque = 10 + random() * 60;
+      const roll = (random() - 0.5) * 40;
+      const faceSize = 60 + random() * 400;
+      const faceBrisque = brisque * 0.8 + random() * 10;
+      const reasons = [
+        ...(faceSize * 2 < 256 ? ['face_too_small'] : []),
+        ...(Math.abs(roll) > 12 ? ['tilted'] : []),
+        ...(faceBrisque > thresholds.faceBrisque ? ['blurry'] : []),
+      ];
+      batch.push({
+        path: `photos/${String(i % 1000).padStart(3, '0')}/img${String(i).padStart(7, '0')}.jpg`,
+        size: 1e6,
+        mtimeMs: 0,
+        sha256: `sha${i}`,
+        width: 1024,
+        height: 768,
+        decodeError: null,
+        scores: {
+          faceCount: 1,
+          faceSize,
+          roll,
+          yaw: (random() - 0.5) * 80,
+          brisque,
+          faceBrisque,
+          symmetry: random() * 0.3,
+          symmetryBackend: 'selfie',
+          symmetryNote: null,
+        },
+        faces: [
+          {
+            box: { x: 100, y: 100, width: 300, height: 300 },
+            score: 0.95,
+            landmarks,
+            roll,
+            yaw: 0,
+            pitch: 0,
+            eyeDyPct: 1,
+            centerDeltaPct: 5,
+            qsize: faceSize,
+            cutOff: 0,
+            rotationDeg: null,
+            landmarksAtBorder: 0,
+          },
+        ],
+        alignedPath: `aligned/${i}.png`,
+        alignedQuad: [0, 0, 0, 1, 1, 1, 1, 0],
+        thumbPath: `thumbs/${i % THUMBS}.jpg`,
+        thumbScale: 0.25,
+        phash: null,
+        stageMs: { decode: 10 },
+        decision: reasons.length ? 'reject' : 'keep',
+        reasons,
+      });
+    }
+    m.writeFiles(batch, null);
+  }
+  m.close();
+  console.log(`built ${ROWS} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+function startServer(out: string): Promise<{ child: ChildProcess; url: string; origin: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), join(ROOT, 'apps/curate/src/main.ts'), 'review', '--out', out],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolvePromise, reject) => {
+    let text = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /review UI: (http:\/\/\S+)/.exec(text);
+      if (match) resolvePromise({ child, url: match[1], origin: new URL(match[1]).origin });
+    });
+    child.on('exit', (code) => reject(new Error(`curate review exited (${code}) before printing its URL`)));
+  });
+}
+
+/** Peak and current resident memory of a process, MB (Linux /proc). */
+function rssMb(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function main(): Promise<void> {
+  const out = join(DIR, `out-${ROWS}`);
+  await buildManifest(out);
+  const t0 = performance.now();
+  const { child, url, origin } = await startServer(out);
+  const startMs = performance.now() - t0;
+  const serverPid = child.pid as number;
+  const login = await fetch(url, { redirect: 'manual' });
+  const cookie = String(login.headers.get('set-cookie')).split(';')[0];
+  const get = async (path: string, init: RequestInit = {}) => {
+    const t = performance.now();
+    const response = await fetch(origin + path, {
+      ...init,
+      headers: { cookie, 'content-type': 'application/json' },
+    });
+    const body = await response.json();
+    if (!response.ok) throw new Error(`${path}: ${JSON.stringify(body)}`);
+    return { ms: performance.now() - t, body };
+  };
+  const rows: Array<[string, string]> = [];
+  const time = async (label: string, path: string, repeats = 1, init?: RequestInit) => {
+    const times: number[] = [];
+    let body: unknown;
+    for (let i = 0; i < repeats; i++) ({ ms: times[i], body } = await get(path, init));
+    times.sort((a, b) => a - b);
+    rows.push([
+      label,
+      repeats > 1
+        ? `median ${times[repeats >> 1].toFixed(1)} ms, max ${times[repeats - 1].toFixed(1)} ms (${repeats}×)`
+        : `${times[0].toFixed(1)} ms`,
+    ]);
+    return body as { next: unknown; tiles: unknown[]; total: number | null };
+  };
+
+  await time('first page (cold): /api/files?total=1, 100 tiles', '/api/files?total=1');
+  /** Walks `pages` pages of a query by its cursors; returns each page's ms. */
+  const walk = async (label: string, query: string, pages: number) => {
+    let after: unknown = null;
+    const times: number[] = [];
+    for (let i = 0; i < pages; i++) {
+      const { ms, body } = await get(
+        `/api/files?${query}${after ? `&after=${encodeURIComponent(JSON.stringify(after))}` : ''}`,
+      );
+      times.push(ms);
+      after = body.next;
+    }
+    times.sort((a, b) => a - b);
+    rows.push([
+      label,
+      `median ${times[pages >> 1].toFixed(1)} ms, max ${times[pages - 1].toFixed(1)} ms (${pages} pages)`,
+    ]);
+  };
+  await walk('paging by path', 'sort=path', 30);
+  await walk('sorted by BRISQUE, paging', 'sort=brisque', 30);
+  await walk('sorted by BRISQUE desc, paging', 'sort=brisque&dir=desc', 30);
+  await walk('sorted by |roll|, paging', 'sort=roll', 30);
+  await walk('sorted by face size, paging', 'sort=faceSize', 30);
+  await walk('closest to the face BRISQUE threshold, paging', 'sort=faceBrisque&near=1', 10);
+  await walk('sorted by face BRISQUE, paging', 'sort=faceBrisque', 30);
+  await walk('rejected as blurry, sorted by BRISQUE', 'reason=blurry&sort=brisque', 10);
+  await walk('kept only, sorted by symmetry', 'decision=keep&sort=symmetry', 10);
+  await time('first page + total, sorted by BRISQUE', '/api/files?sort=brisque&total=1', 5);
+  await time('first page + total, rejected as tilted', '/api/files?reason=tilted&total=1', 5);
+  await time('counts (after each change)', '/api/counts', 5);
+  await time('detail of one file', '/api/files/12345', 5);
+  await time('override write (a)', '/api/files/777/override', 1, {
+    method: 'POST',
+    body: JSON.stringify({ decision: 'keep' }),
+  });
+  await time('undo (u)', '/api/undo', 1, { method: 'POST', body: '{}' });
+  await time('threshold preview (faceBrisque 45, decide over all rows)', '/api/thresholds/preview', 1, {
+    method: 'POST',
+    body: JSON.stringify({ thresholds: { faceBrisque: 45 } }),
+  });
+  await walk('paging through the preview flips', 'selection=1&sort=brisque', 10);
+  const afterApi = rssMb(serverPid);
+  // decisions.csv is rewritten 0.5 s after the override; wait for it to settle.
+  for (let i = 0; i < 200; i++) {
+    const { body } = await get('/api/counts');
+    if (!(body as { csvPending: boolean }).csvPending) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const afterCsv = rssMb(serverPid);
+
+  let renderMs: number | null = null;
+  if (CHROMIUM_PATH) {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(url);
+    const t = performance.now();
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    renderMs = performance.now() - t;
+    await browser.close();
+  }
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+
+  console.log(
+    `\nreview server over ${ROWS.toLocaleString('en')} rows (machine shared with other work: figures under load)`,
+  );
+  console.log(`  server start → URL printed: ${startMs.toFixed(0)} ms`);
+  console.log(
+    `  first page rendered in chromium (reload → tiles + counts): ${renderMs === null ? 'no chromium' : `${renderMs.toFixed(0)} ms`}`,
+  );
+  for (const [label, value] of rows) console.log(`  ${label.padEnd(56)} ${value}`);
+  console.log(
+    `  server RSS after the API calls: ${afterApi.now.toFixed(0)} MB (peak ${afterApi.peak.toFixed(0)} MB)`,
+  );
+  console.log(
+    `  server RSS after rewriting decisions.csv: ${afterCsv.now.toFixed(0)} MB (peak ${afterCsv.peak.toFixed(0)} MB)`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
