@@ -1,5 +1,5 @@
 import { effectiveDecision, notKeptReasons, type Manifest, type StoredFile } from '@portrait-forge/manifest';
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '@portrait-forge/files';
 import { dirname, join } from 'node:path';
 
 /** Beside manifest.sqlite; rewritten by every command that changes a decision (writeDecisionsCsv). */
@@ -58,13 +58,11 @@ export function decisionsCsv(files: StoredFile[]): string {
 }
 
 /**
- * Rewrites decisions.csv beside the manifest from its current rows. Atomic (temp file + rename in the
- * same folder): a reader or a killed run sees the old file or the new one, never half of one.
+ * Rewrites decisions.csv beside the manifest from its current rows, atomically (libs/files): a reader
+ * or a killed run sees the old file or the new one, never half of one.
  */
 export function writeDecisionsCsv(manifest: Manifest, files: StoredFile[] = manifest.files()): string {
   const path = join(dirname(manifest.file), DECISIONS_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, decisionsCsv(files));
-  renameSync(tmp, path);
+  writeFileAtomic(path, decisionsCsv(files));
   return path;
 }
