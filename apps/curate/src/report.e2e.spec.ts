@@ -1,5 +1,6 @@
 import { decideAll, defaultThresholds, writeReport } from '@portrait-forge/curation';
-import { emptyScores, Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { analysedPhoto } from '@portrait-forge/manifest/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,54 +34,16 @@ async function fixture(out: string): Promise<Manifest> {
     await sharp({ create: { width: 256, height: 256, channels: 3, background: colour } })
       .png()
       .toFile(join(out, `aligned/${i}.png`));
-    const landmarks = Array.from({ length: 68 }, (_, k) => [
-      200 + (k % 17) * 20,
-      300 + Math.floor(k / 17) * 40,
-    ]).flat();
-    records.push({
-      path,
-      size: 1,
-      mtimeMs: 0,
-      sha256: `sha${i}`,
-      width: 800,
-      height: 640,
-      decodeError: null,
-      scores: {
-        ...emptyScores(),
-        faceCount: 1,
-        faceSize: 300,
+    records.push(
+      analysedPhoto(path, i, {
         roll: i * 10,
-        yaw: 2,
         brisque,
-        symmetry: 0.02,
-        symmetryBackend: 'selfie',
-        symmetryNote: null,
-      },
-      faces: [
-        {
-          box: { x: 180, y: 260, width: 360, height: 200 },
-          score: 0.9,
-          landmarks,
-          roll: i * 10,
-          yaw: 2,
-          pitch: null,
-          eyeDyPct: 1,
-          centerDeltaPct: 5,
-          qsize: 300,
-          cutOff: 0,
-          rotationDeg: null,
-          landmarksAtBorder: 0,
-        },
-      ],
-      alignedPath: `aligned/${i}.png`,
-      alignedQuad: null,
-      thumbPath: `thumbs/${i}.jpg`,
-      thumbScale: 0.25,
-      phash: null,
-      stageMs: {},
-      decision,
-      reasons: [...reasons],
-    });
+        alignedPath: `aligned/${i}.png`,
+        alignedQuad: null,
+        decision,
+        reasons: [...reasons],
+      }),
+    );
   }
   manifest.writeFiles(records, null);
   return manifest;

@@ -76,3 +76,51 @@ export function storedFile(id: number, path: string, overrides: Partial<StoredFi
     ...overrides,
   };
 }
+
+/** 68 landmark points on a 17×4 grid inside an 800×640 photo's face box (x, y interleaved). */
+export const gridLandmarks = (): number[] =>
+  Array.from({ length: 68 }, (_, k) => [200 + (k % 17) * 20, 300 + Math.floor(k / 17) * 40]).flat();
+
+/**
+ * An 800×640 photo analysed as one frontal face with a thumbnail at 0.25 and an aligned crop: the record
+ * the report and review-server browser tests write straight into a manifest (no models needed).
+ */
+export function analysedPhoto(
+  path: string,
+  index: number,
+  { roll, brisque, ...overrides }: { roll: number; brisque: number } & Partial<FileRecord>,
+): FileRecord {
+  return fileRecord(path, {
+    size: 1,
+    mtimeMs: 0,
+    sha256: `sha${index}`,
+    width: 800,
+    height: 640,
+    scores: {
+      ...emptyScores(),
+      faceCount: 1,
+      faceSize: 300,
+      roll,
+      yaw: 2,
+      brisque,
+      faceBrisque: brisque,
+      symmetry: 0.02,
+      symmetryBackend: 'selfie',
+      symmetryNote: null,
+    },
+    faces: [
+      faceRecord({
+        box: { x: 180, y: 260, width: 360, height: 200 },
+        landmarks: gridLandmarks(),
+        roll,
+        yaw: 2,
+        qsize: 300,
+      }),
+    ],
+    thumbPath: `thumbs/${index}.jpg`,
+    thumbScale: 0.25,
+    phash: null,
+    stageMs: {},
+    ...overrides,
+  });
+}

@@ -1,5 +1,6 @@
 import { defaultThresholds } from '@portrait-forge/curation';
 import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { analysedPhoto } from '@portrait-forge/manifest/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -37,53 +38,16 @@ export async function writeFixture(base: string, count = 3): Promise<{ input: st
     await image(200, 160).toFile(join(out, `thumbs/${i}.jpg`));
     await image(256, 256).toFile(join(out, `aligned/${i}.jpg`));
     const brisque = 20 + i * 15;
-    records.push({
-      path: `photo-${i}.jpg`,
-      size: 1,
-      mtimeMs: 0,
-      sha256: `sha${i}`,
-      width: 800,
-      height: 640,
-      decodeError: null,
-      scores: {
-        faceCount: 1,
-        faceSize: 300,
+    records.push(
+      analysedPhoto(`photo-${i}.jpg`, i, {
         roll: i,
-        yaw: 2,
         brisque,
-        faceBrisque: brisque,
-        symmetry: 0.02,
-        symmetryBackend: 'selfie',
-        symmetryNote: null,
-      },
-      faces: [
-        {
-          box: { x: 180, y: 260, width: 360, height: 200 },
-          score: 0.9,
-          landmarks: Array.from({ length: 68 }, (_, k) => [
-            200 + (k % 17) * 20,
-            300 + Math.floor(k / 17) * 40,
-          ]).flat(),
-          roll: i,
-          yaw: 2,
-          pitch: null,
-          eyeDyPct: 1,
-          centerDeltaPct: 5,
-          qsize: 300,
-          cutOff: 0,
-          rotationDeg: null,
-          landmarksAtBorder: 0,
-        },
-      ],
-      alignedPath: `aligned/${i}.jpg`,
-      alignedQuad: [150, 200, 150, 600, 550, 600, 550, 200],
-      thumbPath: `thumbs/${i}.jpg`,
-      thumbScale: 0.25,
-      phash: null,
-      stageMs: {},
-      decision: brisque > 48 ? 'reject' : 'keep',
-      reasons: brisque > 48 ? ['blurry'] : [],
-    });
+        alignedPath: `aligned/${i}.jpg`,
+        alignedQuad: [150, 200, 150, 600, 550, 600, 550, 200],
+        decision: brisque > 48 ? 'reject' : 'keep',
+        reasons: brisque > 48 ? ['blurry'] : [],
+      }),
+    );
   }
   manifest.writeFiles(records, null);
   manifest.close();
