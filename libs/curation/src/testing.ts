@@ -11,7 +11,14 @@ import {
   type RawScores,
 } from '@portrait-forge/manifest';
 import { fileRecord } from '@portrait-forge/manifest/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { faceRecord } from './lib/analyse';
+import { formatEvaluation } from './lib/decision-evaluation';
+import { evaluateRun, type FolderEvaluation } from './lib/evaluate-folder';
+import { runFilter } from './lib/filter';
+import { defaultThresholds } from './lib/thresholds';
 
 /** A roughly frontal 68-point face (face-api order), rotated by `rollDeg` about its centre. */
 export function syntheticFace(cx: number, cy: number, size: number, rollDeg = 0, yawShift = 0): Point[] {
@@ -97,4 +104,28 @@ export function decisionInput(
   overrides: Partial<DecisionInput> = {},
 ): DecisionInput {
   return { ...decisionInputOf(photoRecord('a.jpg', faces, scores), 1), ...overrides };
+}
+
+/**
+ * The whole pipeline (2 workers, the default config at 256) on a labelled folder in a temporary output,
+ * evaluated against its labels.csv; prints the confusion table and the wrong files for the test log.
+ */
+export async function filterLabelledFolder(dir: string): Promise<FolderEvaluation> {
+  const out = mkdtempSync(join(tmpdir(), 'curate-labelled-'));
+  try {
+    await runFilter({
+      input: dir,
+      out,
+      size: 256,
+      workers: 2,
+      thresholds: defaultThresholds(256),
+      log: () => undefined,
+    });
+    const result = evaluateRun(dir, out);
+    const wrong = result.evaluation.wrong.map((w) => `  ${w.file} (${w.category}) → ${w.got} ${w.reasons}`);
+    console.log(`${formatEvaluation(result.evaluation)}\nwrong:\n${wrong.join('\n')}`);
+    return result;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }

@@ -1,34 +1,12 @@
-import { describeWithShared } from '@portrait-forge/test-support';
-import { sharedPath } from '@portrait-forge/test-support';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { formatEvaluation } from './decision-evaluation';
-import { evaluateRun } from './evaluate-folder';
-import { runFilter } from './filter';
-import { defaultThresholds } from './thresholds';
+import { describeWithShared, sharedPath } from '@portrait-forge/test-support';
+import { filterLabelledFolder } from '../testing';
+import { readFileSync } from 'node:fs';
 
 // Issue 7's bar: the whole pipeline (decode → face/pose → BRISQUE → symmetry → align, 2 workers),
 // one default config, against labels.csv. All 171 files; ~1 min on an idle 2-core machine.
 describeWithShared('data/faces-dev', 'faces-dev: full pipeline vs labels.csv', (dir) => {
-  let out: string;
-  beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'curate-faces-dev-'));
-  });
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
-
   it('rejects with F1 ≥ 0.95 and recall ≥ 0.9 in every reject category', async () => {
-    await runFilter({
-      input: dir,
-      out,
-      size: 256,
-      workers: 2,
-      thresholds: defaultThresholds(256),
-      log: () => undefined,
-    });
-    const { evaluation, files } = evaluateRun(dir, out);
-    const wrong = evaluation.wrong.map((w) => `  ${w.file} (${w.category}) → ${w.got} ${w.reasons}`);
-    console.log(`${formatEvaluation(evaluation)}\nwrong:\n${wrong.join('\n')}`);
+    const { evaluation, files } = await filterLabelledFolder(dir);
 
     expect(evaluation.reject.f1).toBeGreaterThanOrEqual(0.95);
     expect(evaluation.missing).toEqual([]);

@@ -1,11 +1,5 @@
 import { describeWithShared } from '@portrait-forge/test-support';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { formatEvaluation } from './decision-evaluation';
-import { evaluateRun } from './evaluate-folder';
-import { runFilter } from './filter';
-import { defaultThresholds } from './thresholds';
+import { filterLabelledFolder } from '../testing';
 
 /**
  * Issue 16's bar is reject F1 ≥ 0.95 and recall ≥ 0.85 in every reject category of ≥ 5 files. Not
@@ -18,24 +12,8 @@ const REPORTED_ONLY = new Set(['occluded']);
 const BELOW_TARGET: Record<string, number> = { turned: 8 / 12, partial: 8 / 11 };
 
 describeWithShared('data/faces-wild-dev', 'faces-wild-dev: full pipeline vs labels.csv', (dir) => {
-  let out: string;
-  beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'curate-faces-wild-dev-'));
-  });
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
-
   it('reject F1 ≥ 0.90 (target 0.95), keep recall ≥ 0.90, recall ≥ 0.85 per reject category (turned, partial: as reached)', async () => {
-    await runFilter({
-      input: dir,
-      out,
-      size: 256,
-      workers: 2,
-      thresholds: defaultThresholds(256),
-      log: () => undefined,
-    });
-    const { evaluation } = evaluateRun(dir, out);
-    const wrong = evaluation.wrong.map((w) => `  ${w.file} (${w.category}) → ${w.got} ${w.reasons}`);
-    console.log(`${formatEvaluation(evaluation)}\nwrong:\n${wrong.join('\n')}`);
+    const { evaluation } = await filterLabelledFolder(dir);
 
     expect(evaluation.missing).toEqual([]);
     expect(evaluation.reject.f1).toBeGreaterThanOrEqual(0.9);
