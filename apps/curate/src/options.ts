@@ -1,5 +1,6 @@
 import { formatFailure, oneOf } from '@portrait-forge/cli';
 import { ImageDecodeError } from '@portrait-forge/image-io';
+import { ManifestError } from '@portrait-forge/manifest';
 import { ModelCacheError } from '@portrait-forge/model-cache';
 import { resolve } from 'node:path';
 
@@ -9,7 +10,7 @@ export const DEFAULT_OUT = 'data/curate';
 export const DEFAULT_SIZE = 256;
 
 /** Other libraries' errors that are users' mistakes (one line, no stack). */
-export const CURATE_USER_ERRORS = [ModelCacheError, ImageDecodeError] as const;
+export const CURATE_USER_ERRORS = [ModelCacheError, ImageDecodeError, ManifestError] as const;
 
 export const alignedSize = (value: string): number => Number(oneOf(['256', '512', '1024'])(value));
 

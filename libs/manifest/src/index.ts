@@ -1,3 +1,4 @@
+export { ManifestError } from './lib/errors';
 export { Manifest, type OpenOptions } from './lib/manifest';
 export { SCHEMA_VERSION, MIGRATIONS } from './lib/schema';
 export {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileRecord as record, faceRecord, tempManifestPath as tmp } from '../testing';
 import { SCORE_COLUMNS } from './columns';
 import { effectiveDecision, isKept, notKeptReasons } from './kept';
+import { ManifestError } from './errors';
 import { Manifest } from './manifest';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import type { Decision, FileRecord } from './types';
@@ -229,6 +230,7 @@ describe('Manifest', () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
     db.close();
     expect(() => Manifest.open(file)).toThrow(/newer than this build/);
+    expect(() => Manifest.open(file)).toThrow(ManifestError);
     expect(() => Manifest.open(join(tmpdir(), 'nope', 'x.sqlite'), { readonly: true })).toThrow(
       /run `nx run curate:filter`/,
     );

@@ -28,6 +28,7 @@ import {
   type ReviewLogEntry,
 } from './gallery';
 import { checkedRunConfig, decodeRun, type NewRun, type RunInfo, type RunKind } from './runs';
+import { ManifestError } from './errors';
 import { SCHEMA_VERSION, migrate } from './schema';
 import type { Decision, DecisionInput, FaceRecord, FileRecord, KeptImage, StoredFile } from './types';
 
@@ -74,7 +75,7 @@ export class Manifest {
     options: OpenOptions,
   ) {
     if (options.readonly && !existsSync(file)) {
-      throw new Error(
+      throw new ManifestError(
         `${file}: no manifest here; run \`nx run curate:filter\` first (or point --out at a filter output folder)`,
       );
     }
@@ -89,7 +90,7 @@ export class Manifest {
       if (options.readonly) {
         const version = this.db.pragma('user_version', { simple: true }) as number;
         if (version !== SCHEMA_VERSION) {
-          throw new Error(
+          throw new ManifestError(
             `manifest schema v${version}, expected v${SCHEMA_VERSION}; open it once read-write to migrate`,
           );
         }
@@ -97,8 +98,9 @@ export class Manifest {
         migrate(this.db, file);
       }
     } catch (err) {
+      if (err instanceof ManifestError) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      throw new Error(
+      throw new ManifestError(
         `${file}: broken or unreadable manifest (${message}); move it aside and re-run filter`,
         { cause: err },
       );

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { columnDdl, columnsAddedIn, FACE_COLUMNS, SCORE_COLUMNS, type ColumnSpec } from './columns';
 import { KEPT_WHERE } from './kept';
+import { ManifestError } from './errors';
 
 const ddlLines = (columns: readonly ColumnSpec[]) =>
   columns
@@ -132,7 +133,7 @@ export const MIGRATIONS: readonly string[] = Array.from({ length: SCHEMA_VERSION
 export function migrate(db: Database.Database, file: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(
+    throw new ManifestError(
       `${file}: manifest schema v${current} is newer than this build understands (v${SCHEMA_VERSION}); update portrait-forge`,
     );
   }
