@@ -20,7 +20,6 @@ import {
   encodePng,
   openPhoto,
   rawToSharp,
-  sharpToRaw,
   type Photo,
   type RawImage,
   type ReducedView,
