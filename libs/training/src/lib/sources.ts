@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { isImageFile, listImageFiles } from '@portrait-forge/image-io';
 import { Manifest } from '@portrait-forge/manifest';
 import yauzl from 'yauzl';
 
@@ -15,25 +16,8 @@ export interface ImageSource {
   close(): Promise<void>;
 }
 
-const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif']);
-
-function isImage(file: string): boolean {
-  return IMAGE_EXT.has(extname(file).toLowerCase());
-}
-
 /** Every image under `dir` (recursive), sorted so the order is stable across machines. */
-export function listImages(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (isImage(entry.name)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+export const listImages = (dir: string): string[] => listImageFiles(dir);
 
 function fileListSource(name: string, description: string, files: string[]): ImageSource {
   return {
@@ -123,7 +107,7 @@ export async function zipSource(file: string): Promise<ImageSource> {
     );
   }
   const entries = (await listEntries(zip))
-    .filter((e) => isImage(e.fileName))
+    .filter((e) => isImageFile(e.fileName))
     .sort((a, b) => (a.fileName < b.fileName ? -1 : 1));
   if (entries.length === 0) {
     zip.close();
