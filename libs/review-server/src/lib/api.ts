@@ -8,7 +8,7 @@ import {
   type DecisionOutcome,
   type Thresholds,
   type ThresholdsPatch,
-} from '@portrait-forge/curation';
+} from '@portrait-forge/curation/decide';
 import {
   GALLERY_SORTS,
   MAX_PAGE_SIZE,

@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { DECISIONS_FILE, MANIFEST_FILE } from '@portrait-forge/curation';
+import { DECISIONS_FILE, MANIFEST_FILE } from '@portrait-forge/curation/decide';
 import { Manifest } from '@portrait-forge/manifest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
