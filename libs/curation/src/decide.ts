@@ -23,5 +23,5 @@ export {
   type ThresholdsPatch,
 } from './lib/thresholds';
 export { decisionsCsv, writeDecisionsCsv, DECISIONS_CSV_HEADER, DECISIONS_FILE } from './lib/csv';
-export { redecide, type RedecideResult } from './lib/redecide';
+export { redecide, type RedecideOptions, type RedecideResult } from './lib/redecide';
 export { parseReview, applyReview, ReviewFileSchema, type ReviewFile } from './lib/review';
