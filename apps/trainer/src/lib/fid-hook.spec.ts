@@ -1,9 +1,9 @@
-import { createRng } from '@portrait-forge/metrics';
+import { createRng, type FeatureMatrix } from '@portrait-forge/metrics';
 import { randomCentres, sampleMixture } from '@portrait-forge/metrics/testing';
 import { monitorFigures } from './fid-hook';
 
-const rowsOf = (m: { rows: number; cols: number; data: Float32Array }): Float32Array[] =>
-  Array.from({ length: m.rows }, (_, i) => m.data.slice(i * m.cols, (i + 1) * m.cols));
+const rowsOf = (m: FeatureMatrix): Float32Array[] =>
+  Array.from({ length: m.rows }, (_, i) => Float32Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 
 describe('snapshot figures for the failure-mode monitor', () => {
   const centres = randomCentres(createRng(1), 10, 16, 8);
