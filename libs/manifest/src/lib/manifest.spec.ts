@@ -171,6 +171,7 @@ describe('Manifest', () => {
         yaw: 3,
         eyeDyPct: 1,
         centerDeltaPct: 5,
+        pitch: null,
         cutOff: 0,
         qsize: 120,
       },
