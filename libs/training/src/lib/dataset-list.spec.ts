@@ -4,6 +4,7 @@ import { Manifest } from '@portrait-forge/manifest';
 import { fileRecord, tempManifestPath } from '@portrait-forge/manifest/testing';
 import { syntheticImageFolder, tempDir } from '../testing';
 import { DATASET_LIST_FILE, frozenManifestSource, readDatasetList } from './dataset-list';
+import type { TrainOptionsInput } from './options';
 import { train } from './train';
 
 /** A manifest keeping every PNG of a synthetic folder (crops given by absolute path). */
@@ -60,18 +61,18 @@ describe('frozen training dataset (dataset.json)', () => {
   it('a run trains on the list frozen at its start; its resume reports the changed manifest', async () => {
     const manifest = await keptManifest(8);
     const outdir = tempDir();
-    const opts = {
+    const opts: TrainOptionsInput = {
       manifest,
       outdir,
-      cfg: 'tiny' as const,
+      cfg: 'tiny',
       resolution: 8,
       channels: 1,
       kimg: 0.032,
       tickKimg: 0.016,
       snap: 1,
-      aug: 'noaug' as const,
-      backend: 'wasm' as const,
-      grid: [2, 2] as [number, number],
+      aug: 'noaug',
+      backend: 'wasm',
+      grid: [2, 2],
       workers: 1,
       seed: 3,
     };
