@@ -66,3 +66,11 @@ export {
   type NetworkCheckpointMeta,
   type NetworkGroup,
 } from './lib/network-checkpoint';
+export {
+  DATASET_LIST_FILE,
+  freezeDataset,
+  readDatasetList,
+  frozenManifestSource,
+  keptChanges,
+  type DatasetList,
+} from './lib/dataset-list';

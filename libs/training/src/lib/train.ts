@@ -33,6 +33,7 @@ import { alertLines, LiveMonitor } from './live-monitor';
 import type { MonitorThresholds } from '@portrait-forge/metrics';
 import { Trainer } from './trainer';
 import { loadTrainingCheckpoint, type TrainingCheckpoint } from './training-checkpoint';
+import { frozenManifestSource } from './dataset-list';
 import { openSource, type ImageSource } from './sources';
 
 /** Optional instrumentation: metrics at snapshots, stop requests, and fault injection for tests. */
@@ -85,12 +86,20 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
   const echo = hooks.echo ?? ((l: string) => process.stdout.write(l + '\n'));
   const { opts, resumed } = startingPoint(given);
   const { tf, backendName } = await initTf({ backend: opts.backend, log: echo });
-  const source = await openSource({ manifest: opts.manifest, data: opts.data });
+  const named = await openSource({ manifest: opts.manifest, data: opts.data });
   const runDir = resumed
     ? dirname(resumed.file)
-    : createRunDir(opts.outdir, `${opts.name ?? source.name}-${opts.cfg}`);
+    : createRunDir(opts.outdir, `${opts.name ?? named.name}-${opts.cfg}`);
   removeStaleTemps(runDir);
   const log = new RunLog(join(runDir, LOG_FILE), echo);
+  // A manifest's kept set is frozen in the run dir (dataset-list.ts): resume and rollback read it back.
+  const openData = async (fresh: boolean) =>
+    opts.manifest
+      ? frozenManifestSource(runDir, opts.manifest, (l) => log.line(l), { fresh })
+      : fresh
+        ? named
+        : openSource({ data: opts.data });
+  const source = await openData(!resumed);
   const trainer = new Trainer(tf, opts, runDir, log, hooks.checkpointWriteHook);
   if (resumed) {
     trainer.restore(resumed.ckpt, resumed.file);
@@ -136,13 +145,7 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
           );
         }
         await loader.close();
-        loader = makeLoader(
-          await openSource({ manifest: opts.manifest, data: opts.data }),
-          opts,
-          trainer.batch,
-          trainer.state.curNimg,
-          log,
-        );
+        loader = makeLoader(await openData(false), opts, trainer.batch, trainer.state.curNimg, log);
         continue;
       }
       const outOfTime = Date.now() >= deadline;
