@@ -59,7 +59,7 @@ export interface TrainingCheckpoint {
 }
 
 /** A float32 tensor group as the networks take it; an int32 tensor means a foreign file. */
-function floatGroup(groups: Checkpoint['groups'], group: string, file: string): PlainWeights {
+export function floatGroup(groups: Checkpoint['groups'], group: string, file: string): PlainWeights {
   const tensors: TensorMap | undefined = groups[group];
   if (!tensors)
     throw new UsageError(
