@@ -50,6 +50,10 @@ async function tinyOptions(outdir: string): Promise<TrainOptionsInput> {
     grid: [2, 2],
     workers: 2,
     seed: 5,
+    // Schedules change mid-run (kimg 0.04, in tick 2), so resuming must continue them exactly.
+    dlr: 0.004,
+    lrSteps: [[0.04, 0.5]],
+    gammaSteps: [[0.04, 2]],
   };
 }
 
@@ -111,8 +115,20 @@ describe('train (tiny config, synthetic data, wasm)', () => {
     expect(ckB.meta.state.batchIdx).toBe(18);
     expect(ckB.meta.rng).toEqual(ckA.meta.rng);
 
-    // The run as logged: identical stats lines, tick numbers and snapshot names, resumed mid-tick…
+    // The schedules as recorded at each tick's end (G lr from the tiny config's 0.002, D from --dlr).
     const dirA = join(outA, runA);
+    const scheduled = statsLines(dirA).map((r) =>
+      ['Progress/G/lr', 'Progress/D/lr', 'Progress/r1_gamma'].map((k) => (r[k] as { mean: number }).mean),
+    );
+    expect(scheduled).toEqual([
+      [0.002, 0.004, 1],
+      [0.002, 0.004, 1],
+      [0.001, 0.002, 2],
+      [0.001, 0.002, 2],
+      [0.001, 0.002, 2],
+    ]);
+
+    // The run as logged: identical stats lines, tick numbers and snapshot names, resumed mid-tick…
     const ticks = ['tick 0', 'tick 1', 'tick 2', 'tick 3', 'tick 4'];
     expect(tickNumbers(dirA)).toEqual(ticks);
     expect(fakesGrids(dirA)).toEqual([16, 48, 72].map(fakesGridName));
