@@ -20,6 +20,9 @@ export const STAT = {
   kimg: 'Progress/kimg',
   augment: 'Progress/augment',
   lrScale: 'Progress/lr_scale',
+  /** Progressive growing's level of detail and minibatch (NVlabs stylegan2 autosummary names). */
+  lod: 'Progress/lod',
+  minibatch: 'Progress/minibatch',
   totalSec: 'Timing/total_sec',
   secPerTick: 'Timing/sec_per_tick',
   secPerKimg: 'Timing/sec_per_kimg',

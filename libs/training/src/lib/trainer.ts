@@ -11,13 +11,14 @@ import {
   type StyleGAN2,
   type StyleGAN2Config,
 } from '@portrait-forge/stylegan2';
-import { checkpointName } from '@portrait-forge/run-format';
+import { checkpointName, STAT } from '@portrait-forge/run-format';
 import type { WriteHook } from '@portrait-forge/files';
 import { accumulateSigns, initialAda, maybeAdjust } from './ada';
 import { augmentBatch } from './augment';
 import { listCheckpoints } from './checkpoint';
 import { emaBeta } from './ema';
 import { resolveConfig, type TrainOptions } from './options';
+import { lodCrossed, progressiveSchedule, realsAtLod } from './progressive-schedule';
 import { Sfc32 } from '@portrait-forge/random';
 import type { RunLog } from './run-dir';
 import { reportPhase, StatCollector } from './tick-stats';
@@ -59,24 +60,44 @@ export class Trainer {
       tickStartNimg: 0,
       ada: initialAda(opts.aug === 'noaug' ? 0 : opts.p),
       lrScale: 1,
+      lod: progressiveSchedule(this.config, 0).lod,
       consecutiveBad: 0,
       rollbacks: 0,
       nanSkips: 0,
     };
+    this.applyLrScale();
   }
 
+  /** The minibatch of the next step (progressive growing changes it by resolution). */
   get batch(): number {
-    return this.config.batch;
+    return progressiveSchedule(this.config, this.state.curNimg).batch;
   }
 
+  /** Learning rates (lazy-reg correction × rollback scale × per-resolution factor) and every network's lod. */
   private applyLrScale(): void {
+    const { lod, learningRateFactor } = progressiveSchedule(this.config, this.state.curNimg);
     for (const [opt, interval] of [
       [this.model.optG, this.config.gRegInterval],
       [this.model.optD, this.config.dRegInterval],
     ] as const) {
       opt.params = { ...lazyAdamParams(this.config, interval) };
-      opt.params.learningRate *= this.state.lrScale;
+      opt.params.learningRate *= this.state.lrScale * learningRateFactor;
     }
+    this.model.setLod(lod);
+    this.Gema.lod = lod;
+  }
+
+  /** Progressive growing at the current kimg: optimisers restart when a resolution starts or ends fading in. */
+  private followSchedule(): void {
+    const { lod } = progressiveSchedule(this.config, this.state.curNimg);
+    if (lodCrossed(this.state.lod, lod)) {
+      this.model.optG.reset();
+      this.model.optD.reset();
+    }
+    this.state.lod = lod;
+    this.applyLrScale();
+    this.stats.report(STAT.lod, lod);
+    this.stats.report(STAT.minibatch, this.batch);
   }
 
   // ---------------------------------------------------------------- checkpoints
@@ -157,7 +178,8 @@ export class Trainer {
   ): Promise<void> {
     const { tf, state, model } = this;
     corruptReals?.(state.batchIdx, batchData);
-    const real = tf.tensor4d(batchData, shape);
+    this.followSchedule();
+    const real = tf.tidy(() => realsAtLod(tf.tensor4d(batchData, shape), state.lod));
     let ok = true;
     try {
       for (const phase of model.phasesFor(state.batchIdx)) {
