@@ -20,6 +20,9 @@ export const STAT = {
   kimg: 'Progress/kimg',
   augment: 'Progress/augment',
   lrScale: 'Progress/lr_scale',
+  /** Progressive growing's level of detail and minibatch (NVlabs stylegan2 autosummary names). */
+  lod: 'Progress/lod',
+  minibatch: 'Progress/minibatch',
   /** The scheduled G and D learning rates of the tick (--glr/--dlr × --lr-steps × rollback scale). */
   gLr: 'Progress/G/lr',
   dLr: 'Progress/D/lr',

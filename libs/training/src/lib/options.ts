@@ -199,6 +199,11 @@ export const TRAIN_OPTIONS = {
     help: `mapping network depth override (SG3 --map; ${fromCfg})`,
     parse: positiveInt,
   }),
+  lodKimg: spec(z.number().positive().optional(), {
+    flags: '--lod-kimg <kimg>',
+    help: `progressive growing (cfg a–d): kimg per resolution stable, and again fading in the next (NVlabs lod_training_kimg = lod_transition_kimg = 600; ${fromCfg})`,
+    parse: nonNegativeNumber,
+  }),
   timeLimitMin: spec(
     z.number().nonnegative().optional(),
     {
@@ -415,6 +420,14 @@ export function resolveConfig(o: TrainOptions): StyleGAN2Config {
   if (o.channelBase !== undefined) config.channelBase = o.channelBase;
   if (o.channelMax !== undefined) config.channelMax = o.channelMax;
   if (o.mappingLayers !== undefined) config.mappingLayers = o.mappingLayers;
+  if (o.lodKimg !== undefined) {
+    if (config.progressive === null) {
+      throw new UsageError(
+        `--lod-kimg: config ${o.cfg} does not grow progressively; use --cfg a, b, c or d.`,
+      );
+    }
+    config.progressive = { ...config.progressive, trainingKimg: o.lodKimg, transitionKimg: o.lodKimg };
+  }
   if (o.mixing !== undefined) config.styleMixingProb = o.mixing;
   config.noConst = o.noconst;
   return config;

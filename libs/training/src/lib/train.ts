@@ -136,6 +136,12 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
   let stoppedBy: TrainResult['stoppedBy'] = 'done';
   try {
     for (;;) {
+      if (loader.batch !== trainer.batch) {
+        // Progressive growing changed the minibatch: continue the same sample order at the new size.
+        await loader.close();
+        const reopened = await openSource({ manifest: opts.manifest, data: opts.data });
+        loader = makeLoader(reopened, opts, trainer.batch, trainer.state.curNimg, log);
+      }
       const batch = await loader.nextBatch();
       await trainer.step(batch.data, batch.shape, hooks.corruptReals);
       if (trainer.state.consecutiveBad >= opts.nanRollbackAfter) {
