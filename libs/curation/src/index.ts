@@ -1,6 +1,7 @@
 export {
   runFilter,
   defaultWorkers,
+  photoBrisqueProblem,
   MANIFEST_FILE,
   type FilterOptions,
   type FilterResult,

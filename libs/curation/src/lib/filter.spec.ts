@@ -74,3 +74,34 @@ describe('runFilter --silhouette u2net without weights and without network', () 
     manifest.close();
   });
 });
+
+describe('runFilter whole-photo BRISQUE (--photo-brisque)', () => {
+  const run = (out: string, options: { brisque: number | null; photoBrisque?: boolean }) =>
+    runFilter({
+      input: mkdtempSync(join(tmpdir(), 'filter-in-')),
+      out,
+      size: 256,
+      photoBrisque: options.photoBrisque,
+      thresholds: { ...defaultThresholds(256), brisque: options.brisque },
+      log: () => undefined,
+    });
+
+  it('is off by default and the run config says so', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'filter-out-'));
+    await run(out, { brisque: null });
+    const manifest = Manifest.open(join(out, MANIFEST_FILE));
+    expect(manifest.lastRun('filter')?.config).toMatchObject({ photoBrisque: false });
+    manifest.close();
+  });
+
+  it('refuses a whole-photo threshold without the whole-photo score, before any run starts', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'filter-out-'));
+    await expect(run(out, { brisque: 40 })).rejects.toThrow(
+      /needs the whole-photo score: pass --photo-brisque/,
+    );
+    const manifest = Manifest.open(join(out, MANIFEST_FILE));
+    expect(manifest.lastRun('filter')).toBeFalsy();
+    manifest.close();
+    await expect(run(out, { brisque: 40, photoBrisque: true })).resolves.toMatchObject({ seen: 0 });
+  });
+});

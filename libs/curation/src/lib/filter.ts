@@ -34,6 +34,8 @@ export interface FilterOptions {
   u2netModel?: string;
   thresholds: Thresholds;
   maxPixels?: number;
+  /** Whole-photo BRISQUE too (analyse.ts AnalysisConfig.photoBrisque); default false, recorded in the run config. */
+  photoBrisque?: boolean;
   /** Called after every file (for the progress bar). */
   onProgress?: (done: number, total: number, path: string) => void;
   log?: (line: string) => void;
@@ -61,6 +63,12 @@ export interface FilterResult {
 }
 
 export const defaultWorkers = () => availableParallelism();
+
+/** A whole-photo BRISQUE cut without the whole-photo score would decide nothing, silently: the error, or null. */
+export function photoBrisqueProblem(thresholds: Thresholds, photoBrisque: boolean): string | null {
+  if (thresholds.brisque === null || photoBrisque) return null;
+  return `a whole-photo BRISQUE threshold (${thresholds.brisque}) needs the whole-photo score: pass --photo-brisque, or drop --brisque (blur is decided on the face: --face-brisque)`;
+}
 
 /** Detector scores are on different scales: a resumed run must not mix two detectors' rows. */
 function checkSameDetector(manifest: Manifest, manifestPath: string, detector: DetectorKind): void {
@@ -113,7 +121,10 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       detector,
       silhouette,
       maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+      photoBrisque: options.photoBrisque ?? false,
     };
+    const unscored = photoBrisqueProblem(options.thresholds, config.photoBrisque);
+    if (unscored) throw new Error(unscored);
     const runId = manifest.startRun({
       kind: 'filter',
       inputRoot: input,
@@ -137,6 +148,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
             face: { ...options.thresholds.face, targetSize: options.size },
             maxPixels: config.maxPixels,
             thumbSize: 256,
+            photoBrisque: config.photoBrisque,
           },
           log,
           options.pool,

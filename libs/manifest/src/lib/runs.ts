@@ -11,6 +11,8 @@ export const RUN_CONFIGS = {
     detector: z.string(),
     silhouette: z.string(),
     maxPixels: z.number().int().positive(),
+    /** Whether the whole-photo BRISQUE was scored (null in every row when not); runs before the flag always did. */
+    photoBrisque: z.boolean().default(true),
   }),
   decide: z.object({}),
   /** `review --apply FILE`, or a session of the review server (libs/review-server). */
