@@ -1,7 +1,6 @@
 export {
   runFilter,
   defaultWorkers,
-  photoBrisqueProblem,
   MANIFEST_FILE,
   type FilterOptions,
   type FilterResult,
@@ -23,6 +22,7 @@ export {
   ThresholdsPatchSchema,
   type Thresholds,
   type ThresholdsPatch,
+  photoBrisqueProblem,
 } from './lib/thresholds';
 export {
   FILE_PROBLEM_REASONS,

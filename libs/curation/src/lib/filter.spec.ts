@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_FILE, runFilter } from './filter';
+import { redecide } from './redecide';
 import { defaultThresholds } from './thresholds';
 
 describe('runFilter --resume', () => {
@@ -22,6 +23,7 @@ describe('runFilter --resume', () => {
         detector: 'ssd',
         silhouette: 'auto',
         maxPixels: 1e8,
+        photoBrisque: false,
       },
       thresholds: {},
       versions: {},
@@ -91,6 +93,9 @@ describe('runFilter whole-photo BRISQUE (--photo-brisque)', () => {
     await run(out, { brisque: null });
     const manifest = Manifest.open(join(out, MANIFEST_FILE));
     expect(manifest.lastRun('filter')?.config).toMatchObject({ photoBrisque: false });
+    expect(() => redecide(manifest, { ...defaultThresholds(256), brisque: 40 })).toThrow(
+      /needs the whole-photo score: pass --photo-brisque.*re-run filter with it/,
+    );
     manifest.close();
   });
 

@@ -16,7 +16,7 @@ import { sha256 } from './hash';
 import { WorkerPool, type WorkerPoolOptions } from './pool';
 import { fileProblem, problemOf } from './problems';
 import { summarise, type Summary } from './summary';
-import type { Thresholds } from './thresholds';
+import { photoBrisqueProblem, type Thresholds } from './thresholds';
 import { walkImages, type WalkEntry } from './walk';
 
 export const MANIFEST_FILE = 'manifest.sqlite';
@@ -63,12 +63,6 @@ export interface FilterResult {
 }
 
 export const defaultWorkers = () => availableParallelism();
-
-/** A whole-photo BRISQUE cut without the whole-photo score would decide nothing, silently: the error, or null. */
-export function photoBrisqueProblem(thresholds: Thresholds, photoBrisque: boolean): string | null {
-  if (thresholds.brisque === null || photoBrisque) return null;
-  return `a whole-photo BRISQUE threshold (${thresholds.brisque}) needs the whole-photo score: pass --photo-brisque, or drop --brisque (blur is decided on the face: --face-brisque)`;
-}
 
 /** Detector scores are on different scales: a resumed run must not mix two detectors' rows. */
 function checkSameDetector(manifest: Manifest, manifestPath: string, detector: DetectorKind): void {

@@ -1,7 +1,7 @@
 import type { Manifest } from '@portrait-forge/manifest';
 import { writeDecisionsCsv } from './csv';
 import { decideAll, type DecideChange } from './decide';
-import type { Thresholds } from './thresholds';
+import { photoBrisqueProblem, type Thresholds } from './thresholds';
 
 export interface RedecideResult {
   files: number;
@@ -22,6 +22,10 @@ export function redecide(
   thresholds: Thresholds,
   options: { dryRun?: boolean } = {},
 ): RedecideResult {
+  // Runs from before --photo-brisque always scored the whole photo (RUN_CONFIGS' default).
+  const scored = manifest.lastRun('filter')?.config.photoBrisque ?? true;
+  const unscored = photoBrisqueProblem(thresholds, scored);
+  if (unscored) throw new Error(`${unscored} (re-run filter with it)`);
   const t0 = performance.now();
   const inputs = manifest.decisionInputs();
   const { changes } = decideAll(inputs, thresholds);
