@@ -11,13 +11,16 @@ import {
   type StyleGAN2,
   type StyleGAN2Config,
 } from '@portrait-forge/stylegan2';
-import { checkpointName } from '@portrait-forge/run-format';
+import { checkpointName, STAT } from '@portrait-forge/run-format';
 import type { WriteHook } from '@portrait-forge/files';
 import { accumulateSigns, initialAda, maybeAdjust } from './ada';
 import { augmentBatch } from './augment';
+import { diffAugment } from './diffaugment';
 import { listCheckpoints } from './checkpoint';
 import { emaBeta } from './ema';
-import { resolveConfig, type TrainOptions } from './options';
+import { resolveConfig, resolveRecipe, type TrainOptions } from './options';
+import { lodCrossed, progressiveSchedule, realsAtLod } from './progressive-schedule';
+import { scheduleAt, type Recipe, type ScheduledValues } from './schedules';
 import { Sfc32 } from '@portrait-forge/random';
 import type { RunLog } from './run-dir';
 import { reportPhase, StatCollector } from './tick-stats';
@@ -31,7 +34,9 @@ import {
 
 /** Networks, optimisers, G_ema, the augmentation stream and the loop counters of one run. */
 export class Trainer {
+  /** The run's config as resolved from its options (the model holds a copy whose γ follows the schedule). */
   readonly config: StyleGAN2Config;
+  readonly recipe: Recipe;
   readonly model: StyleGAN2;
   readonly Gema: Generator;
   /** Drives augmentation draws; checkpointed. */
@@ -48,7 +53,8 @@ export class Trainer {
     private readonly checkpointWriteHook?: WriteHook,
   ) {
     this.config = resolveConfig(opts);
-    this.model = createStyleGAN2(this.config, opts.seed);
+    this.recipe = resolveRecipe(opts, this.config);
+    this.model = createStyleGAN2({ ...this.config }, opts.seed);
     this.Gema = new Generator(this.config, opts.seed);
     copyWeights(this.model.G.store, this.Gema.store);
     this.augRng = new Sfc32(opts.seed ^ 0x41444121);
@@ -59,24 +65,51 @@ export class Trainer {
       tickStartNimg: 0,
       ada: initialAda(opts.aug === 'noaug' ? 0 : opts.p),
       lrScale: 1,
+      lod: progressiveSchedule(this.config, 0).lod,
       consecutiveBad: 0,
       rollbacks: 0,
       nanSkips: 0,
     };
+    this.applySchedule();
   }
 
+  /** The minibatch of the next step (progressive growing changes it by resolution). */
   get batch(): number {
-    return this.config.batch;
+    return progressiveSchedule(this.config, this.state.curNimg).batch;
   }
 
-  private applyLrScale(): void {
-    for (const [opt, interval] of [
-      [this.model.optG, this.config.gRegInterval],
-      [this.model.optD, this.config.dRegInterval],
-    ] as const) {
-      opt.params = { ...lazyAdamParams(this.config, interval) };
-      opt.params.learningRate *= this.state.lrScale;
+  /** Progressive growing: the optimisers restart when a resolution starts or ends fading in (NVlabs). */
+  private followProgressiveSchedule(): void {
+    const { lod } = progressiveSchedule(this.config, this.state.curNimg);
+    if (lodCrossed(this.state.lod, lod)) {
+      this.model.optG.reset();
+      this.model.optD.reset();
     }
+    this.state.lod = lod;
+    this.stats.report(STAT.lod, lod);
+    this.stats.report(STAT.minibatch, this.batch);
+  }
+
+  /**
+   * The learning rates and γ in force now: the recipe's schedules at the current kimg, LR × the rollback
+   * scale × progressive growing's per-resolution factor.
+   */
+  scheduled(): ScheduledValues {
+    const at = scheduleAt(this.recipe, this.state.curNimg / 1000);
+    const scale =
+      this.state.lrScale * progressiveSchedule(this.config, this.state.curNimg).learningRateFactor;
+    return { ...at, gLr: at.gLr * scale, dLr: at.dLr * scale };
+  }
+
+  /** Sets the optimisers' LR, the loss's γ and the networks' lod for the next minibatch (pure functions of kimg). */
+  private applySchedule(): void {
+    const { gLr, dLr, r1Gamma } = this.scheduled();
+    this.model.optG.params = lazyAdamParams({ ...this.config, learningRate: gLr }, this.config.gRegInterval);
+    this.model.optD.params = lazyAdamParams({ ...this.config, learningRate: dLr }, this.config.dRegInterval);
+    this.model.config.r1Gamma = r1Gamma;
+    const { lod } = progressiveSchedule(this.config, this.state.curNimg);
+    this.model.setLod(lod);
+    this.Gema.lod = lod;
   }
 
   // ---------------------------------------------------------------- checkpoints
@@ -90,6 +123,7 @@ export class Trainer {
         config: this.config,
         state: this.state,
         plMean: s.plMean,
+        tickStats: this.stats.state(),
         rng: {
           aug: this.augRng.state(),
           model: this.model.rng.getState(),
@@ -122,7 +156,8 @@ export class Trainer {
     this.model.G.rng.setState(meta.rng.G);
     this.Gema.rng.setState(meta.rng.Gema);
     this.state = { ...meta.state };
-    this.applyLrScale();
+    this.stats.restore(meta.tickStats);
+    this.applySchedule();
   }
 
   /** Writes network-snapshot-<nimg>.ckpt; on failure logs a warning and returns null (training goes on). */
@@ -144,6 +179,7 @@ export class Trainer {
   // ---------------------------------------------------------------- one minibatch
 
   private augment(): ((img: tfjs.Tensor4D) => tfjs.Tensor4D) | undefined {
+    if (this.opts.aug === 'diffaug') return (img) => diffAugment(this.tf, img, this.augRng);
     const p = this.state.ada.p;
     if (this.opts.aug === 'noaug' || p <= 0) return undefined;
     return (img) => augmentBatch(this.tf, img, p, this.augRng);
@@ -157,11 +193,14 @@ export class Trainer {
   ): Promise<void> {
     const { tf, state, model } = this;
     corruptReals?.(state.batchIdx, batchData);
-    const real = tf.tensor4d(batchData, shape);
+    this.followProgressiveSchedule();
+    this.applySchedule();
+    const real = tf.tidy(() => realsAtLod(tf.tensor4d(batchData, shape), state.lod));
     let ok = true;
     try {
       for (const phase of model.phasesFor(state.batchIdx)) {
         const s = await model.trainPhase(phase, { real }, { augment: this.augment(), skipNonFinite: true });
+        reportPhase(this.stats, s);
         if (s.skipped) {
           ok = false;
           this.log.line(
@@ -172,7 +211,6 @@ export class Trainer {
         if (this.opts.aug === 'ada' && s.signsReal !== undefined) {
           state.ada = accumulateSigns(state.ada, s.signsReal, real.shape[0]);
         }
-        reportPhase(this.stats, s);
       }
     } finally {
       real.dispose();
@@ -201,12 +239,14 @@ export class Trainer {
     const ckpts = listCheckpoints(this.runDir);
     if (!ckpts.length || this.state.rollbacks >= this.opts.maxRollbacks) return false;
     const { rollbacks, nanSkips, lrScale } = this.state;
+    const pending = this.stats.state(); // the non-finite evidence goes into the next stats line
     this.restore(loadTrainingCheckpoint(ckpts[0]), ckpts[0]);
+    this.stats.restore(pending);
     this.state.rollbacks = rollbacks + 1;
     this.state.nanSkips = nanSkips;
     this.state.lrScale = lrScale / 2;
     this.state.consecutiveBad = 0;
-    this.applyLrScale();
+    this.applySchedule();
     this.log.line(
       `rolled back to ${ckpts[0]} after ${this.opts.nanRollbackAfter} non-finite steps; learning rate ×${this.state.lrScale}`,
     );
