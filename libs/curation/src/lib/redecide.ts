@@ -1,7 +1,7 @@
 import type { Manifest } from '@portrait-forge/manifest';
 import { writeDecisionsCsv } from './csv';
 import { decideAll, type DecideChange } from './decide';
-import type { Thresholds } from './thresholds';
+import { photoBrisqueProblem, type Thresholds } from './thresholds';
 
 export interface RedecideResult {
   files: number;
@@ -35,6 +35,10 @@ export function redecide(
   thresholds: Thresholds,
   options: RedecideOptions = {},
 ): RedecideResult {
+  // Runs from before --photo-brisque always scored the whole photo (RUN_CONFIGS' default).
+  const scored = manifest.lastRun('filter')?.config.photoBrisque ?? true;
+  const unscored = photoBrisqueProblem(thresholds, scored);
+  if (unscored) throw new Error(`${unscored} (re-run filter with it)`);
   const t0 = performance.now();
   const where = options.onlyWhere;
   if (where !== undefined && !options.dryRun) throw new Error('redecide: onlyWhere is for dry runs only');

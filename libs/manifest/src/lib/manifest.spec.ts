@@ -18,6 +18,7 @@ const filterConfig = {
   detector: 'blazeface',
   silhouette: 'auto',
   maxPixels: 1e8,
+  photoBrisque: false,
 };
 
 /** Every combination "kept" depends on: decision × override × duplicate × aligned crop. */
