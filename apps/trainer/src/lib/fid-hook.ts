@@ -1,5 +1,16 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { rangeToByte, type RawImage } from '@portrait-forge/image-io';
+import { resolveCacheDir } from '@portrait-forge/model-cache';
 import {
+  PUBLISHED_METRICS,
+  cachedFeatures,
+  computePublishedMetric,
+  createInceptionExtractor,
+  fromRows,
+  referenceFeaturesPath,
+  type FeatureMatrix,
+  type PublishedMetricName,
   createFace128Extractor,
   featureMatrix,
   featureStats,
@@ -44,6 +55,14 @@ async function realFeatures(
   o: TrainOptions,
   images: number,
 ): Promise<FeatureStats> {
+  return stats(await realFeatureRows(extractor, o, images));
+}
+
+async function realFeatureRows(
+  extractor: FeatureExtractor,
+  o: TrainOptions,
+  images: number,
+): Promise<Float32Array[]> {
   const source = await openSource({ manifest: o.manifest, data: o.data });
   const order = new SampleOrder(source.size, 12345, false);
   const rows: Float32Array[] = [];
@@ -59,7 +78,84 @@ async function realFeatures(
     rows.push(...(await extractor.extract(batch)));
   }
   await source.close();
-  return stats(rows);
+  return rows;
+}
+
+/** sha256 over every image's bytes in source order, plus the resolution and channels they are read at. */
+async function datasetContentHash(o: TrainOptions): Promise<string> {
+  const source = await openSource({ manifest: o.manifest, data: o.data });
+  const hash = createHash('sha256').update(`${o.resolution}x${o.channels}:${source.size}\n`);
+  for (let i = 0; i < source.size; i++) {
+    const { input } = await source.read(i);
+    hash.update(
+      createHash('sha256')
+        .update(typeof input === 'string' ? await readFile(input) : input)
+        .digest(),
+    );
+  }
+  await source.close();
+  return hash.digest('hex');
+}
+
+/** `count` G_ema images (seeds 1 000 000…) through `extractor`. */
+async function fakeFeatureRows(
+  ctx: SnapshotContext,
+  extractor: FeatureExtractor,
+  count: number,
+): Promise<Float32Array[]> {
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < count; i += CHUNK) {
+    const t = ctx.sample(Math.min(CHUNK, count - i), 1_000_000 + i);
+    const data = (await t.data()) as Float32Array;
+    const shape = t.shape;
+    t.dispose();
+    rows.push(...(await extractor.extract(toRawImages(data, shape))));
+  }
+  return rows;
+}
+
+/**
+ * Snapshot hook for `--metrics fid50k_full|kid50k_full`: SG2-ADA's metric on the converted NVlabs
+ * Inception (50k G_ema fakes, ψ = 1, constant noise; reals: the whole dataset, at most `maxReal`),
+ * named and recorded as SG2-ADA. Real features are cached per dataset content hash under the model
+ * cache's gan-metrics/ and reused by later snapshots and runs.
+ */
+export function publishedMetricHook(
+  name: Extract<PublishedMetricName, 'fid50k_full' | 'kid50k_full'>,
+): (ctx: SnapshotContext) => Promise<SnapshotFigures> {
+  let extractor: FeatureExtractor | undefined;
+  let reals: FeatureMatrix | undefined;
+  return async (ctx) => {
+    const { numGen, maxReal } = PUBLISHED_METRICS[name];
+    extractor ??= await createInceptionExtractor();
+    const ex = extractor;
+    if (!reals) {
+      const hash = await datasetContentHash(ctx.options);
+      const path = referenceFeaturesPath(resolveCacheDir(), INCEPTION_FEATURES, hash, maxReal);
+      reals = (
+        await cachedFeatures(path, async () =>
+          fromRows(await realFeatureRows(ex, ctx.options, maxReal ?? Infinity)),
+        )
+      ).features;
+    }
+    const fakes = fromRows(await fakeFeatureRows(ctx, ex, numGen));
+    return computePublishedMetric(name, reals, fakes);
+  };
+}
+
+/** Detector name in the reference cache's file names (SG2-ADA's get_feature_detector_name). */
+const INCEPTION_FEATURES = 'inception-2015-12-05';
+
+/** The hook for `--metrics` (read from the run's options, so a resumed run keeps its metric). */
+export function snapshotMetricsHook(): (ctx: SnapshotContext) => Promise<SnapshotFigures> {
+  const face = faceFidHook();
+  const published = new Map<string, (ctx: SnapshotContext) => Promise<SnapshotFigures>>();
+  return async (ctx) => {
+    const metrics = ctx.options.metrics;
+    if (metrics !== 'fid50k_full' && metrics !== 'kid50k_full') return face(ctx);
+    if (!published.has(metrics)) published.set(metrics, publishedMetricHook(metrics));
+    return (published.get(metrics) as (c: SnapshotContext) => Promise<SnapshotFigures>)(ctx);
+  };
 }
 
 /**
@@ -77,15 +173,7 @@ export function faceFidHook(): (ctx: SnapshotContext) => Promise<SnapshotFigures
     if (metrics !== 'face128') return {};
     extractor ??= await createFace128Extractor({ cropFraction: 1, log: () => undefined });
     realStats ??= await realFeatures(extractor, ctx.options, images);
-    const rows: Float32Array[] = [];
-    for (let i = 0; i < images; i += CHUNK) {
-      const n = Math.min(CHUNK, images - i);
-      const t = ctx.sample(n, 1_000_000 + i);
-      const data = (await t.data()) as Float32Array;
-      const shape = t.shape;
-      t.dispose();
-      rows.push(...(await extractor.extract(toRawImages(data, shape))));
-    }
+    const rows = await fakeFeatureRows(ctx, extractor, images);
     return { [metricKey(`fid${images}`, extractor.name)]: frechetDistance(realStats, stats(rows)) };
   };
 }

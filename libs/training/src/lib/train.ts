@@ -28,6 +28,7 @@ import {
   type SnapshotContext,
   type SnapshotFigures,
 } from './snapshot';
+import { logTickScalars } from './tensorboard-log';
 import { tickRecord } from './tick-stats';
 import { Trainer } from './trainer';
 import { loadTrainingCheckpoint, type TrainingCheckpoint } from './training-checkpoint';
@@ -204,7 +205,9 @@ async function endTick(
   };
   log.line(formatTick(figures));
   const maintenanceStart = Date.now();
-  appendJsonl(join(trainer.runDir, STATS_FILE), tickRecord(stats, figures, state.lrScale, Date.now() / 1000));
+  const record = tickRecord(stats, figures, state.lrScale, Date.now() / 1000);
+  appendJsonl(join(trainer.runDir, STATS_FILE), record);
+  logTickScalars(trainer.runDir, record, state.curNimg);
   if (done || state.tick % opts.snap === 0) await snapshot(trainer, onSnapshot);
   log.line(`  maintenance ${((Date.now() - maintenanceStart) / 1000).toFixed(1)} s`);
   state.tick += 1;
@@ -227,6 +230,7 @@ async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']):
   if (file) log.line(`  checkpoint ${file}`);
   if (!onSnapshot) return;
   try {
+    const start = Date.now();
     const figures = await onSnapshot({
       runDir,
       options: trainer.opts,
@@ -234,7 +238,7 @@ async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']):
       tf,
       sample: (n, seedStart) => sampleGenerator(tf, Gema, config, n, seedStart),
     });
-    recordSnapshotFigures(runDir, log, figures, kimg, file);
+    recordSnapshotFigures(runDir, log, figures, trainer.state.curNimg, file, (Date.now() - start) / 1000);
   } catch (err) {
     log.line(`  metrics failed at kimg ${kimg}: ${(err as Error).message}`);
   }
