@@ -145,7 +145,7 @@ export function featuresCommand(): Command {
     )
     .option(
       '--inception-model <onnx>',
-      'output of tools/scripts/convert-inception.py (default: inception-2015-12-05.onnx in the model cache)',
+      'output of tools/scripts/convert-inception.py; omitted: inception-2015-12-05.onnx in the model cache',
     )
     .option(
       '--crop <fraction>',
