@@ -7,18 +7,22 @@ import {
   cachedFeatures,
   computePublishedMetric,
   createInceptionExtractor,
-  fromRows,
   referenceFeaturesPath,
-  type FeatureMatrix,
   type PublishedMetricName,
   createFace128Extractor,
   featureMatrix,
   featureStats,
   frechetDistance,
+  fromRows,
+  gridDiversity,
   metricKey,
+  ndb,
+  precisionRecall,
   type FeatureExtractor,
+  type FeatureMatrix,
   type FeatureStats,
 } from '@portrait-forge/metrics';
+import { SNAPSHOT_METRIC } from '@portrait-forge/run-format';
 import {
   SampleOrder,
   loadImage,
@@ -49,16 +53,30 @@ function stats(rows: Float32Array[]): FeatureStats {
   return featureStats(m);
 }
 
-/** Features of `images` reals at the training resolution (a fixed sample order, seed 12345). */
-async function realFeatures(
-  extractor: FeatureExtractor,
-  o: TrainOptions,
-  images: number,
-): Promise<FeatureStats> {
-  return stats(await realFeatureRows(extractor, o, images));
+/** Samples whose pairwise distances give grid diversity (the size of the default 8×8 fakes grid). */
+const DIVERSITY_SAMPLES = 64;
+const NDB_MIN_REALS = 40;
+
+/**
+ * What the failure-mode monitor reads at snapshots, on the same embeddings as the FID: k=3 precision
+ * and recall, NDB/K, and the mean pairwise distance of the first fixed-seed fakes (grid diversity).
+ */
+export function monitorFigures(real: FeatureMatrix, fakeRows: Float32Array[]): Record<string, number> {
+  const fake = fromRows(fakeRows);
+  const { precision, recall } = precisionRecall(real, fake);
+  return {
+    [SNAPSHOT_METRIC.precision]: precision,
+    [SNAPSHOT_METRIC.recall]: recall,
+    // NDB needs 20 reals per bin and at least 2 bins: with fewer --metrics-images it is left out.
+    ...(real.rows >= NDB_MIN_REALS
+      ? { [SNAPSHOT_METRIC.ndbOverK]: ndb(real, fake, { seed: 0 }).ndbOverK }
+      : {}),
+    [SNAPSHOT_METRIC.gridDiversity]: gridDiversity(fromRows(fakeRows.slice(0, DIVERSITY_SAMPLES))),
+  };
 }
 
-async function realFeatureRows(
+/** Features of `images` reals at the training resolution (a fixed sample order, seed 12345). */
+async function realFeatures(
   extractor: FeatureExtractor,
   o: TrainOptions,
   images: number,
@@ -134,7 +152,7 @@ export function publishedMetricHook(
       const path = referenceFeaturesPath(resolveCacheDir(), INCEPTION_FEATURES, hash, maxReal);
       reals = (
         await cachedFeatures(path, async () =>
-          fromRows(await realFeatureRows(ex, ctx.options, maxReal ?? Infinity)),
+          fromRows(await realFeatures(ex, ctx.options, maxReal ?? Infinity)),
         )
       ).features;
     }
@@ -161,19 +179,26 @@ export function snapshotMetricsHook(): (ctx: SnapshotContext) => Promise<Snapsho
 /**
  * Snapshot hook for `--metrics face128`: FID between `--metrics-images` reals (at the training
  * resolution, so both sides see the same detail) and as many G_ema fakes, in face-api's 128-d
- * face-recognition embedding, named `fid<N>[face128]` (not comparable with Inception FID). The
+ * face-recognition embedding, named `fid<N>[face128]` (not comparable with Inception FID), plus the
+ * monitor's precision, recall, NDB/K and grid diversity on the same embeddings. The
  * extractor and the reals' statistics are computed at the first snapshot; with `--metrics none` it
  * reports nothing.
  */
 export function faceFidHook(): (ctx: SnapshotContext) => Promise<SnapshotFigures> {
   let extractor: FeatureExtractor | undefined;
-  let realStats: FeatureStats | undefined;
+  let real: { stats: FeatureStats; features: FeatureMatrix } | undefined;
   return async (ctx) => {
     const { metrics, metricsImages: images } = ctx.options;
     if (metrics !== 'face128') return {};
     extractor ??= await createFace128Extractor({ cropFraction: 1, log: () => undefined });
-    realStats ??= await realFeatures(extractor, ctx.options, images);
+    if (!real) {
+      const rows = await realFeatures(extractor, ctx.options, images);
+      real = { stats: stats(rows), features: fromRows(rows) };
+    }
     const rows = await fakeFeatureRows(ctx, extractor, images);
-    return { [metricKey(`fid${images}`, extractor.name)]: frechetDistance(realStats, stats(rows)) };
+    return {
+      [metricKey(`fid${images}`, extractor.name)]: frechetDistance(real.stats, stats(rows)),
+      ...monitorFigures(real.features, rows),
+    };
   };
 }
