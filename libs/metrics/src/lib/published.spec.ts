@@ -24,7 +24,7 @@ describe('SG2-ADA metric registry', () => {
       'pr50k3_full_precision',
       'pr50k3_full_recall',
     ]);
-    expect(computePublishedMetric('fid50k_full', real, fake).fid50k_full).toBeGreaterThan(0.5);
+    expect(computePublishedMetric('fid50k_full', real, fake)['fid50k_full']).toBeGreaterThan(0.5);
   });
 
   it('caches reference features by detector, dataset hash and real count', async () => {
