@@ -24,7 +24,8 @@ import { formatSteps, parseSteps, StepsSchema, type Recipe } from './schedules';
 
 export const AUG_MODES = ['ada', 'diffaug', 'noaug', 'fixed'] as const;
 export type AugMode = (typeof AUG_MODES)[number];
-export const SNAPSHOT_METRICS = ['face128', 'none'] as const;
+/** fid50k_full / kid50k_full: SG2-ADA's metrics (@portrait-forge/metrics PUBLISHED_METRICS, converted Inception). */
+export const SNAPSHOT_METRICS = ['fid50k_full', 'kid50k_full', 'face128', 'none'] as const;
 export const BACKEND_CHOICES = ['auto', ...BACKEND_PREFERENCE] as const;
 /** What the trainer does when the failure-mode monitor raises an alert (it always logs it). */
 export const ON_ALERT = ['continue', 'snapshot', 'stop'] as const;
@@ -275,7 +276,7 @@ export const TRAIN_OPTIONS = {
     z.enum(SNAPSHOT_METRICS).default('none'),
     {
       flags: '--metrics <which>',
-      help: 'at each snapshot: face128 = FID with the face-api 128-d embedding; none',
+      help: 'at each snapshot: fid50k_full / kid50k_full = as SG2-ADA (Inception, 50k fakes vs all reals; needs tools/scripts/convert-inception.py once); face128 = FID in the face-api 128-d embedding (not comparable); none',
       parse: oneOf(SNAPSHOT_METRICS),
     },
     true,

@@ -28,6 +28,7 @@ import {
   type SnapshotContext,
   type SnapshotFigures,
 } from './snapshot';
+import { logTickScalars } from './tensorboard-log';
 import { tickRecord } from './tick-stats';
 import { alertLines, LiveMonitor } from './live-monitor';
 import type { MonitorThresholds } from '@portrait-forge/metrics';
@@ -242,6 +243,7 @@ async function endTick(
   const snapFigures = snapshotDue ? await snapshot(trainer, onSnapshot) : {};
   const raised = monitor.observe(record, snapFigures);
   appendJsonl(join(trainer.runDir, STATS_FILE), record);
+  logTickScalars(trainer.runDir, record, state.curNimg);
   for (const alert of raised) for (const line of alertLines(alert)) log.line(line);
   let stop = false;
   if (raised.length && opts.onAlert === 'snapshot' && !snapshotDue) await snapshot(trainer, onSnapshot);
@@ -269,6 +271,7 @@ async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']):
   if (file) log.line(`  checkpoint ${file}`);
   if (!onSnapshot) return {};
   try {
+    const start = Date.now();
     const figures = await onSnapshot({
       runDir,
       options: trainer.opts,
@@ -276,7 +279,7 @@ async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']):
       tf,
       sample: (n, seedStart) => sampleGenerator(tf, Gema, config, n, seedStart),
     });
-    recordSnapshotFigures(runDir, log, figures, kimg, file);
+    recordSnapshotFigures(runDir, log, figures, trainer.state.curNimg, file, (Date.now() - start) / 1000);
     return figures;
   } catch (err) {
     log.line(`  metrics failed at kimg ${kimg}: ${(err as Error).message}`);
