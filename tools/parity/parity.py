@@ -10,14 +10,17 @@ linear input gradient sees).
 Usage: python3 parity.py EXPORT.json NVLABS_SRC_DIR
 """
 import json
+import os
 import sys
 
 import numpy as np
 import torch
 
 EXPORT, SRC = sys.argv[1], sys.argv[2]
-sys.path.insert(0, SRC)
-from training.networks import Generator, Discriminator  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'convert'))
+import nvlabs  # noqa: E402  (the one config/tensor-name mapping)
+
+nvlabs.use_checkout(SRC)
 from training.loss import StyleGAN2Loss  # noqa: E402
 
 torch.backends.cudnn.enabled = False
@@ -34,34 +37,13 @@ def nchw(entry):
     return tensor(entry).permute(0, 3, 1, 2).contiguous()
 
 
-synthesis_kwargs = dict(channel_base=cfg['channelBase'], channel_max=cfg['channelMax'], num_fp16_res=0,
-                        conv_clamp=None, architecture=cfg['gArchitecture'])
-G = Generator(z_dim=cfg['zDim'], c_dim=0, w_dim=cfg['wDim'], img_resolution=cfg['resolution'],
-              img_channels=cfg['channels'],
-              mapping_kwargs=dict(num_layers=cfg['mappingLayers'], lr_multiplier=cfg['mappingLrMultiplier'],
-                                  w_avg_beta=cfg['wAvgBeta']),
-              synthesis_kwargs=synthesis_kwargs)
-D = Discriminator(c_dim=0, img_resolution=cfg['resolution'], img_channels=cfg['channels'],
-                  architecture=cfg['dArchitecture'], channel_base=cfg['channelBase'],
-                  channel_max=cfg['channelMax'], num_fp16_res=0, conv_clamp=None,
-                  epilogue_kwargs=dict(mbstd_group_size=cfg['mbstdGroupSize']))
+def arrays(weights):
+    return {k: np.array(v['data'], dtype=np.float32).reshape(v['shape']) for k, v in weights.items()}
 
 
-def load(module, weights, label):
-    state = module.state_dict()
-    ours = set(weights)
-    theirs = {k for k in state if not k.endswith('resample_filter')}
-    if ours != theirs:
-        raise SystemExit(f'{label}: name mismatch; only ours {sorted(ours - theirs)}, only theirs {sorted(theirs - ours)}')
-    for name, entry in weights.items():
-        t = tensor(entry)
-        if tuple(t.shape) != tuple(state[name].shape):
-            raise SystemExit(f'{label}: {name} shape {tuple(t.shape)} vs {tuple(state[name].shape)}')
-        state[name].copy_(t)
-
-
-load(G, ex['G'], 'G')
-load(D, ex['D'], 'D')
+G, D = nvlabs.build_networks(cfg)
+nvlabs.load_state(G, arrays(ex['G']), 'G')
+nvlabs.load_state(D, arrays(ex['D']), 'D')
 
 rows = []
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { convertCommand } from './commands/convert';
 import { featuresCommand } from './commands/features';
 import { generateCommand } from './commands/generate';
 import { metricsCommand } from './commands/metrics';
@@ -14,5 +15,6 @@ export function trainerProgram(): Command {
     .addCommand(generateCommand())
     .addCommand(metricsCommand())
     .addCommand(featuresCommand())
-    .addCommand(reportCommand());
+    .addCommand(reportCommand())
+    .addCommand(convertCommand());
 }

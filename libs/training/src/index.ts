@@ -57,3 +57,12 @@ export {
 export { StatCollector } from './lib/tick-stats';
 export { saveImageGrid } from './lib/grid';
 export { formatTick, formatDuration, type TickFigures } from './lib/progress';
+export {
+  NETWORK_CHECKPOINT_FORMAT,
+  NETWORK_GROUPS,
+  completeNvlabsImport,
+  loadNetworks,
+  saveNetworkCheckpoint,
+  type NetworkCheckpointMeta,
+  type NetworkGroup,
+} from './lib/network-checkpoint';

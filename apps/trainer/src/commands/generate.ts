@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { backendOption, finiteNumber, grid, seedRanges } from '@portrait-forge/cli';
+import { backendOption, finiteNumber, grid, nonNegativeInt, seedRanges } from '@portrait-forge/cli';
 import { RUNS_DIR } from '@portrait-forge/run-format';
 import { BACKEND_PREFERENCE, initTf, type BackendChoice } from '@portrait-forge/tf-runtime';
 import {
@@ -17,6 +17,7 @@ interface GenerateFlags {
   outdir: string;
   seeds: number[];
   trunc: number;
+  truncCutoff?: number;
   grid?: [number, number];
   mixRows?: number[];
   mixCols?: number[];
@@ -42,6 +43,11 @@ export function generateCommand(): Command {
     )
     .option('--trunc <psi>', 'truncation ψ (1 = none, 0 = the average face)', finiteNumber, 1)
     .option(
+      '--trunc-cutoff <n>',
+      'apply ψ to the first n ws only, the coarse layers (SG2 truncation_cutoff; unset: all)',
+      nonNegativeInt,
+    )
+    .option(
       '--grid <CxR>',
       'write all seeds as one grid PNG of C columns (e.g. 4x4) instead of one PNG each',
       grid,
@@ -64,7 +70,7 @@ export function generateCommand(): Command {
       const file = resolveResume(f.network, RUNS_DIR);
       const G = loadGenerator(tf, file, f.raw ? 'G' : 'G_ema');
       mkdirSync(f.outdir, { recursive: true });
-      const imgs = generateImages(tf, G, f.seeds, f.trunc);
+      const imgs = generateImages(tf, G, f.seeds, f.trunc, f.truncCutoff);
       const [, r, , c] = imgs.shape;
       const per = r * r * c;
       if (f.grid) {
@@ -76,7 +82,16 @@ export function generateCommand(): Command {
         }
       }
       if (f.mixRows && f.mixCols) {
-        await styleMixingGrid(tf, G, f.mixRows, f.mixCols, f.styles, f.trunc, join(f.outdir, 'stylemix.png'));
+        await styleMixingGrid(
+          tf,
+          G,
+          f.mixRows,
+          f.mixCols,
+          f.styles,
+          f.trunc,
+          join(f.outdir, 'stylemix.png'),
+          f.truncCutoff,
+        );
       }
       G.dispose();
       process.stdout.write(`wrote ${f.seeds.length} image(s) from ${file} to ${f.outdir}\n`);
