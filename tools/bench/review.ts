@@ -133,7 +133,7 @@ async function buildManifest(out: string): Promise<void> {
 function startServer(out: string): Promise<{ child: ChildProcess; url: string; origin: string }> {
   const child = spawn(
     process.execPath,
-    ['--require', require.resolve('tsx/cjs'), join(ROOT, 'apps/curate/src/main.ts'), 'review', '--out', out],
+    ['--import', 'tsx', join(ROOT, 'apps/curate/src/main.ts'), 'review', '--out', out],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolvePromise, reject) => {

@@ -1,6 +1,19 @@
 #!/usr/bin/env node
 import { runProgram } from '@portrait-forge/cli';
-import { curateProgram } from './program';
+import type { Command } from 'commander';
 import { CURATE_USER_ERRORS } from './options';
 
-void runProgram(curateProgram(), { userErrors: CURATE_USER_ERRORS });
+/**
+ * `curate review` serves for hours: it loads only its own command (the light curation entry), not
+ * the face and silhouette nets every other command's module pulls in (~90 MB resident).
+ */
+async function program(): Promise<Command> {
+  if (process.argv[2] === 'review') {
+    const { reviewProgram } = await import('./review-program');
+    return reviewProgram();
+  }
+  const { curateProgram } = await import('./program');
+  return curateProgram();
+}
+
+void program().then((p) => runProgram(p, { userErrors: CURATE_USER_ERRORS }));

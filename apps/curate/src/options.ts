@@ -4,6 +4,9 @@ import { ManifestError } from '@portrait-forge/manifest';
 import { ModelCacheError } from '@portrait-forge/model-cache';
 import { resolve } from 'node:path';
 
+export const CURATE_DESCRIPTION =
+  'portrait-forge curation: photos → keep/reject decisions, review report, aligned dataset';
+
 /** Repository root: nx runs commands from there, so defaults are relative to it. */
 export const DEFAULT_INPUT = 'data/samples';
 export const DEFAULT_OUT = 'data/curate';

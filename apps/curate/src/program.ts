@@ -5,10 +5,11 @@ import { exportCommand } from './commands/export';
 import { filterCommand } from './commands/filter';
 import { reportCommand } from './commands/report';
 import { reviewCommand } from './commands/review';
+import { CURATE_DESCRIPTION } from './options';
 
 export function curateProgram(): Command {
   return new Command('curate')
-    .description('portrait-forge curation: photos → keep/reject decisions, review report, aligned dataset')
+    .description(CURATE_DESCRIPTION)
     .addCommand(filterCommand())
     .addCommand(decideCommand())
     .addCommand(reportCommand())

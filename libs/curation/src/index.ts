@@ -39,7 +39,7 @@ export {
 export { walkImages, type WalkEntry, type WalkResult } from './lib/walk';
 export { sha256, differenceHash, hammingDistance } from './lib/hash';
 export { decisionsCsv, writeDecisionsCsv, DECISIONS_CSV_HEADER, DECISIONS_FILE } from './lib/csv';
-export { redecide, type RedecideResult } from './lib/redecide';
+export { redecide, type RedecideOptions, type RedecideResult } from './lib/redecide';
 export { summarise, formatSummary, formatTable, type Summary } from './lib/summary';
 export { evaluate, formatEvaluation, type Evaluation } from './lib/decision-evaluation';
 export {

@@ -1,4 +1,4 @@
-import { applyReview, MANIFEST_FILE, parseReview } from '@portrait-forge/curation';
+import { applyReview, MANIFEST_FILE, parseReview } from '@portrait-forge/curation/decide';
 import { Manifest } from '@portrait-forge/manifest';
 import { startReviewServer } from '@portrait-forge/review-server';
 import { Command } from 'commander';

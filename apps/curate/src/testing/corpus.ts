@@ -110,5 +110,8 @@ export const readText = (file: string) => readFileSync(file, 'utf8');
 
 export const WORKSPACE = resolve(__dirname, '../../../..');
 
-/** `node -r tsx/cjs` in one process (the tsx binary forks a child, which a SIGKILL would orphan). */
-export const NODE_TSX = [process.execPath, ['--require', require.resolve('tsx/cjs')]] as const;
+/**
+ * `node --import tsx` in one process (the tsx binary forks a child, which a SIGKILL would orphan);
+ * --import, not -r tsx/cjs, so that main.ts's import() of a command's program resolves .ts files.
+ */
+export const NODE_TSX = [process.execPath, ['--import', 'tsx']] as const;

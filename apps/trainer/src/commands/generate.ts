@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { backendOption, finiteNumber, grid, positiveInt, seedRanges } from '@portrait-forge/cli';
+import {
+  backendOption,
+  finiteNumber,
+  grid,
+  nonNegativeInt,
+  positiveInt,
+  seedRanges,
+} from '@portrait-forge/cli';
 import { RUNS_DIR } from '@portrait-forge/run-format';
 import { BACKEND_PREFERENCE, initTf, type BackendChoice } from '@portrait-forge/tf-runtime';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -22,6 +29,7 @@ interface GenerateFlags {
   outdir: string;
   seeds: number[];
   trunc: number;
+  truncCutoff?: number;
   grid?: [number, number];
   mixRows?: number[];
   mixCols?: number[];
@@ -111,6 +119,11 @@ export function generateCommand(): Command {
     )
     .option('--trunc <psi>', 'truncation ψ (1 = none, 0 = the average face)', finiteNumber, 1)
     .option(
+      '--trunc-cutoff <n>',
+      'apply ψ to the first n ws only, the coarse layers (SG2 truncation_cutoff; unset: all)',
+      nonNegativeInt,
+    )
+    .option(
       '--grid <CxR>',
       'write all seeds as one grid PNG of C columns (e.g. 4x4) instead of one PNG each',
       grid,
@@ -163,7 +176,7 @@ export function generateCommand(): Command {
         G.dispose();
         return;
       }
-      const imgs = generateImages(tf, G, f.seeds, f.trunc);
+      const imgs = generateImages(tf, G, f.seeds, f.trunc, f.truncCutoff);
       const [, r, , c] = imgs.shape;
       const per = r * r * c;
       if (f.grid) {
@@ -175,7 +188,16 @@ export function generateCommand(): Command {
         }
       }
       if (f.mixRows && f.mixCols) {
-        await styleMixingGrid(tf, G, f.mixRows, f.mixCols, f.styles, f.trunc, join(f.outdir, 'stylemix.png'));
+        await styleMixingGrid(
+          tf,
+          G,
+          f.mixRows,
+          f.mixCols,
+          f.styles,
+          f.trunc,
+          join(f.outdir, 'stylemix.png'),
+          f.truncCutoff,
+        );
       }
       G.dispose();
       process.stdout.write(`wrote ${f.seeds.length} image(s) from ${file} to ${f.outdir}\n`);

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { metricPoints, readRun, runReport } from './report';
+import { toTraceRecord } from '@portrait-forge/metrics';
+import { alertMarkers, metricPoints, readRun, runReport } from './report';
 
 function stat(mean: number | null): { num: number; mean: number | null; std: number } {
   return { num: 8, mean, std: 0 };
@@ -44,6 +45,27 @@ describe('trainer:report', () => {
     expect(html).toContain('fid50k_full[face128]');
     expect(html).toContain('src="samples/fakes000080.png"');
     expect(html).toMatch(/ALERT divergence at kimg 116: Loss\/G\/loss is NaN/);
+    // The alert is marked on the charts (no live Alerts/ keys in this run: the monitor's verdict).
+    expect(html).toMatch(/stroke-dasharray="4 3"\/><text [^>]*>ALERT divergence<\/text>/);
+    // fakes000000.008.png-style names of sub-kimg ticks are found too.
+    writeFileSync(join(dir, 'fakes000000.008.png'), '');
+    expect((await readRun(dir)).grids.map((g) => g.kimg)).toEqual([0, 0.008, 80]);
+  });
+
+  it("marks the trainer's live Alerts/<rule> at each rising edge", () => {
+    const on = { num: 1, mean: 1, std: 0 };
+    const trace = [0, 1, 2, 3, 4, 5].map((i) =>
+      toTraceRecord({
+        'Progress/kimg': { num: 1, mean: i, std: 0 },
+        ...(i === 2 || i === 3 || i === 5 ? { 'Alerts/d-overfitting': on } : {}),
+        ...(i === 3 ? { 'Alerts/vanishing-gradients': on } : {}),
+      }),
+    );
+    expect(alertMarkers(trace, [])).toEqual([
+      { x: 2, label: 'ALERT d-overfitting' },
+      { x: 3, label: 'ALERT vanishing-gradients' },
+      { x: 5, label: 'ALERT d-overfitting' },
+    ]);
   });
 
   it('explains a missing stats.jsonl and reads SG2-ADA metric lines', async () => {

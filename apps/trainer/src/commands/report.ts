@@ -18,6 +18,7 @@ import {
   METRIC_FILE_RE,
   MetricRecordSchema,
   REPORT_FILE,
+  ALERT_STAT_RE,
   SAMPLE_GRID_RE,
   STAT,
   metricTraceKey,
@@ -134,6 +135,7 @@ pre{background:#fff4f4;border-left:4px solid #d62728;padding:6px;white-space:pre
 <h2>Losses</h2>
 <%~ it.charts.losses %>
 <%~ it.charts.regularizers %>
+<%~ it.charts.logits %>
 <h2>Metrics</h2>
 <p>Metric names carry their feature extractor (e.g. <code>fid[face128]</code>); only <code>[inception]</code> values are comparable with published FID.</p>
 <% it.charts.metrics.forEach(function (svg) { %><%~ svg %><% }) %>
@@ -144,6 +146,26 @@ pre{background:#fff4f4;border-left:4px solid #d62728;padding:6px;white-space:pre
 <% it.grids.forEach(function (g) { %><figure><img src="<%= g.src %>" alt="kimg <%= g.kimg %>"><figcaption>kimg <%= g.kimg %></figcaption></figure><% }) %>
 </body></html>
 `;
+
+/**
+ * Where alerts fired, for the charts: the trainer's live `Alerts/<rule>` (each rising edge); for runs
+ * without them (older runs, other trainers) the monitor's verdict over the whole trace.
+ */
+export function alertMarkers(trace: TraceRecord[], alerts: Alert[]): { x: number; label: string }[] {
+  const live: { x: number; label: string }[] = [];
+  const active = new Set<string>();
+  for (const r of trace) {
+    const now = new Set(
+      Object.keys(r.values)
+        .map((k) => ALERT_STAT_RE.exec(k)?.[1])
+        .filter((rule): rule is string => rule !== undefined),
+    );
+    for (const rule of now) if (!active.has(rule)) live.push({ x: r.kimg, label: `ALERT ${rule}` });
+    active.clear();
+    for (const rule of now) active.add(rule);
+  }
+  return live.length ? live : alerts.map((a) => ({ x: a.kimg, label: `ALERT ${a.name}` }));
+}
 
 /** `cfg at res² × channels on dataset (N images), backend; ` from training_options.json. */
 function runDescription(o: TrainingOptionsFile | undefined): string {
@@ -161,18 +183,25 @@ export function renderReport(run: RunData, outPath: string): string {
       Object.keys(last?.values ?? {}).filter((k) => k.startsWith(metricTraceKey(''))),
     ).flatMap((s) => s.points.map(([kimg, value]) => ({ metric: s.name, kimg, value }))),
   ]).map((s) => lineChart([s], { title: s.name }));
+  const alerts = runAlerts(withSnapshotMetrics(trace, run.metrics));
+  const markers = alertMarkers(trace, alerts);
   const eta = new Eta({ autoEscape: true, autoTrim: false });
   return eta.renderString(TEMPLATE, {
     title: run.dir,
     summary: `${runDescription(run.options)}${trace.length} stats records, last at kimg ${last ? last.kimg : '–'}; ${run.metrics.length} metric results; ${run.grids.length} sample grids.`,
-    alerts: runAlerts(withSnapshotMetrics(trace, run.metrics)).map(formatAlert),
+    alerts: alerts.map(formatAlert),
     charts: {
-      losses: lineChart(traceSeries(trace, [STAT.gLoss, STAT.dLoss]), { title: 'G and D loss' }),
+      losses: lineChart(traceSeries(trace, [STAT.gLoss, STAT.dLoss]), { title: 'G and D loss', markers }),
       regularizers: lineChart(traceSeries(trace, [STAT.r1Penalty, STAT.plPenalty, STAT.gGradNorm]), {
         title: 'Regularisers and G gradient norm',
+        markers,
+      }),
+      logits: lineChart(traceSeries(trace, [STAT.scoresReal, STAT.scoresFake]), {
+        title: 'D logits: D(real) and D(fake)',
+        markers,
       }),
       metrics: metricCharts.length > 0 ? metricCharts : ['<p>No metric results yet.</p>'],
-      ada: lineChart(traceSeries(trace, [STAT.augment, STAT.signsReal]), { title: 'ADA p and r_t' }),
+      ada: lineChart(traceSeries(trace, [STAT.augment, STAT.signsReal]), { title: 'ADA p and r_t', markers }),
     },
     grids: run.grids.map((g) => ({
       kimg: g.kimg,

@@ -1,5 +1,5 @@
 import { initTf, resetTfRuntimeForTests } from '@portrait-forge/tf-runtime';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainCommand, trainRequest } from './train';
@@ -27,6 +27,13 @@ describe('trainer train CLI', () => {
       '--seed',
       '--backend',
       '--gray',
+      '--glr',
+      '--dlr',
+      '--lr-steps',
+      '--gamma-steps',
+      '--mixing',
+      '--noconst',
+      '--on-alert',
     ]) {
       expect(help).toContain(flag);
     }
@@ -77,6 +84,42 @@ describe('trainer train CLI', () => {
     expect(o).toEqual(
       expect.objectContaining({ cfg: 'small', resolution: 32, channels: 1, metrics: 'face128' }),
     );
+  });
+
+  it("the scaled presets carry seed 004's recipes, each number with its source", () => {
+    const preset = (name: string) =>
+      options({ config: join(__dirname, `../../configs/scaled-${name}.json`), data: 'faces' });
+    expect(preset('M')).toEqual(
+      expect.objectContaining({
+        cfg: 'M',
+        glr: 0.001,
+        dlr: 0.002,
+        lrSteps: [
+          [10000, 0.1],
+          [20000, 0.01],
+        ],
+        gamma: 10,
+        gammaSteps: [[20000, 5]],
+        mirror: true,
+        aug: 'diffaug',
+      }),
+    );
+    expect(preset('L')).toEqual(expect.objectContaining({ cfg: 'L', lr: 0.002, gamma: 5, mixing: 0 }));
+    for (const name of ['XL', 'XXL'])
+      expect(preset(name)).toEqual(
+        expect.objectContaining({ cfg: name, lr: 0.0015, lrSteps: [[6000, 0.1]], gamma: 6, mixing: 0 }),
+      );
+    for (const name of ['M', 'L', 'XL', 'XXL']) {
+      const json = JSON.parse(
+        readFileSync(join(__dirname, `../../configs/scaled-${name}.json`), 'utf8'),
+      ) as Record<string, unknown>;
+      const unexplained = Object.keys(json).filter((k) => !k.startsWith('$') && !(`$comment:${k}` in json));
+      expect({ name, unexplained }).toEqual({ name, unexplained: [] });
+    }
+  });
+
+  it('mentions that mixed precision is not available in TF.js', () => {
+    expect(trainCommand().helpInformation()).toMatch(/num_fp16_res.*not\s+available\s+in\s+TensorFlow\.js/s);
   });
 
   it('rejects a non power-of-two resolution at parse time', async () => {

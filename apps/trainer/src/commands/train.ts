@@ -82,7 +82,9 @@ export function trainCommand(): Command {
     .description(
       'Train StyleGAN2 (SG2-ADA conventions) on the curated kept set or an image folder/zip. Writes <outdir>/<id>-<name>-<cfg>/ with ' +
         'training_options.json, log.txt, stats.jsonl, reals.png, fakes<kimg>.png and network-snapshot-<nimg>.ckpt. ' +
-        'Ctrl-C finishes the current step, writes a checkpoint and exits; continue with --resume latest.',
+        'Ctrl-C finishes the current step, writes a checkpoint and exits; continue with --resume latest. ' +
+        'Every tick the failure-mode monitor checks the run (Alerts/<rule> in stats.jsonl, the remedy in log.txt; see --on-alert). ' +
+        "Mixed precision (SG2-ADA's num_fp16_res) is not available in TensorFlow.js: every layer trains in float32.",
     )
     .option(
       '--config <file.json>',

@@ -1,6 +1,6 @@
-import { decideFromMeasures, FACE_REJECT_REASONS } from '@portrait-forge/face';
+import { decideFromMeasures, FACE_REJECT_REASONS } from '@portrait-forge/face/decision';
 import type { Decision, DecisionInput } from '@portrait-forge/manifest';
-import { symmetryThreshold, isSilhouetteChoice } from '@portrait-forge/symmetry';
+import { symmetryThreshold, isSilhouetteChoice } from '@portrait-forge/symmetry/thresholds';
 import { FILE_PROBLEM_REASONS, parseProblem } from './problems';
 import type { Thresholds } from './thresholds';
 

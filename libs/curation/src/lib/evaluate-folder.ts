@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLabels, type LabelRow } from '@portrait-forge/image-io';
 import { evaluate, type Evaluation } from './decision-evaluation';
-import { MANIFEST_FILE } from './filter';
+import { MANIFEST_FILE } from './output-files';
 
 export interface FolderEvaluation {
   evaluation: Evaluation;

@@ -19,7 +19,9 @@ import { summarise, type Summary } from './summary';
 import type { Thresholds } from './thresholds';
 import { walkImages, type WalkEntry } from './walk';
 
-export const MANIFEST_FILE = 'manifest.sqlite';
+import { MANIFEST_FILE } from './output-files';
+
+export { MANIFEST_FILE };
 /** Files above this are not read (no photo is this big; protects memory). */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 

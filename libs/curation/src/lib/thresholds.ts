@@ -6,7 +6,7 @@ import {
   LEGACY_FACE_CONFIG_KEYS,
   type DetectorKind,
   type FaceConfig,
-} from '@portrait-forge/face';
+} from '@portrait-forge/face/decision';
 import type { Manifest } from '@portrait-forge/manifest';
 import { z } from 'zod';
 import { DEFAULT_FACE_BRISQUE_THRESHOLD } from './face-brisque';

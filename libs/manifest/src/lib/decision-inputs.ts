@@ -27,15 +27,20 @@ const FACE_AT = FILE_COLUMNS.length;
 /**
  * One query joining each file to its faces (no landmarks), one result row per face, so a file with
  * k faces comes back k times in a row (once with nulls if none). Raw rows: this is the hot path of
- * `decide` (tens of thousands of rows).
+ * `decide` (tens of thousands of rows). A batch is the files with id > `afterId`, at most `limit`.
  */
-const QUERY = `SELECT ${[...FILE_COLUMNS, ...FACE_SELECT].join(', ')}
-  FROM files f LEFT JOIN faces x ON x.file_id = f.id
+const query = (batched: boolean) => `SELECT ${[...FILE_COLUMNS, ...FACE_SELECT].join(', ')}
+  FROM ${batched ? '(SELECT * FROM files WHERE id > @afterId ORDER BY id LIMIT @limit)' : 'files'} f
+  LEFT JOIN faces x ON x.file_id = f.id
   ORDER BY f.id, x.idx`;
 
 /** The compact rows `decide` works on: raw scores and the deciding face measures, no landmarks. */
-export function readDecisionInputs(db: Database.Database): DecisionInput[] {
-  const rows = db.prepare(QUERY).raw().all() as unknown[][];
+export function readDecisionInputs(
+  db: Database.Database,
+  batch?: { afterId: number; limit: number },
+): DecisionInput[] {
+  const statement = db.prepare(query(batch !== undefined)).raw();
+  const rows = (batch ? statement.all(batch) : statement.all()) as unknown[][];
   const inputs: DecisionInput[] = [];
   let last: DecisionInput | undefined;
   for (const r of rows) {

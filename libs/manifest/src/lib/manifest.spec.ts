@@ -196,6 +196,10 @@ describe('Manifest', () => {
       ['two.jpg', [0.9, 0.4]],
       ['one.jpg', [0.9]],
     ]);
+    // In batches of 2 files: the same rows, a file's faces never split across two batches.
+    const batches = [...m.decisionInputBatches(2)];
+    expect(batches.map((b) => b.length)).toEqual([2, 1]);
+    expect(batches.flat()).toEqual(inputs);
   });
 
   it('checks run configs on write and when read back, naming the run and the field', () => {

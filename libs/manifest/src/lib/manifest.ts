@@ -212,6 +212,11 @@ export class Manifest {
     return rows.map((r) => decodeFile(r, byFile.get(r.id) ?? []));
   }
 
+  /** Rows in the files table. */
+  fileCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n;
+  }
+
   /** Rows in the faces table (all files). */
   faceCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM faces').get() as { n: number }).n;
@@ -220,6 +225,19 @@ export class Manifest {
   /** The compact rows `decide` works on (decision-inputs.ts). */
   decisionInputs(): DecisionInput[] {
     return readDecisionInputs(this.db);
+  }
+
+  /**
+   * The same rows `size` files at a time, in id order, so that re-deciding 200 k files holds one
+   * batch in memory, not every row (~3 KB each as JS objects).
+   */
+  *decisionInputBatches(size = 5000): Generator<DecisionInput[]> {
+    for (let afterId = 0; ; ) {
+      const batch = readDecisionInputs(this.db, { afterId, limit: size });
+      if (batch.length === 0) return;
+      yield batch;
+      afterId = batch[batch.length - 1].id;
+    }
   }
 
   /** Stores recomputed decisions in one transaction. */

@@ -29,6 +29,8 @@ function healthyLosses(i: number): Record<string, number> {
     [STAT_KEYS.gGradNorm]: noisy(5, 0.8),
     [STAT_KEYS.rt]: noisy(0.58, 0.04),
     [STAT_KEYS.augment]: Math.min(0.3, i * 0.01),
+    [STAT_KEYS.scoresReal]: noisy(0.4, 0.2),
+    [STAT_KEYS.scoresFake]: noisy(-0.5, 0.2),
   };
 }
 
@@ -131,6 +133,46 @@ describe('failure-mode monitor', () => {
       }),
     );
     expect(run(trace).map((a) => a.name)).toEqual(['d-overfitting']);
+  });
+
+  it('flags D overfitting when the D(real) and D(fake) logits drift apart', () => {
+    const trace = Array.from({ length: 30 }, (_, i) => {
+      const drift = Math.max(0, i - 15) * 0.6; // from record 15 on, the gap widens by 1.2 a record
+      return lossRecord(i, {
+        ...healthyLosses(i),
+        [STAT_KEYS.scoresReal]: 0.4 + drift,
+        [STAT_KEYS.scoresFake]: -0.5 - drift,
+      });
+    });
+    const alerts = run(trace);
+    expect(alerts.map((a) => a.name)).toEqual(['d-overfitting']);
+    expect(alerts[0].kimg).toBeGreaterThan(15 * 4);
+    expect(alerts[0].evidence[0]).toMatch(/logit gap over the last 5 records = \d/);
+    expect(run(trace.slice(0, 18))).toEqual([]);
+  });
+
+  it("flags seed 000's convergence failure: precision and recall fall while D loss drops fast", () => {
+    const pr = [0.5, 0.6, 0.45, 0.3, 0.2]; // at records 9, 19, … 49: up, then steadily down
+    const trace = Array.from({ length: 50 }, (_, i) => {
+      const fall = Math.min(1, Math.max(0, (i - 20) / 20));
+      return lossRecord(i, {
+        ...healthyLosses(i),
+        [STAT_KEYS.dLoss]: 1.2 * (1 - 0.8 * fall),
+        ...(i % 10 === 9
+          ? { [STAT_KEYS.precision]: pr[(i - 9) / 10], [STAT_KEYS.recall]: pr[(i - 9) / 10] * 0.9 }
+          : {}),
+      });
+    });
+    const alerts = run(trace);
+    expect(alerts.map((a) => a.name)).toEqual(['convergence-failure']);
+    // At record 29 precision and recall already fell, but D loss is still at 0.72 of its early level.
+    expect(alerts[0].kimg).toBeGreaterThan(29 * 4);
+    expect(formatAlert(alerts[0])).toMatch(
+      /precision fell to 0\.450 from 0\.600[\s\S]*suggestion: .*noise to D input/,
+    );
+    // The same precision/recall with a steady D loss is not a convergence failure.
+    const steadyD = trace.map((r) => ({ ...r, values: { ...r.values, [STAT_KEYS.dLoss]: 1.2 } }));
+    expect(run(steadyD)).toEqual([]);
   });
 
   it('reads SG2-ADA stats.jsonl lines and null (NaN) values', () => {

@@ -6,7 +6,12 @@
 
 import { SNAPSHOT_METRIC, STAT, metricTraceKey } from '@portrait-forge/run-format';
 
-export type AlertName = 'divergence' | 'vanishing-gradients' | 'd-overfitting' | 'mode-collapse';
+export type AlertName =
+  | 'divergence'
+  | 'vanishing-gradients'
+  | 'd-overfitting'
+  | 'convergence-failure'
+  | 'mode-collapse';
 
 export interface Alert {
   name: AlertName;
@@ -36,6 +41,9 @@ export const STAT_KEYS = {
   /** ADA's overfitting heuristic r_t = E[sign(D(real))] (SG2-ADA logs it as Loss/signs/real). */
   rt: STAT.signsReal,
   gGradNorm: STAT.gGradNorm,
+  scoresReal: STAT.scoresReal,
+  scoresFake: STAT.scoresFake,
+  precision: metricTraceKey(SNAPSHOT_METRIC.precision),
   recall: metricTraceKey(SNAPSHOT_METRIC.recall),
   ndbOverK: metricTraceKey(SNAPSHOT_METRIC.ndbOverK),
   gridDiversity: metricTraceKey(SNAPSHOT_METRIC.gridDiversity),
@@ -56,6 +64,14 @@ export interface MonitorThresholds {
   rtCeiling: number;
   /** ADA p at/above this = augmentation saturated and D still overfits. */
   augmentCeiling: number;
+  /** Mean D(real) − D(fake) logit gap above this… */
+  logitGapMin: number;
+  /** …and above this × its early median = the logits drift apart (D memorises the reals). */
+  logitGapGrowth: number;
+  /** Precision and recall both below this fraction of their best (seed 000: "both decreasing")… */
+  prDropRatio: number;
+  /** …while the recent D loss is below this fraction of its early median ("quickly falling"). */
+  dLossDropRatio: number;
   /** Grid diversity below this fraction of its best value = collapse. */
   diversityCollapseRatio: number;
   /** Recall below this fraction of its best value… */
@@ -72,6 +88,10 @@ export const DEFAULT_THRESHOLDS: MonitorThresholds = {
   gradCollapseRatio: 0.05,
   rtCeiling: 0.8,
   augmentCeiling: 0.8,
+  logitGapMin: 4,
+  logitGapGrowth: 2,
+  prDropRatio: 0.8,
+  dLossDropRatio: 0.5,
   diversityCollapseRatio: 0.25,
   recallDropRatio: 0.5,
   ndbRise: 0.2,
@@ -84,6 +104,8 @@ export const SUGGESTIONS: Record<AlertName, string> = {
     'D wins outright and G gets no signal: enable ADA or add noise to D input (seed 000), lower the learning rate, raise R1 gamma (seed 000: 10 for FFHQ-like faces, up to 100 for CARS-like data).',
   'd-overfitting':
     'D overfits the training set: enable ADA (--aug=ada, target r_t 0.6), add x-flips (--mirror=1), use more (clean) data, or raise R1 gamma.',
+  'convergence-failure':
+    'Precision and recall fall while D loss drops fast (seed 000: a convergence failure): add noise to D input (augmentation: --aug=ada or diffaug), decrease the learning rate (seed 000: 0.001 instead of 0.002), raise R1 gamma, and resume from the snapshot with the best precision/recall.',
   'mode-collapse':
     'G covers a shrinking part of the data: lower the learning rate, keep the latent space large (seed 002), raise R1 gamma / enable ADA, and resume from the snapshot with the best recall.',
 };
@@ -135,6 +157,7 @@ export function diagnose(trace: TraceRecord[], thresholds: Partial<MonitorThresh
     divergence(trace, t),
     vanishingGradients(trace, t),
     dOverfitting(trace, t),
+    convergenceFailure(trace, t),
     modeCollapse(trace, t),
   ].filter((a): a is Alert => a !== undefined);
 }
@@ -155,6 +178,11 @@ export class FailureMonitor {
     const fresh = alerts.filter((a) => !this.active.has(a.name));
     this.active = new Set(alerts.map((a) => a.name));
     return fresh;
+  }
+
+  /** The rules active on the last record (what the trainer writes as `Alerts/<rule>`). */
+  get activeRules(): AlertName[] {
+    return [...this.active];
   }
 }
 
@@ -235,6 +263,16 @@ function dOverfitting(trace: TraceRecord[], t: MonitorThresholds): Alert | undef
       p === undefined ? 'Progress/augment not logged (ADA off?)' : `${STAT_KEYS.augment} (ADA p) = ${fmt(p)}`,
     ]);
   }
+  const drift = logitDrift(trace, t);
+  if (drift) {
+    const p = last.values[STAT_KEYS.augment];
+    return alert(
+      'd-overfitting',
+      last.kimg,
+      'D(real) and D(fake) logits drift apart: D is memorising the training set',
+      [drift, p === undefined ? 'Progress/augment not logged' : `${STAT_KEYS.augment} (ADA p) = ${fmt(p)}`],
+    );
+  }
   const p = series(recent, STAT_KEYS.augment);
   if (p.length === t.window && Math.min(...p) >= t.augmentCeiling) {
     return alert('d-overfitting', last.kimg, 'ADA augmentation is saturated and D still overfits', [
@@ -242,6 +280,44 @@ function dOverfitting(trace: TraceRecord[], t: MonitorThresholds): Alert | undef
     ]);
   }
   return undefined;
+}
+
+/** D(real) and D(fake) logits drifting apart: the gap is large and has grown since early training. */
+function logitDrift(trace: TraceRecord[], t: MonitorThresholds): string | undefined {
+  const gaps = trace
+    .filter(
+      (r) => r.values[STAT_KEYS.scoresReal] !== undefined && r.values[STAT_KEYS.scoresFake] !== undefined,
+    )
+    .map((r) => r.values[STAT_KEYS.scoresReal] - r.values[STAT_KEYS.scoresFake]);
+  if (gaps.length < t.window * 2) return undefined;
+  const early = median(gaps.slice(0, Math.ceil(gaps.length / 2)));
+  const late = mean(gaps.slice(-t.window));
+  if (!(late > t.logitGapMin && late > t.logitGapGrowth * Math.max(early, 0))) return undefined;
+  return `mean D(real) − D(fake) logit gap over the last ${t.window} records = ${fmt(late)} (early median ${fmt(early)}; ${STAT_KEYS.scoresReal} − ${STAT_KEYS.scoresFake})`;
+}
+
+/** Seed 000's rule: precision and recall both decreasing while the discriminator loss falls quickly. */
+function convergenceFailure(trace: TraceRecord[], t: MonitorThresholds): Alert | undefined {
+  const precision = points(trace, STAT_KEYS.precision);
+  const recall = points(trace, STAT_KEYS.recall);
+  const dLoss = series(trace, STAT_KEYS.dLoss);
+  if (precision.length < 2 || recall.length < 2 || dLoss.length < t.window * 2) return undefined;
+  const fell = (ps: { kimg: number; value: number }[]) => {
+    const best = ps.reduce((a, b) => (b.value > a.value ? b : a));
+    const now = ps[ps.length - 1];
+    return now.kimg > best.kimg && now.value < t.prDropRatio * best.value ? { best, now } : undefined;
+  };
+  const p = fell(precision);
+  const r = fell(recall);
+  const early = median(dLoss.slice(0, Math.ceil(dLoss.length / 2)));
+  const late = mean(dLoss.slice(-t.window));
+  if (!p || !r || !(late < t.dLossDropRatio * early)) return undefined;
+  const last = trace[trace.length - 1];
+  return alert('convergence-failure', last.kimg, 'precision and recall fall while D loss drops fast', [
+    `${STAT_KEYS.precision} fell to ${fmt(p.now.value)} from ${fmt(p.best.value)} (kimg ${p.best.kimg})`,
+    `${STAT_KEYS.recall} fell to ${fmt(r.now.value)} from ${fmt(r.best.value)} (kimg ${r.best.kimg})`,
+    `mean ${STAT_KEYS.dLoss} over the last ${t.window} records = ${fmt(late)}, early median ${fmt(early)}`,
+  ]);
 }
 
 function modeCollapse(trace: TraceRecord[], t: MonitorThresholds): Alert | undefined {

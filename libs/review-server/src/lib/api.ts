@@ -1,14 +1,12 @@
 import {
-  decideAll,
   mergeThresholds,
-  redecide,
   REASONS,
   storedThresholds,
   ThresholdsPatchSchema,
   type DecisionOutcome,
   type Thresholds,
   type ThresholdsPatch,
-} from '@portrait-forge/curation';
+} from '@portrait-forge/curation/decide';
 import {
   GALLERY_SORTS,
   MAX_PAGE_SIZE,
@@ -20,6 +18,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DecisionsCsvSync } from './csv-sync';
+import { RedecideCancelled, type RedecideJobs, type RedecideMode } from './redecide-jobs';
 import { resolveInside } from './safe-path';
 import { THRESHOLD_FIELDS, thresholdChecks, thresholdValue } from './thresholds';
 
@@ -29,6 +28,7 @@ export interface ApiContext {
   /** The last filter run's input folder (source photos), null when unknown. */
   inputRoot: string | null;
   csv: DecisionsCsvSync;
+  jobs: RedecideJobs;
 }
 
 class HttpError extends Error {
@@ -190,18 +190,32 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
     return { entry, tile: annotate(manifest.fileDetail(entry.fileId) as GalleryTile), counts: changed() };
   });
 
+  /** Re-decides every file in the job child; the event loop stays free meanwhile. */
+  const redecideAll = async (mode: RedecideMode, thresholds: Thresholds) => {
+    try {
+      return await ctx.jobs.run(mode, thresholds);
+    } catch (err) {
+      if (err instanceof RedecideCancelled)
+        throw new HttpError(409, 'superseded by a newer threshold change');
+      throw new HttpError(409, err instanceof Error ? err.message : String(err));
+    }
+  };
+
   app.post('/api/thresholds/preview', async (request) => {
     const body = parse(ThresholdsBody, request.body, 'body');
     const thresholds = withPatch(current(), body.thresholds);
-    const { changes } = decideAll(manifest.decisionInputs(), thresholds);
-    const flips = new Map(changes.filter((c) => c.from.decision !== c.to.decision).map((c) => [c.id, c.to]));
+    const result = await redecideAll('preview', thresholds);
+    const flips = new Map(result.flips.map(({ id, ...outcome }) => [id, outcome]));
     manifest.setGallerySelection([...flips.keys()]);
     preview = { thresholds, flips };
-    const toKeep = [...flips.values()].filter((o) => o.decision === 'keep').length;
+    const toKeep = result.flips.filter((o) => o.decision === 'keep').length;
     return { thresholds, changed: flips.size, toKeep, toReject: flips.size - toKeep };
   });
 
+  app.get('/api/thresholds/progress', async () => ({ running: ctx.jobs.progress }));
+
   app.delete('/api/thresholds/preview', async () => {
+    ctx.jobs.cancel();
     preview = null;
     manifest.setGallerySelection([]);
     return { cleared: true };
@@ -210,13 +224,13 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/thresholds/apply', async (request) => {
     const body = parse(ThresholdsBody, request.body, 'body');
     const thresholds = withPatch(current(), body.thresholds);
-    const result = redecide(manifest, thresholds);
+    const result = await redecideAll('apply', thresholds);
     preview = null;
     manifest.setGallerySelection([]);
     return {
       thresholds,
       files: result.files,
-      changed: result.changes.length,
+      changed: result.changed,
       runId: result.runId,
       counts: changed(),
     };

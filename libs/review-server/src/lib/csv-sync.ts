@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { TSX_EXEC_ARGV, tsxEnv } from './tsx-child';
 
 const WRITER = join(__dirname, 'write-csv.ts');
-/** tsx resolves the @portrait-forge/* paths of the child through the workspace tsconfig. */
-const TSCONFIG = resolve(__dirname, '../../../../tsconfig.base.json');
 
 /**
  * Keeps decisions.csv in step with the manifest after every review change: rewrites are coalesced
@@ -45,8 +44,8 @@ export class DecisionsCsvSync {
     return new Promise((done) => {
       execFile(
         process.execPath,
-        ['--require', require.resolve('tsx/cjs'), WRITER, this.manifestFile, this.file],
-        { env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG }, maxBuffer: 1 << 20 },
+        [...TSX_EXEC_ARGV, WRITER, this.manifestFile, this.file],
+        { env: tsxEnv(), maxBuffer: 1 << 20 },
         (err, _stdout, stderr) => {
           if (err) {
             this.dirty = true;

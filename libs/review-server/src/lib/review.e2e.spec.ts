@@ -4,7 +4,7 @@ import {
   mergeThresholds,
   storedThresholds,
   type Thresholds,
-} from '@portrait-forge/curation';
+} from '@portrait-forge/curation/decide';
 import { Manifest, type Decision } from '@portrait-forge/manifest';
 import { describeWithChromium } from '@portrait-forge/test-support';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { DECISIONS_FILE, MANIFEST_FILE } from '@portrait-forge/curation';
+import { DECISIONS_FILE, MANIFEST_FILE } from '@portrait-forge/curation/decide';
 import { Manifest } from '@portrait-forge/manifest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { registerApi } from './api';
 import { DecisionsCsvSync } from './csv-sync';
+import { RedecideJobs } from './redecide-jobs';
 
 export const PUBLIC_DIR = resolve(__dirname, '../public');
 export const SESSION_COOKIE = 'pf_review_session';
@@ -121,7 +122,14 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
   await app.register(fastifyCookie);
   requireSession(app, token, session);
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: 'index.html', dotfiles: 'deny' });
-  registerApi(app, { manifest, outDir, inputRoot: manifest.lastRun('filter')?.inputRoot ?? null, csv });
+  const jobs = new RedecideJobs(manifestFile);
+  registerApi(app, {
+    manifest,
+    outDir,
+    inputRoot: manifest.lastRun('filter')?.inputRoot ?? null,
+    csv,
+    jobs,
+  });
 
   try {
     await app.listen({ host, port: options.port ?? 0 });
@@ -146,6 +154,7 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
     close() {
       closed ??= (async () => {
         await app.close();
+        await jobs.idle();
         await csv.flush();
         const now = manifest.galleryCounts().overrides;
         manifest.endRun(runId, {

@@ -1,4 +1,4 @@
-import { symmetryCut, type Thresholds } from '@portrait-forge/curation';
+import { symmetryCut, type Thresholds } from '@portrait-forge/curation/decide';
 import type { GalleryScores, GallerySort } from '@portrait-forge/manifest';
 
 /**

@@ -4,7 +4,7 @@
  * hundreds of MB at 200 k files) neither blocks the server's event loop nor stays in its heap.
  * Usage: node --require tsx/cjs write-csv.ts MANIFEST CSV
  */
-import { decisionsCsv } from '@portrait-forge/curation';
+import { decisionsCsv } from '@portrait-forge/curation/decide';
 import { Manifest } from '@portrait-forge/manifest';
 import { renameSync, writeFileSync } from 'node:fs';
 

@@ -422,6 +422,24 @@ function renderThresholdFields() {
   );
 }
 
+/** Awaits a re-decide request (preview, apply), showing the server's progress until it answers. */
+async function withProgress(request) {
+  const summary = $('preview-summary');
+  summary.textContent = '— deciding…';
+  const poll = setInterval(async () => {
+    const { running } = await api('/api/thresholds/progress').catch(() => ({ running: null }));
+    if (running?.total)
+      summary.textContent = `— ${running.mode === 'apply' ? 'applying' : 'deciding'}… ${running.done} of ${running.total} files`;
+  }, 300);
+  try {
+    return await request;
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+const SUPERSEDED = /superseded by a newer threshold change/;
+
 let previewTimer = 0;
 function onThresholdInput(field, input) {
   const raw = input.value.trim();
@@ -445,7 +463,15 @@ async function preview() {
     }
     return;
   }
-  const p = await api('/api/thresholds/preview', { method: 'POST', body: { thresholds: thresholdPatch() } });
+  let p;
+  try {
+    p = await withProgress(
+      api('/api/thresholds/preview', { method: 'POST', body: { thresholds: thresholdPatch() } }),
+    );
+  } catch (err) {
+    if (SUPERSEDED.test(err.message)) return; // a newer edit's preview answers instead
+    throw err;
+  }
   summary.textContent = `— ${p.changed} photo(s) would change: ${p.toKeep} → keep, ${p.toReject} → reject`;
   summary.dataset.changed = String(p.changed);
   $('show-changes').disabled = p.changed === 0;
@@ -454,10 +480,9 @@ async function preview() {
 }
 
 async function applyThresholds() {
-  const result = await api('/api/thresholds/apply', {
-    method: 'POST',
-    body: { thresholds: thresholdPatch() },
-  });
+  const result = await withProgress(
+    api('/api/thresholds/apply', { method: 'POST', body: { thresholds: thresholdPatch() } }),
+  );
   toast(`re-decided ${result.files} files: ${result.changed} changed (run #${result.runId})`);
   state.edits.clear();
   state.previewActive = false;

@@ -20,6 +20,13 @@ export const STAT = {
   kimg: 'Progress/kimg',
   augment: 'Progress/augment',
   lrScale: 'Progress/lr_scale',
+  /** The scheduled G and D learning rates of the tick (--glr/--dlr × --lr-steps × rollback scale). */
+  gLr: 'Progress/G/lr',
+  dLr: 'Progress/D/lr',
+  /** The scheduled R1 γ of the tick (--gamma × --gamma-steps). */
+  r1Gamma: 'Progress/r1_gamma',
+  /** Non-finite values reported this tick, all keys together (each key's own count is its `nonfinite`). */
+  nonFinite: 'Progress/nonfinite',
   totalSec: 'Timing/total_sec',
   secPerTick: 'Timing/sec_per_tick',
   secPerKimg: 'Timing/sec_per_kimg',
@@ -31,11 +38,19 @@ export const STAT = {
 
 export type StatKey = (typeof STAT)[keyof typeof STAT];
 
+/** `Alerts/<rule>`: 1 on every tick where the failure-mode monitor's rule is active (absent otherwise). */
+export type AlertStatKey = `Alerts/${string}`;
+export const alertStatKey = (rule: string): AlertStatKey => `Alerts/${rule}`;
+export const ALERT_STAT_RE = /^Alerts\/(.+)$/;
+
 /** One statistic over a tick, as SG2-ADA's stats.jsonl: count, mean and standard deviation. */
 export const StatSummarySchema = z.object({
   num: z.number(),
+  /** null when any value of the tick was non-finite (JSON has no NaN/Infinity; SG2-ADA's mean would be NaN). */
   mean: z.number().nullable(),
   std: z.number().nullable(),
+  /** How many of the `num` values were non-finite (absent when none). */
+  nonfinite: z.number().optional(),
 });
 export type StatSummary = z.infer<typeof StatSummarySchema>;
 
@@ -43,13 +58,14 @@ export type StatSummary = z.infer<typeof StatSummarySchema>;
 export const StatsRecordSchema = z
   .object({ timestamp: z.number().optional() })
   .catchall(z.union([StatSummarySchema, z.number(), z.null()]));
-export type StatsRecord = Partial<Record<StatKey, StatSummary>> & { timestamp: number };
+export type StatsRecord = Partial<Record<StatKey | AlertStatKey, StatSummary>> & { timestamp: number };
 
 /**
  * Figures computed at snapshots (onSnapshot hooks) that the monitor reads; each goes to
  * metric-<name>.jsonl and appears in the monitor's trace as `Metrics/<name>`.
  */
 export const SNAPSHOT_METRIC = {
+  precision: 'precision',
   recall: 'recall',
   ndbOverK: 'ndb_k',
   /** Mean pairwise feature distance of the fixed-seed sample grid. */

@@ -66,6 +66,8 @@ export const StyleGAN2ConfigSchema = z.object({
   plDecay: z.number(),
   plBatchShrink: z.number(),
   styleMixingProb: z.number(),
+  /** G's 4×4 block from w instead of the learned constant (Aydao's noconst, seed 004). */
+  noConst: z.boolean().default(false),
   /** Lazy regularisation intervals; null = regularise in the main step ("both" phases). */
   gRegInterval: z.number().nullable(),
   dRegInterval: z.number().nullable(),
@@ -105,6 +107,7 @@ const BASE: Preset = {
   plDecay: 0.01,
   plBatchShrink: 2,
   styleMixingProb: 0.9,
+  noConst: false,
   gRegInterval: 4,
   dRegInterval: 16,
   emaKimg: 10,

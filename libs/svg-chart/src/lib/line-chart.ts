@@ -10,6 +10,8 @@ export interface ChartOptions {
   xLabel?: string;
   width?: number;
   height?: number;
+  /** Vertical marks at x with a label (e.g. the kimg where a monitor alert fired). */
+  markers?: { x: number; label: string }[];
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -39,7 +41,7 @@ export function lineChart(series: Series[], options: ChartOptions): string {
   if (finite.length === 0) {
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60" font-family="sans-serif" font-size="12">${title}<text x="${m.left}" y="44">no data</text></svg>`;
   }
-  const xs = finite.map((p) => p[0]);
+  const xs = [...finite.map((p) => p[0]), ...(options.markers ?? []).map((k) => k.x)];
   const ys = finite.map((p) => p[1]);
   const [x0, x1] = padRange(Math.min(...xs), Math.max(...xs));
   const [y0, y1] = padRange(Math.min(...ys), Math.max(...ys));
@@ -78,7 +80,11 @@ export function lineChart(series: Series[], options: ChartOptions): string {
     const legend = `<text x="${width - m.right - 4}" y="${m.top + 14 + i * 14}" text-anchor="end" fill="${colour}">${escapeXml(s.name)}</text>`;
     return path + dots + legend;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">${title}${axis.join('')}${lines.join('')}</svg>`;
+  const marks = (options.markers ?? []).map(
+    (k, i) =>
+      `<line x1="${sx(k.x).toFixed(1)}" x2="${sx(k.x).toFixed(1)}" y1="${m.top}" y2="${height - m.bottom}" stroke="#d62728" stroke-dasharray="4 3"/><text x="${(sx(k.x) + 3).toFixed(1)}" y="${m.top + 12 + (i % 4) * 12}" fill="#d62728">${escapeXml(k.label)}</text>`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">${title}${axis.join('')}${lines.join('')}${marks.join('')}</svg>`;
 }
 
 function isFinitePoint([x, y]: [number, number]): boolean {

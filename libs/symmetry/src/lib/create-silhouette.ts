@@ -13,11 +13,7 @@ import {
 import { createTfjsSilhouette } from './tfjs-segmentation';
 import { createU2netSilhouette, U2NET_MODELS } from './u2net';
 
-export const SILHOUETTE_CHOICES: readonly SilhouetteChoice[] = ['auto', 'u2net', 'u2netp', 'selfie', 'meet'];
-
-export function isSilhouetteChoice(value: string): value is SilhouetteChoice {
-  return (SILHOUETTE_CHOICES as readonly string[]).includes(value);
-}
+export { SILHOUETTE_CHOICES, isSilhouetteChoice } from './silhouette';
 
 export interface SilhouetteConfig {
   backend: SilhouetteChoice;

@@ -3,6 +3,12 @@ import type { RawImage } from '@portrait-forge/image-io';
 export type SilhouetteBackendName = 'u2net' | 'u2netp' | 'selfie' | 'meet';
 export type SilhouetteChoice = SilhouetteBackendName | 'auto';
 
+export const SILHOUETTE_CHOICES: readonly SilhouetteChoice[] = ['auto', 'u2net', 'u2netp', 'selfie', 'meet'];
+
+export function isSilhouetteChoice(value: string): value is SilhouetteChoice {
+  return (SILHOUETTE_CHOICES as readonly string[]).includes(value);
+}
+
 /** A person/salient-object segmenter. */
 export interface Silhouette {
   readonly name: SilhouetteBackendName;

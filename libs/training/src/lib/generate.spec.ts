@@ -27,6 +27,11 @@ describe('generate from a checkpoint', () => {
     expect(Array.from(direct.data.subarray(0, per))).not.toEqual(
       Array.from(direct.data.subarray(per, 2 * per)),
     );
+    // --trunc-cutoff: ψ on no ws is no truncation; on the first half, neither the plain nor the average image.
+    expect(Array.from(generateImages(tf, loaded, [1, 2], 0, 0).data)).toEqual(Array.from(direct.data));
+    const half = generateImages(tf, loaded, [1, 2], 0, Math.floor(loaded.numWs / 2)).data;
+    expect(Array.from(half)).not.toEqual(Array.from(direct.data));
+    expect(Array.from(half)).not.toEqual(Array.from(avg.data));
     const out = join(dir, 'mix.png');
     await styleMixingGrid(tf, loaded, [1, 2, 3], [4, 5], [0, 1], 1, out);
     const meta = await sharp(out).metadata();

@@ -27,9 +27,18 @@ function ws(tf: typeof tfjs, G: Generator, seeds: number[], psi: number, cutoff?
   });
 }
 
-/** One image per seed (NVlabs generate.py: z from the seed, ψ toward w_avg, constant noise). */
-export function generateImages(tf: typeof tfjs, G: Generator, seeds: number[], psi = 1): GenerateResult {
-  const out = tf.tidy(() => G.synthesize(ws(tf, G, seeds, psi), { noiseMode: 'const' }));
+/**
+ * One image per seed (NVlabs generate.py: z from the seed, ψ toward w_avg, constant noise); `cutoff`
+ * truncates only the first ws, the coarse layers (SG2's truncation_cutoff; unset: all).
+ */
+export function generateImages(
+  tf: typeof tfjs,
+  G: Generator,
+  seeds: number[],
+  psi = 1,
+  cutoff?: number,
+): GenerateResult {
+  const out = tf.tidy(() => G.synthesize(ws(tf, G, seeds, psi, cutoff), { noiseMode: 'const' }));
   const data = out.dataSync() as Float32Array;
   const shape = out.shape as [number, number, number, number];
   out.dispose();
@@ -48,6 +57,7 @@ export async function styleMixingGrid(
   styles: number[],
   psi: number,
   file: string,
+  cutoff?: number,
 ): Promise<void> {
   const r = G.config.resolution;
   const c = G.config.channels;
@@ -55,15 +65,15 @@ export async function styleMixingGrid(
   const cells = (rowSeeds.length + 1) * cols;
   const grid = new Float32Array(cells * r * r * c).fill(1); // white corner cell
   const per = r * r * c;
-  const rowImgs = generateImages(tf, G, rowSeeds, psi);
-  const colImgs = generateImages(tf, G, colSeeds, psi);
+  const rowImgs = generateImages(tf, G, rowSeeds, psi, cutoff);
+  const colImgs = generateImages(tf, G, colSeeds, psi, cutoff);
   colSeeds.forEach((_, j) => grid.set(colImgs.data.subarray(j * per, (j + 1) * per), (j + 1) * per));
   rowSeeds.forEach((_, i) => grid.set(rowImgs.data.subarray(i * per, (i + 1) * per), (i + 1) * cols * per));
   const styleSet = new Set(styles.filter((s) => s >= 0 && s < G.numWs));
   for (let i = 0; i < rowSeeds.length; i++) {
     const mixed = tf.tidy(() => {
-      const wr = ws(tf, G, [rowSeeds[i]], psi).tile([colSeeds.length, 1, 1]);
-      const wc = ws(tf, G, colSeeds, psi);
+      const wr = ws(tf, G, [rowSeeds[i]], psi, cutoff).tile([colSeeds.length, 1, 1]);
+      const wc = ws(tf, G, colSeeds, psi, cutoff);
       const mask = tf
         .tensor1d(Array.from({ length: G.numWs }, (_, k) => (styleSet.has(k) ? 1 : 0)))
         .reshape([1, G.numWs, 1]);

@@ -14,6 +14,7 @@ import {
 import { RUNS_DIR } from '@portrait-forge/run-format';
 import { CONFIG_NAMES, stylegan2Config, type StyleGAN2Config } from '@portrait-forge/stylegan2';
 import { BACKEND_PREFERENCE } from '@portrait-forge/tf-runtime';
+import { formatSteps, parseSteps, StepsSchema, type Recipe } from './schedules';
 
 /**
  * The training options, each declared once: its type, default and check (zod), its command-line flag
@@ -21,10 +22,13 @@ import { BACKEND_PREFERENCE } from '@portrait-forge/tf-runtime';
  * presets (`--config FILE.json`), resume merging and training_options.json all derive from this table.
  */
 
-export const AUG_MODES = ['ada', 'noaug', 'fixed'] as const;
+export const AUG_MODES = ['ada', 'diffaug', 'noaug', 'fixed'] as const;
 export type AugMode = (typeof AUG_MODES)[number];
 export const SNAPSHOT_METRICS = ['face128', 'none'] as const;
 export const BACKEND_CHOICES = ['auto', ...BACKEND_PREFERENCE] as const;
+/** What the trainer does when the failure-mode monitor raises an alert (it always logs it). */
+export const ON_ALERT = ['continue', 'snapshot', 'stop'] as const;
+export type OnAlert = (typeof ON_ALERT)[number];
 
 /** How an option is given on the command line. */
 export interface OptionFlag {
@@ -139,10 +143,41 @@ export const TRAIN_OPTIONS = {
     help: `R1 weight γ (${fromCfg}; auto = 0.0002·res²/batch)`,
     parse: nonNegativeNumber,
   }),
+  gammaSteps: spec(StepsSchema.default([]), {
+    flags: '--gamma-steps <kimg:value,…>',
+    help: 'R1 γ from each kimg on, e.g. 20000:5 (seed 004: γ 10 decayed to 5 after 20 000 kimg)',
+    parse: parseSteps,
+    formatDefault: formatSteps,
+  }),
   lr: spec(z.number().nonnegative().optional(), {
     flags: '--lr <rate>',
     help: `learning rate of G and D before the lazy-regularisation correction (${fromCfg})`,
     parse: nonNegativeNumber,
+  }),
+  glr: spec(z.number().nonnegative().optional(), {
+    flags: '--glr <rate>',
+    help: 'G learning rate (SG3 --glr; unset: --lr)',
+    parse: nonNegativeNumber,
+  }),
+  dlr: spec(z.number().nonnegative().optional(), {
+    flags: '--dlr <rate>',
+    help: 'D learning rate (SG3 --dlr; unset: --lr; seed 004 found D at 2× G beneficial)',
+    parse: nonNegativeNumber,
+  }),
+  lrSteps: spec(StepsSchema.default([]), {
+    flags: '--lr-steps <kimg:factor,…>',
+    help: 'both learning rates × factor from each kimg on, e.g. 10000:0.1,20000:0.01 (seed 004, model M)',
+    parse: parseSteps,
+    formatDefault: formatSteps,
+  }),
+  mixing: spec(z.number().min(0).max(1).optional(), {
+    flags: '--mixing <p>',
+    help: `style-mixing probability, 0 = off (SG3 --mixing; ${fromCfg}: 0.9)`,
+    parse: nonNegativeNumber,
+  }),
+  noconst: spec(z.boolean().default(false), {
+    flags: '--noconst',
+    help: "G's 4×4 block from w instead of the learned constant (Aydao's noconst, seed 004)",
   }),
   emaKimg: spec(z.number().nonnegative().optional(), {
     flags: '--ema <kimg>',
@@ -179,7 +214,7 @@ export const TRAIN_OPTIONS = {
   }),
   aug: spec(z.enum(AUG_MODES).default('ada'), {
     flags: '--aug <mode>',
-    help: 'ada: adaptive augmentation (small datasets); fixed: constant --p; noaug: none',
+    help: 'ada: adaptive augmentation (small datasets); diffaug: DiffAugment colour, translation, cutout on reals and fakes (Zhao et al.); fixed: constant --p; noaug: none',
     parse: oneOf(AUG_MODES),
   }),
   p: spec(z.number().min(0).max(1).default(0), {
@@ -243,6 +278,15 @@ export const TRAIN_OPTIONS = {
   metricsImages: spec(
     z.number().int().positive().default(1000),
     { flags: '--metrics-images <n>', help: 'images per side for the snapshot FID', parse: positiveInt },
+    true,
+  ),
+  onAlert: spec(
+    z.enum(ON_ALERT).default('continue'),
+    {
+      flags: '--on-alert <action>',
+      help: 'when the failure-mode monitor raises an alert (always logged): continue, snapshot (grid + checkpoint), stop (checkpoint and exit)',
+      parse: oneOf(ON_ALERT),
+    },
     true,
   ),
   /** Consecutive non-finite steps before rolling back to the last checkpoint with the LR halved. */
@@ -315,9 +359,16 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown, source: strin
   return result.data;
 }
 
-/** A `--config FILE.json` preset: a JSON object of option names (see apps/trainer/configs). */
+/** Keys of a preset that are notes for people (JSON has no comments): `$comment`, `$comment:glr`, …. */
+export const PRESET_COMMENT_RE = /^\$comment(?::.*)?$/;
+
+/** A `--config FILE.json` preset: a JSON object of option names (see apps/trainer/configs); `$comment…` keys are notes. */
 export function parseTrainConfig(json: unknown, source: string): TrainOptionsInput {
-  return parseWith(TrainOptionsInputSchema, json, source);
+  const options =
+    json !== null && typeof json === 'object' && !Array.isArray(json)
+      ? Object.fromEntries(Object.entries(json).filter(([k]) => !PRESET_COMMENT_RE.test(k)))
+      : json;
+  return parseWith(TrainOptionsInputSchema, options, source);
 }
 
 /** Options for a new run: defaults ← `given`; the data source must be given exactly once. */
@@ -364,5 +415,18 @@ export function resolveConfig(o: TrainOptions): StyleGAN2Config {
   if (o.channelBase !== undefined) config.channelBase = o.channelBase;
   if (o.channelMax !== undefined) config.channelMax = o.channelMax;
   if (o.mappingLayers !== undefined) config.mappingLayers = o.mappingLayers;
+  if (o.mixing !== undefined) config.styleMixingProb = o.mixing;
+  config.noConst = o.noconst;
   return config;
+}
+
+/** The learning rates, γ and their step schedules: --glr/--dlr, else --lr, else the config's. */
+export function resolveRecipe(o: TrainOptions, config: StyleGAN2Config): Recipe {
+  return {
+    gLr: o.glr ?? config.learningRate,
+    dLr: o.dlr ?? config.learningRate,
+    r1Gamma: config.r1Gamma,
+    lrSteps: o.lrSteps,
+    gammaSteps: o.gammaSteps,
+  };
 }

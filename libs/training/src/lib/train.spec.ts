@@ -9,6 +9,30 @@ import { loadTrainingCheckpoint, type TrainingCheckpoint } from './training-chec
 
 const quiet = { echo: () => undefined };
 
+/** stats.jsonl without what depends on the clock and the process (timing, memory, tensor counts). */
+function statsLines(runDir: string): Record<string, unknown>[] {
+  return readFileSync(join(runDir, 'stats.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .map((r) =>
+      Object.fromEntries(
+        Object.entries(r).filter(([k]) => !/^(Timing|Resources)\//.test(k) && k !== 'timestamp'),
+      ),
+    );
+}
+
+const tickNumbers = (runDir: string): string[] =>
+  readFileSync(join(runDir, 'log.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('tick '))
+    .map((l) => l.split('  ')[0]);
+
+const fakesGrids = (runDir: string): string[] =>
+  readdirSync(runDir)
+    .filter((f) => /^fakes\d/.test(f))
+    .sort();
+
 async function tinyOptions(outdir: string): Promise<TrainOptionsInput> {
   return {
     data: await syntheticImageFolder(10, 16),
@@ -86,6 +110,60 @@ describe('train (tiny config, synthetic data, wasm)', () => {
     expect(ckB.meta.state.ada.p).toBe(ckA.meta.state.ada.p);
     expect(ckB.meta.state.batchIdx).toBe(18);
     expect(ckB.meta.rng).toEqual(ckA.meta.rng);
+
+    // The run as logged: identical stats lines, tick numbers and snapshot names, resumed mid-tick…
+    const dirA = join(outA, runA);
+    const ticks = ['tick 0', 'tick 1', 'tick 2', 'tick 3', 'tick 4'];
+    expect(tickNumbers(dirA)).toEqual(ticks);
+    expect(fakesGrids(dirA)).toEqual([16, 48, 72].map(fakesGridName));
+    expect(statsLines(b.runDir)).toEqual(statsLines(dirA));
+    expect(tickNumbers(b.runDir)).toEqual(ticks);
+    expect(fakesGrids(b.runDir)).toEqual(fakesGrids(dirA));
+
+    // …and from a snapshot written at the end of a tick (the checkpoint holds the next tick's counters).
+    const outC = tempDir();
+    const optsC = await tinyOptions(outC);
+    const stopped = await train(optsC, { ...quiet, stopAtNimg: 52 });
+    const atTick = join(stopped.runDir, 'network-snapshot-000000048.ckpt');
+    expect(loadTrainingCheckpoint(atTick).meta.state).toEqual(
+      expect.objectContaining({ tick: 3, tickStartNimg: 48, curNimg: 48 }),
+    );
+    const c = await train({ ...optsC, resume: atTick }, quiet);
+    expect(c.curNimg).toBe(72);
+    expect(statsLines(c.runDir)).toEqual(statsLines(dirA));
+    expect(tickNumbers(c.runDir)).toEqual(ticks);
+    expect(fakesGrids(c.runDir)).toEqual(fakesGrids(dirA));
+  }, 300_000);
+
+  it('feeds the failure-mode monitor every tick: Alerts/<rule> in stats.jsonl, the remedy in log.txt, --on-alert stop', async () => {
+    const outdir = tempDir();
+    const lines: string[] = [];
+    // Thresholds no run can pass: D loss "below 100" and G's gradient "collapsed" from the second tick.
+    const result = await train(
+      { ...(await tinyOptions(outdir)), onAlert: 'stop' },
+      {
+        echo: (l) => lines.push(l),
+        monitorThresholds: {
+          window: 1,
+          dLossFloor: 100,
+          gradCollapseRatio: 1e9,
+          rtCeiling: 2,
+          augmentCeiling: 2,
+        },
+      },
+    );
+    expect(result.stoppedBy).toBe('alert');
+    expect(result.curNimg).toBe(32);
+    const stats = statsLines(result.runDir);
+    expect(stats.map((r) => r['Alerts/vanishing-gradients'])).toEqual([
+      undefined,
+      { num: 1, mean: 1, std: 0 },
+    ]);
+    expect(lines.filter((l) => l.startsWith('ALERT'))).toEqual([
+      expect.stringMatching(/^ALERT vanishing-gradients at kimg 0\.032: /),
+    ]);
+    expect(lines.some((l) => /suggestion: D wins outright/.test(l))).toBe(true);
+    expect(readdirSync(result.runDir)).toContain('network-snapshot-000000032.ckpt');
   }, 180_000);
 
   it('skips non-finite steps, then rolls back to the last checkpoint with the LR halved', async () => {
@@ -115,6 +193,13 @@ describe('train (tiny config, synthetic data, wasm)', () => {
     ]);
     const last = loadTrainingCheckpoint(listCheckpoints(result.runDir)[0]);
     expect(last.meta.state.lrScale).toBe(0.5);
+    // The skipped steps' non-finite losses are recorded (mean null, counted), not dropped.
+    const stats = statsLines(result.runDir);
+    const bad = stats.filter((r) => r['Progress/nonfinite'] !== undefined);
+    expect(bad.length).toBeGreaterThan(0);
+    expect(bad[0]['Loss/D/loss']).toEqual(
+      expect.objectContaining({ mean: null, std: null, nonfinite: expect.any(Number) }),
+    );
     for (const t of Object.values(last.groups['G']))
       expect(Array.from(t.data).every(Number.isFinite)).toBe(true);
   }, 180_000);

@@ -29,6 +29,8 @@ import {
   type SnapshotFigures,
 } from './snapshot';
 import { tickRecord } from './tick-stats';
+import { alertLines, LiveMonitor } from './live-monitor';
+import type { MonitorThresholds } from '@portrait-forge/metrics';
 import { Trainer } from './trainer';
 import { loadTrainingCheckpoint, type TrainingCheckpoint } from './training-checkpoint';
 import { openSource, type ImageSource } from './sources';
@@ -47,12 +49,15 @@ export interface TrainHooks {
   checkpointWriteHook?: WriteHook;
   /** Where progress lines go besides log.txt (default stdout). */
   echo?: (line: string) => void;
+  /** Overrides of the failure-mode monitor's thresholds (tests: make a rule fire on a tiny run). */
+  monitorThresholds?: Partial<MonitorThresholds>;
 }
 
 export interface TrainResult {
   runDir: string;
   curNimg: number;
-  stoppedBy: 'done' | 'stop';
+  /** `alert`: the monitor raised an alert and --on-alert is stop. */
+  stoppedBy: 'done' | 'stop' | 'alert';
   lastCheckpoint: string | null;
   nanSkips: number;
   rollbacks: number;
@@ -104,6 +109,9 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
     );
     log.line(`config ${opts.cfg}: ${JSON.stringify(trainer.config)}`);
   }
+  const monitor = resumed
+    ? LiveMonitor.replay(runDir, trainer.state.curNimg / 1000, hooks.monitorThresholds)
+    : new LiveMonitor(hooks.monitorThresholds);
   let loader = makeLoader(source, opts, trainer.batch, trainer.state.curNimg, log);
   if (!existsSync(join(runDir, REALS_GRID))) {
     const [cols, rows] = opts.grid;
@@ -145,7 +153,13 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
         ((hooks.shouldStop?.() ?? false) ||
           (hooks.stopAtNimg !== undefined && trainer.state.curNimg - startNimg >= hooks.stopAtNimg));
       const tickDue = done || trainer.state.curNimg >= trainer.state.tickStartNimg + opts.tickKimg * 1000;
-      if (tickDue) await endTick(trainer, backendName, clock, done, hooks.onSnapshot);
+      const alerted =
+        tickDue && (await endTick(trainer, backendName, clock, done, hooks.onSnapshot, monitor));
+      if (alerted && !done) {
+        stoppedBy = 'alert';
+        log.line(`stopped by the monitor's alert (--on-alert stop); continue with --resume latest`);
+        break;
+      }
       if (outOfTime)
         log.line(`time limit of ${opts.timeLimitMin} min reached; continue with --resume latest`);
       if (done) break;
@@ -174,14 +188,19 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
   return result;
 }
 
-/** Progress line and stats.jsonl record of the tick; a snapshot every `snap` ticks and at the end. */
+/**
+ * Progress line, snapshot (every `snap` ticks and at the end) and stats.jsonl record of the tick, with
+ * the monitor's `Alerts/<rule>`. The tick counter moves before the snapshot, so a checkpoint resumes at
+ * the next tick as an uninterrupted run would. Returns true when an alert asks the run to stop.
+ */
 async function endTick(
   trainer: Trainer,
   backendName: string,
   clock: { start: number; tickStart: number },
   done: boolean,
   onSnapshot: TrainHooks['onSnapshot'],
-): Promise<void> {
+  monitor: LiveMonitor,
+): Promise<boolean> {
   const { state, opts, stats, tf, log } = trainer;
   const now = Date.now();
   const tickSec = (now - clock.tickStart) / 1000;
@@ -204,16 +223,30 @@ async function endTick(
   };
   log.line(formatTick(figures));
   const maintenanceStart = Date.now();
-  appendJsonl(join(trainer.runDir, STATS_FILE), tickRecord(stats, figures, state.lrScale, Date.now() / 1000));
-  if (done || state.tick % opts.snap === 0) await snapshot(trainer, onSnapshot);
-  log.line(`  maintenance ${((Date.now() - maintenanceStart) / 1000).toFixed(1)} s`);
+  const schedule = { lrScale: state.lrScale, ...trainer.scheduled() };
+  const ended = state.tick;
   state.tick += 1;
   state.tickStartNimg = state.curNimg;
+  // The record is taken before the snapshot, so the checkpoint holds no statistics of the ended tick.
+  const record = tickRecord(stats, figures, schedule, Date.now() / 1000);
+  const snapshotDue = done || ended % opts.snap === 0;
+  const snapFigures = snapshotDue ? await snapshot(trainer, onSnapshot) : {};
+  const raised = monitor.observe(record, snapFigures);
+  appendJsonl(join(trainer.runDir, STATS_FILE), record);
+  for (const alert of raised) for (const line of alertLines(alert)) log.line(line);
+  let stop = false;
+  if (raised.length && opts.onAlert === 'snapshot' && !snapshotDue) await snapshot(trainer, onSnapshot);
+  if (raised.length && opts.onAlert === 'stop') {
+    if (!snapshotDue) trainer.checkpoint();
+    stop = true;
+  }
+  log.line(`  maintenance ${((Date.now() - maintenanceStart) / 1000).toFixed(1)} s`);
   clock.tickStart = Date.now();
+  return stop;
 }
 
 /** Fakes grid, checkpoint and the hook's figures (a failing hook is logged; training goes on). */
-async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']): Promise<void> {
+async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']): Promise<SnapshotFigures> {
   const { tf, runDir, log, config, Gema } = trainer;
   const kimg = trainer.state.curNimg / 1000;
   await saveFakesGrid(
@@ -225,7 +258,7 @@ async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']):
   );
   const file = trainer.checkpoint();
   if (file) log.line(`  checkpoint ${file}`);
-  if (!onSnapshot) return;
+  if (!onSnapshot) return {};
   try {
     const figures = await onSnapshot({
       runDir,
@@ -235,8 +268,10 @@ async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']):
       sample: (n, seedStart) => sampleGenerator(tf, Gema, config, n, seedStart),
     });
     recordSnapshotFigures(runDir, log, figures, kimg, file);
+    return figures;
   } catch (err) {
     log.line(`  metrics failed at kimg ${kimg}: ${(err as Error).message}`);
+    return {};
   }
 }
 

@@ -12,12 +12,15 @@ import {
   type StyleGAN2Config,
 } from '@portrait-forge/stylegan2';
 import { checkpointName } from '@portrait-forge/run-format';
+import { UsageError } from '@portrait-forge/cli';
 import type { WriteHook } from '@portrait-forge/files';
 import { accumulateSigns, initialAda, maybeAdjust } from './ada';
 import { augmentBatch } from './augment';
+import { diffAugment } from './diffaugment';
 import { listCheckpoints } from './checkpoint';
 import { emaBeta } from './ema';
-import { resolveConfig, type TrainOptions } from './options';
+import { resolveConfig, resolveRecipe, type TrainOptions } from './options';
+import { scheduleAt, type Recipe, type ScheduledValues } from './schedules';
 import { Sfc32 } from '@portrait-forge/random';
 import type { RunLog } from './run-dir';
 import { reportPhase, StatCollector } from './tick-stats';
@@ -31,7 +34,9 @@ import {
 
 /** Networks, optimisers, G_ema, the augmentation stream and the loop counters of one run. */
 export class Trainer {
+  /** The run's config as resolved from its options (the model holds a copy whose γ follows the schedule). */
   readonly config: StyleGAN2Config;
+  readonly recipe: Recipe;
   readonly model: StyleGAN2;
   readonly Gema: Generator;
   /** Drives augmentation draws; checkpointed. */
@@ -48,7 +53,12 @@ export class Trainer {
     private readonly checkpointWriteHook?: WriteHook,
   ) {
     this.config = resolveConfig(opts);
-    this.model = createStyleGAN2(this.config, opts.seed);
+    this.recipe = resolveRecipe(opts, this.config);
+    this.model = createStyleGAN2({ ...this.config }, opts.seed);
+    if (this.config.noConst && [...this.model.G.store.entries()].some(([name]) => name.endsWith('.const')))
+      throw new UsageError(
+        '--noconst: this build of libs/stylegan2 has no noconst 4×4 block yet (its G still has a learned constant); drop --noconst.',
+      );
     this.Gema = new Generator(this.config, opts.seed);
     copyWeights(this.model.G.store, this.Gema.store);
     this.augRng = new Sfc32(opts.seed ^ 0x41444121);
@@ -69,14 +79,18 @@ export class Trainer {
     return this.config.batch;
   }
 
-  private applyLrScale(): void {
-    for (const [opt, interval] of [
-      [this.model.optG, this.config.gRegInterval],
-      [this.model.optD, this.config.dRegInterval],
-    ] as const) {
-      opt.params = { ...lazyAdamParams(this.config, interval) };
-      opt.params.learningRate *= this.state.lrScale;
-    }
+  /** The learning rates and γ in force now: the recipe's schedules at the current kimg, LR × the rollback scale. */
+  scheduled(): ScheduledValues {
+    const at = scheduleAt(this.recipe, this.state.curNimg / 1000);
+    return { ...at, gLr: at.gLr * this.state.lrScale, dLr: at.dLr * this.state.lrScale };
+  }
+
+  /** Sets the optimisers' LR and the loss's γ for the next minibatch (schedules are pure functions of kimg). */
+  private applySchedule(): void {
+    const { gLr, dLr, r1Gamma } = this.scheduled();
+    this.model.optG.params = lazyAdamParams({ ...this.config, learningRate: gLr }, this.config.gRegInterval);
+    this.model.optD.params = lazyAdamParams({ ...this.config, learningRate: dLr }, this.config.dRegInterval);
+    this.model.config.r1Gamma = r1Gamma;
   }
 
   // ---------------------------------------------------------------- checkpoints
@@ -90,6 +104,7 @@ export class Trainer {
         config: this.config,
         state: this.state,
         plMean: s.plMean,
+        tickStats: this.stats.state(),
         rng: {
           aug: this.augRng.state(),
           model: this.model.rng.getState(),
@@ -122,7 +137,8 @@ export class Trainer {
     this.model.G.rng.setState(meta.rng.G);
     this.Gema.rng.setState(meta.rng.Gema);
     this.state = { ...meta.state };
-    this.applyLrScale();
+    this.stats.restore(meta.tickStats);
+    this.applySchedule();
   }
 
   /** Writes network-snapshot-<nimg>.ckpt; on failure logs a warning and returns null (training goes on). */
@@ -144,6 +160,7 @@ export class Trainer {
   // ---------------------------------------------------------------- one minibatch
 
   private augment(): ((img: tfjs.Tensor4D) => tfjs.Tensor4D) | undefined {
+    if (this.opts.aug === 'diffaug') return (img) => diffAugment(this.tf, img, this.augRng);
     const p = this.state.ada.p;
     if (this.opts.aug === 'noaug' || p <= 0) return undefined;
     return (img) => augmentBatch(this.tf, img, p, this.augRng);
@@ -157,11 +174,13 @@ export class Trainer {
   ): Promise<void> {
     const { tf, state, model } = this;
     corruptReals?.(state.batchIdx, batchData);
+    this.applySchedule();
     const real = tf.tensor4d(batchData, shape);
     let ok = true;
     try {
       for (const phase of model.phasesFor(state.batchIdx)) {
         const s = await model.trainPhase(phase, { real }, { augment: this.augment(), skipNonFinite: true });
+        reportPhase(this.stats, s);
         if (s.skipped) {
           ok = false;
           this.log.line(
@@ -172,7 +191,6 @@ export class Trainer {
         if (this.opts.aug === 'ada' && s.signsReal !== undefined) {
           state.ada = accumulateSigns(state.ada, s.signsReal, real.shape[0]);
         }
-        reportPhase(this.stats, s);
       }
     } finally {
       real.dispose();
@@ -201,12 +219,14 @@ export class Trainer {
     const ckpts = listCheckpoints(this.runDir);
     if (!ckpts.length || this.state.rollbacks >= this.opts.maxRollbacks) return false;
     const { rollbacks, nanSkips, lrScale } = this.state;
+    const pending = this.stats.state(); // the non-finite evidence goes into the next stats line
     this.restore(loadTrainingCheckpoint(ckpts[0]), ckpts[0]);
+    this.stats.restore(pending);
     this.state.rollbacks = rollbacks + 1;
     this.state.nanSkips = nanSkips;
     this.state.lrScale = lrScale / 2;
     this.state.consecutiveBad = 0;
-    this.applyLrScale();
+    this.applySchedule();
     this.log.line(
       `rolled back to ${ckpts[0]} after ${this.opts.nanRollbackAfter} non-finite steps; learning rate ×${this.state.lrScale}`,
     );

@@ -4,6 +4,7 @@ import { UsageError } from '@portrait-forge/cli';
 import type { WriteHook } from '@portrait-forge/files';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type TensorMap } from './checkpoint';
 import { TrainOptionsSchema, describeIssues } from './options';
+import { StatSumsSchema } from './tick-stats';
 
 /** What a training checkpoint holds besides its tensors; `format` names this layout. */
 export const TRAINING_CHECKPOINT_FORMAT = 'portrait-forge-stylegan2-training/1';
@@ -39,6 +40,8 @@ export const TrainingCheckpointMetaSchema = z.object({
   config: StyleGAN2ConfigSchema,
   state: LoopStateSchema,
   plMean: z.number(),
+  /** The statistics of the tick under way (empty at a tick's end; older checkpoints have none). */
+  tickStats: z.record(z.string(), StatSumsSchema).default({}),
   /** Augmentation (sfc32 state), model mixing/noise, G and G_ema noise (mulberry32 states). */
   rng: z.object({ aug: RngStateSchema, model: z.number(), G: z.number(), Gema: z.number() }),
   kimg: z.number(),

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'tensorboard',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/tensorboard',
+};
