@@ -2,6 +2,7 @@ export {
   runFilter,
   defaultWorkers,
   MANIFEST_FILE,
+  filterOutDir,
   type FilterOptions,
   type FilterResult,
 } from './lib/filter';
@@ -36,6 +37,20 @@ export {
   type FileProblemReason,
   type SymmetryNotScored,
 } from './lib/problems';
+export {
+  parseShard,
+  shardOf,
+  shardLabel,
+  shardDirName,
+  listShardDirs,
+  readShardDone,
+  SHARDS_DIR,
+  SHARD_DONE_FILE,
+  SHARD_INDEX_VARIABLES,
+  type Shard,
+  type ShardDir,
+  type ShardDone,
+} from './lib/shard';
 export { walkImages, type WalkEntry, type WalkResult } from './lib/walk';
 export { sha256, differenceHash, hammingDistance } from './lib/hash';
 export { decisionsCsv, writeDecisionsCsv, DECISIONS_CSV_HEADER, DECISIONS_FILE } from './lib/csv';
@@ -63,3 +78,4 @@ export {
 export { RateMeter } from './lib/progress';
 export { atFaceBrisqueSize, FACE_BRISQUE_SIZE, DEFAULT_FACE_BRISQUE_THRESHOLD } from './lib/face-brisque';
 export { evaluateRun, type FolderEvaluation } from './lib/evaluate-folder';
+export { mergeShards, type MergeShardsResult } from './lib/merge-shards';

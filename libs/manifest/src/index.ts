@@ -49,3 +49,19 @@ export {
   type MediaPaths,
   type ReviewLogEntry,
 } from './lib/gallery';
+export {
+  lockManifest,
+  withManifestLock,
+  lockFileOf,
+  ManifestLockedError,
+  LockHolderSchema,
+  type LockHolder,
+  type ManifestLock,
+} from './lib/lock';
+export {
+  mergeManifests,
+  mergeSource,
+  type MergeSource,
+  type MergeOptions,
+  type MergeResult,
+} from './lib/merge';

@@ -3,15 +3,18 @@ import {
   defaultWorkers,
   formatSummary,
   formatTable,
+  parseShard,
   RateMeter,
   runFilter,
+  SHARD_INDEX_VARIABLES,
+  type Shard,
   type Thresholds,
 } from '@portrait-forge/curation';
 import { commandAction, oneOf, positiveInt, UsageError, withDefault } from '@portrait-forge/cli';
 import { DEFAULT_DETECTOR, DETECTOR_KINDS, type DetectorKind } from '@portrait-forge/face';
 import { SILHOUETTE_CHOICES, type SilhouetteChoice } from '@portrait-forge/symmetry';
 import { Presets, SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { alignedSize, DEFAULT_INPUT, DEFAULT_OUT, DEFAULT_SIZE, fail, outDir } from '../options';
@@ -29,6 +32,8 @@ interface FilterFlags extends ThresholdFlags {
   size: number;
   workers?: number;
   resume?: boolean;
+  shard?: Shard;
+  prune?: boolean;
   detector: DetectorKind;
   silhouette: SilhouetteChoice;
   u2netModel?: string;
@@ -50,6 +55,8 @@ export function filterSettings(flags: FilterFlags): FilterSettings {
     size: flags.size,
     workers: flags.workers ?? defaultWorkers(),
     resume: flags.resume,
+    shard: flags.shard,
+    prune: flags.prune,
     detector: flags.detector,
     silhouette: flags.silhouette,
     u2netModel: flags.u2netModel,
@@ -58,6 +65,14 @@ export function filterSettings(flags: FilterFlags): FilterSettings {
     thresholdsFile: flags.thresholds,
     thresholds: thresholdsFrom(flags, defaultThresholds(flags.size, flags.detector)),
   };
+}
+
+function shardArg(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 export function filterCommand(): Command {
@@ -74,6 +89,12 @@ export function filterCommand(): Command {
     .option('--size <px>', 'aligned crop side: 256, 512 or 1024', alignedSize, DEFAULT_SIZE)
     .option('-w, --workers <n>', withDefault('worker threads, one per core', defaultWorkers()), positiveInt)
     .option('--resume', 'skip files already in the manifest with the same content hash')
+    .option(
+      '--shard <K/N>',
+      `only shard K of N (0-based; a hash of each path, so any machine agrees) into <out>/shards/K-of-N/ with a done.json marker; a finished shard is skipped, a killed one resumes; auto/N reads K from ${SHARD_INDEX_VARIABLES.join(' or ')}; then \`curate merge\``,
+      shardArg,
+    )
+    .option('--prune', 'remove rows of files that are no longer under --input (kept otherwise)')
     .option(
       '--detector <kind>',
       'face detector: blazeface (fast, default), ssd (SSD MobileNet v1) or tiny; sets the default face score cuts',
@@ -128,6 +149,8 @@ export function filterCommand(): Command {
         size: flags.size,
         workers: flags.workers,
         resume: flags.resume,
+        shard: flags.shard,
+        prune: flags.prune,
         detector: flags.detector,
         silhouette: flags.silhouette,
         u2netModel: flags.u2netModel,
@@ -151,12 +174,19 @@ export function filterCommand(): Command {
       });
       bar?.stop();
       const cwd = process.cwd();
+      if (result.alreadyDone) {
+        process.stdout.write(
+          `shard already finished; nothing to do\nmanifest  ${relative(cwd, result.manifestPath)}\n`,
+        );
+        return;
+      }
       process.stdout.write(
         `\n${formatTable([
           ['image files', result.seen],
           ['analysed now', result.analysed],
           ['unchanged (resume)', result.skipped],
           ['ignored (not images)', result.ignored],
+          [result.pruned ? 'pruned (gone from input)' : 'kept rows (gone from input)', result.missing],
           ['seconds', (result.elapsedMs / 1000).toFixed(1)],
         ])}\n\nby outcome:\n${formatSummary(result.summary)}\n\nmanifest  ${relative(cwd, result.manifestPath)}\ndecisions ${relative(cwd, result.decisionsPath)}\n`,
       );

@@ -4,10 +4,16 @@ import {
   featureMatrix,
   featureStats,
   frechetDistance,
+  fromRows,
+  gridDiversity,
   metricKey,
+  ndb,
+  precisionRecall,
   type FeatureExtractor,
+  type FeatureMatrix,
   type FeatureStats,
 } from '@portrait-forge/metrics';
+import { SNAPSHOT_METRIC } from '@portrait-forge/run-format';
 import {
   SampleOrder,
   loadImage,
@@ -38,12 +44,34 @@ function stats(rows: Float32Array[]): FeatureStats {
   return featureStats(m);
 }
 
+/** Samples whose pairwise distances give grid diversity (the size of the default 8×8 fakes grid). */
+const DIVERSITY_SAMPLES = 64;
+const NDB_MIN_REALS = 40;
+
+/**
+ * What the failure-mode monitor reads at snapshots, on the same embeddings as the FID: k=3 precision
+ * and recall, NDB/K, and the mean pairwise distance of the first fixed-seed fakes (grid diversity).
+ */
+export function monitorFigures(real: FeatureMatrix, fakeRows: Float32Array[]): Record<string, number> {
+  const fake = fromRows(fakeRows);
+  const { precision, recall } = precisionRecall(real, fake);
+  return {
+    [SNAPSHOT_METRIC.precision]: precision,
+    [SNAPSHOT_METRIC.recall]: recall,
+    // NDB needs 20 reals per bin and at least 2 bins: with fewer --metrics-images it is left out.
+    ...(real.rows >= NDB_MIN_REALS
+      ? { [SNAPSHOT_METRIC.ndbOverK]: ndb(real, fake, { seed: 0 }).ndbOverK }
+      : {}),
+    [SNAPSHOT_METRIC.gridDiversity]: gridDiversity(fromRows(fakeRows.slice(0, DIVERSITY_SAMPLES))),
+  };
+}
+
 /** Features of `images` reals at the training resolution (a fixed sample order, seed 12345). */
 async function realFeatures(
   extractor: FeatureExtractor,
   o: TrainOptions,
   images: number,
-): Promise<FeatureStats> {
+): Promise<Float32Array[]> {
   const source = await openSource({ manifest: o.manifest, data: o.data });
   const order = new SampleOrder(source.size, 12345, false);
   const rows: Float32Array[] = [];
@@ -59,24 +87,28 @@ async function realFeatures(
     rows.push(...(await extractor.extract(batch)));
   }
   await source.close();
-  return stats(rows);
+  return rows;
 }
 
 /**
  * Snapshot hook for `--metrics face128`: FID between `--metrics-images` reals (at the training
  * resolution, so both sides see the same detail) and as many G_ema fakes, in face-api's 128-d
- * face-recognition embedding, named `fid<N>[face128]` (not comparable with Inception FID). The
+ * face-recognition embedding, named `fid<N>[face128]` (not comparable with Inception FID), plus the
+ * monitor's precision, recall, NDB/K and grid diversity on the same embeddings. The
  * extractor and the reals' statistics are computed at the first snapshot; with `--metrics none` it
  * reports nothing.
  */
 export function faceFidHook(): (ctx: SnapshotContext) => Promise<SnapshotFigures> {
   let extractor: FeatureExtractor | undefined;
-  let realStats: FeatureStats | undefined;
+  let real: { stats: FeatureStats; features: FeatureMatrix } | undefined;
   return async (ctx) => {
     const { metrics, metricsImages: images } = ctx.options;
     if (metrics !== 'face128') return {};
     extractor ??= await createFace128Extractor({ cropFraction: 1, log: () => undefined });
-    realStats ??= await realFeatures(extractor, ctx.options, images);
+    if (!real) {
+      const rows = await realFeatures(extractor, ctx.options, images);
+      real = { stats: stats(rows), features: fromRows(rows) };
+    }
     const rows: Float32Array[] = [];
     for (let i = 0; i < images; i += CHUNK) {
       const n = Math.min(CHUNK, images - i);
@@ -86,6 +118,9 @@ export function faceFidHook(): (ctx: SnapshotContext) => Promise<SnapshotFigures
       t.dispose();
       rows.push(...(await extractor.extract(toRawImages(data, shape))));
     }
-    return { [metricKey(`fid${images}`, extractor.name)]: frechetDistance(realStats, stats(rows)) };
+    return {
+      [metricKey(`fid${images}`, extractor.name)]: frechetDistance(real.stats, stats(rows)),
+      ...monitorFigures(real.features, rows),
+    };
   };
 }

@@ -1,11 +1,18 @@
 import { DEFAULT_MAX_PIXELS } from '@portrait-forge/image-io';
-import { decisionInputOf, Manifest, type FileRecord } from '@portrait-forge/manifest';
+import {
+  decisionInputOf,
+  lockManifest,
+  Manifest,
+  ManifestError,
+  type FileRecord,
+} from '@portrait-forge/manifest';
 import { DEFAULT_DETECTOR, type DetectorKind } from '@portrait-forge/face';
 import {
   ensureU2netWeights,
   type SilhouetteChoice,
   type U2netWeightsOptions,
 } from '@portrait-forge/symmetry';
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +24,15 @@ import { WorkerPool, type WorkerPoolOptions } from './pool';
 import { fileProblem, problemOf } from './problems';
 import { summarise, type Summary } from './summary';
 import type { Thresholds } from './thresholds';
+import {
+  readShardDone,
+  shardDirName,
+  shardLabel,
+  shardOf,
+  SHARDS_DIR,
+  writeShardDone,
+  type Shard,
+} from './shard';
 import { walkImages, type WalkEntry } from './walk';
 
 import { MANIFEST_FILE } from './output-files';
@@ -31,6 +47,13 @@ export interface FilterOptions {
   size: number;
   workers?: number;
   resume?: boolean;
+  /**
+   * Only this part of the input (shard.ts), into `<out>/shards/K-of-N/` with a completion marker; a
+   * finished shard is not re-run, a killed one resumes.
+   */
+  shard?: Shard;
+  /** Remove rows of files no longer under the input (never done otherwise). */
+  prune?: boolean;
   detector?: DetectorKind;
   silhouette?: SilhouetteChoice;
   u2netModel?: string;
@@ -55,6 +78,11 @@ export interface FilterResult {
   analysed: number;
   skipped: number;
   ignored: number;
+  /** Rows of files no longer under the input: removed with `prune`, else kept (and counted). */
+  missing: number;
+  pruned: boolean;
+  /** The shard was already complete (its marker exists): nothing was done. */
+  alreadyDone: boolean;
   summary: Summary;
   elapsedMs: number;
   /** Mean ms per analysed file, per stage. */
@@ -74,6 +102,20 @@ function checkSameDetector(manifest: Manifest, manifestPath: string, detector: D
   }
 }
 
+/** Rows are paths relative to the input root: another root's rows would silently mix with these. */
+function checkSameInputRoot(manifest: Manifest, manifestPath: string, input: string): void {
+  const previous = manifest.lastRun('filter')?.inputRoot;
+  if (previous && previous !== input) {
+    throw new ManifestError(
+      `${manifestPath} was made from --input ${previous}, not ${input}; filter into another --out (and \`curate merge --from A --from B\` to combine them), or move the old output aside`,
+    );
+  }
+}
+
+/** The folder a run writes to: `out`, or its shard's folder under it. */
+export const filterOutDir = (out: string, shard?: Shard): string =>
+  shard ? join(out, SHARDS_DIR, shardDirName(shard)) : out;
+
 /**
  * The `filter` pipeline: walk → (resume) → worker pool (decode, face, BRISQUE, symmetry, align)
  * → decide → manifest in batched transactions → decisions.csv. Throws only for a broken manifest or
@@ -83,16 +125,52 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
   const started = performance.now();
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const input = resolve(options.input);
-  const out = resolve(options.out);
+  const { shard } = options;
+  const out = filterOutDir(resolve(options.out), shard);
   const manifestPath = join(out, MANIFEST_FILE);
-  const manifest = Manifest.open(manifestPath);
+  mkdirSync(out, { recursive: true });
+  const lock = lockManifest(manifestPath, shard ? `filter --shard ${shardLabel(shard)}` : 'filter', log);
+  let manifest: Manifest;
   try {
-    const { entries, ignored } = await walkImages(input).catch((err: unknown) => {
+    manifest = Manifest.open(manifestPath);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  try {
+    checkSameInputRoot(manifest, manifestPath, input);
+    const finished = shard ? readShardDone(out) : null;
+    if (finished) {
+      log(
+        `shard ${finished.shard} already finished at ${finished.finishedAt} (${out}); delete its done.json to re-run it`,
+      );
+      const files = manifest.files({ faces: false });
+      return {
+        manifestPath,
+        decisionsPath: join(out, 'decisions.csv'),
+        seen: 0,
+        analysed: 0,
+        skipped: 0,
+        ignored: 0,
+        missing: 0,
+        pruned: false,
+        alreadyDone: true,
+        summary: summarise(files),
+        elapsedMs: performance.now() - started,
+        stageMs: {},
+        backends: null,
+      };
+    }
+    const walked = await walkImages(input).catch((err: unknown) => {
       throw new Error(
         `cannot read input folder ${input} (${err instanceof Error ? err.message : err}); pass --input DIR`,
         { cause: err },
       );
     });
+    const { ignored } = walked;
+    const entries = shard
+      ? walked.entries.filter((e) => shardOf(e.path, shard.count) === shard.index)
+      : walked.entries;
     // An explicit U-2-Net choice gets its weights before the first file, or the run stops here.
     const silhouette = options.silhouette ?? 'auto';
     const u2netModel =
@@ -102,19 +180,30 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
         : undefined);
     const known = manifest.knownHashes();
     const present = new Set(entries.map((e) => e.path));
-    manifest.deleteFiles([...known.keys()].filter((p) => !present.has(p)));
+    const missing = [...known.keys()].filter((p) => !present.has(p));
+    if (options.prune) manifest.deleteFiles(missing);
+    if (missing.length)
+      log(
+        options.prune
+          ? `--prune: removed ${missing.length} row(s) of files no longer under ${input}`
+          : `${missing.length} row(s) of files no longer under ${input} kept; pass --prune to remove them`,
+      );
 
     const detector = options.detector ?? DEFAULT_DETECTOR;
-    if (options.resume) checkSameDetector(manifest, manifestPath, detector);
+    // A shard's re-run is its resume: that is what makes a killed array task restartable as it is.
+    const resume = (options.resume ?? false) || shard !== undefined;
+    if (resume) checkSameDetector(manifest, manifestPath, detector);
     const workers = Math.max(1, options.workers ?? defaultWorkers());
     const config = {
       input,
       size: options.size,
       workers,
-      resume: options.resume ?? false,
+      resume,
       detector,
       silhouette,
       maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+      ...(shard ? { shard: shardLabel(shard) } : {}),
+      ...(options.prune ? { prune: true } : {}),
     };
     const runId = manifest.startRun({
       kind: 'filter',
@@ -193,7 +282,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
         return record(entry, null, emptyAnalysis(fileProblem('unreadable', why)));
       }
       const hash = sha256(buffer);
-      if (options.resume && known.get(entry.path) === hash) {
+      if (resume && known.get(entry.path) === hash) {
         skipped++;
         return null;
       }
@@ -233,15 +322,23 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
 
     const files = manifest.files();
     const summary = summarise(files);
-    manifest.endRun(runId, {
+    const counts = {
       files: summary.total,
       kept: summary.kept,
       analysed,
       skipped,
       ignored,
       ...summary.byReason,
-    });
+    };
+    manifest.endRun(runId, counts);
     const decisionsPath = writeDecisionsCsv(manifest, files);
+    if (shard)
+      writeShardDone(out, {
+        shard: shardLabel(shard),
+        inputRoot: input,
+        finishedAt: new Date().toISOString(),
+        counts,
+      });
     const stageMs = Object.fromEntries(
       Object.entries(stageTotals).map(([k, v]) => [k, analysed ? v / analysed : 0]),
     );
@@ -252,6 +349,9 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       analysed,
       skipped,
       ignored,
+      missing: missing.length,
+      pruned: options.prune ?? false,
+      alreadyDone: false,
       summary,
       elapsedMs: performance.now() - started,
       stageMs,
@@ -259,5 +359,6 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
     };
   } finally {
     manifest.close();
+    lock.release();
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GALLERY_SORT_SQL, type GalleryCursor, type GalleryQuery, type GalleryTile } from './gallery';
 import { emptyScores } from './columns';
 import { Manifest } from './manifest';
+import { MIGRATIONS } from './schema';
 import type { FileRecord } from './types';
 
 function record(i: number): FileRecord {
@@ -84,6 +85,13 @@ describe('gallery queries', () => {
       .filter((t) => t.scores.brisque !== null)
       .map((t) => Math.abs((t.scores.brisque as number) - 50));
     expect(near).toEqual([...near].sort((a, b) => a - b));
+    // Both sides of the threshold, every file once, ties (equal distance) by id, unscored last.
+    const byDistance = (t: GalleryTile) => Math.abs((t.scores.brisque ?? Infinity) - 37);
+    const walked = all(m, { sort: 'brisque', near: 37, limit: 4 });
+    const expected = all(m, { sort: 'path', limit: 100 }).sort(
+      (a, b) => byDistance(a) - byDistance(b) || a.id - b.id,
+    );
+    expect(walked.map((t) => t.id)).toEqual(expected.map((t) => t.id));
     expect(() => m.galleryPage({ sort: 'path', near: 1 })).toThrow(/numeric sort key/);
     m.close();
   });
@@ -159,6 +167,63 @@ describe('gallery queries', () => {
     expect(counts.rejected).toBe(60 - counts.kept);
     expect(counts.byReason['blurry']).toBe(m.files().filter((f) => f.reasons.includes('blurry')).length);
     m.close();
+  });
+
+  it('keeps cached counts right through overrides, undo, its own writes and another connection', () => {
+    const m = open();
+    const fresh = () => {
+      const other = Manifest.open(m.file, { readonly: true });
+      const counts = other.galleryCounts();
+      other.close();
+      return counts;
+    };
+    const [a, b] = m.galleryPage({ decision: 'keep', limit: 2 }).tiles;
+    const [c] = m.galleryPage({ decision: 'reject', limit: 1 }).tiles;
+    m.galleryCounts();
+    m.setOverride(a.id, 'reject', null);
+    m.setOverride(c.id, 'keep', null);
+    m.setOverride(a.id, null, null);
+    expect(m.galleryCounts()).toEqual(fresh());
+    m.undoLastOverride();
+    expect(m.galleryCounts()).toEqual(fresh());
+    expect(m.galleryCounts().overrides).toEqual({ keep: 1, reject: 1 });
+    m.setDuplicates([{ id: b.id, duplicateOf: a.id }]); // a write not through an override
+    expect(m.galleryCounts()).toEqual(fresh());
+    const writer = Manifest.open(m.file);
+    writer.writeFiles([record(100)], null);
+    writer.setOverrides([{ path: c.path, decision: 'reject' }]);
+    writer.close();
+    expect(m.galleryCounts()).toEqual(fresh());
+    expect(m.galleryCounts().total).toBe(61);
+    m.close();
+  });
+
+  it('answers the kept filter, kept counts and "near" from indexes (EXPLAIN QUERY PLAN)', () => {
+    const m = open(200);
+    m.refreshQueryStats();
+    const plans = m.galleryPagePlan({ decision: 'keep', sort: 'symmetry', withTotal: true });
+    const [keptPage, keptTotal] = [plans[0], plans[plans.length - 1]];
+    expect(keptPage).toMatch(/USING INDEX files_symmetry/);
+    expect(keptTotal).toMatch(/USING (COVERING )?INDEX files_kept/);
+    const after = { key: 3.5, id: 2 };
+    for (const plan of m.galleryPagePlan({ sort: 'faceBrisque', near: 55, after }).slice(0, 2)) {
+      expect(plan).toMatch(/SEARCH f USING INDEX files_face_brisque \(face_brisque[<>]/);
+    }
+    expect(m.galleryPagePlan({ sort: 'roll', near: 12 })[0]).toMatch(/USING INDEX files_abs_roll/);
+    m.close();
+  });
+
+  it('migrates v5 to v6: the kept and reasons indexes', () => {
+    const db = new Database(':memory:');
+    for (const step of MIGRATIONS.slice(0, 5)) db.exec(step);
+    const indexes = () =>
+      (
+        db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).all() as Array<{ name: string }>
+      ).map((r) => r.name);
+    expect(indexes()).not.toContain('files_kept');
+    db.exec(MIGRATIONS[5]);
+    expect(indexes()).toEqual(expect.arrayContaining(['files_kept', 'files_reasons']));
+    db.close();
   });
 
   it('uses the score indexes for a sorted page', () => {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SCORE_COLUMNS, SCORE_KEYS, type ScoreKey } from './columns';
 import { decodeFace, splitReasons, type FaceRow } from './codecs';
+import { KEPT_WHERE } from './kept';
 import type { Decision, FaceRecord } from './types';
 
 /**
@@ -125,7 +126,7 @@ export interface GalleryCounts {
 
 const TILE_COLUMNS = `f.id, f.path, f.decision, f.reasons, f.override, f.override_at, f.duplicate_of,
   f.thumb_path IS NOT NULL AS has_thumb, f.decode_error, ${NUMERIC_SCORE_KEYS.map((k) => `f.${SCORE_COLUMNS[k].sql}`).join(', ')},
-  EXISTS (SELECT 1 FROM kept k WHERE k.id = f.id) AS is_kept`;
+  (${KEPT_WHERE}) AS is_kept`;
 
 type TileRow = {
   id: number;
@@ -164,8 +165,10 @@ function tileOf(r: TileRow): GalleryTile {
 function filterSql(q: GalleryQuery): { terms: string[]; params: Record<string, unknown> } {
   const terms: string[] = [];
   const params: Record<string, unknown> = {};
-  if (q.decision === 'keep') terms.push('f.id IN (SELECT id FROM kept)');
-  if (q.decision === 'reject') terms.push('f.id NOT IN (SELECT id FROM kept)');
+  // The kept view's condition inline (not `IN (SELECT id FROM kept)`, which builds the whole kept
+  // list on every page); its partial index files_kept answers counts.
+  if (q.decision === 'keep') terms.push(`(${KEPT_WHERE})`);
+  if (q.decision === 'reject') terms.push(`NOT (${KEPT_WHERE})`);
   if (q.reason === 'duplicate') terms.push('f.duplicate_of IS NOT NULL');
   else if (q.reason) {
     terms.push(`instr(';' || f.reasons || ';', @reason) > 0`);
@@ -188,49 +191,108 @@ function filterSql(q: GalleryQuery): { terms: string[]; params: Record<string, u
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
+type Run = (sql: string, params: Record<string, unknown>) => unknown[];
+
 /** One page: rows with the key first (in `direction`, ties by id), then rows without it by id. */
 export function galleryPage(db: Database.Database, q: GalleryQuery): GalleryPage {
+  return pageWith(db, q, (sql, params) => db.prepare(sql).all(params));
+}
+
+/** The query plans of the statements galleryPage runs for `q` (EXPLAIN QUERY PLAN details). */
+export function galleryPagePlan(db: Database.Database, q: GalleryQuery): string[] {
+  const details: string[] = [];
+  pageWith(db, q, (sql, params) => {
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>;
+    details.push(plan.map((r) => r.detail).join('; '));
+    return [];
+  });
+  return details;
+}
+
+function pageWith(db: Database.Database, q: GalleryQuery, run: Run): GalleryPage {
   const sort = q.sort ?? 'path';
   if (q.near !== undefined && sort === 'path') throw new Error('gallery: "near" needs a numeric sort key');
   const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, q.limit ?? DEFAULT_PAGE_SIZE));
-  const key = q.near === undefined ? GALLERY_SORT_SQL[sort] : `abs(${GALLERY_SORT_SQL[sort]} - @near)`;
+  const column = GALLERY_SORT_SQL[sort];
+  const key = q.near === undefined ? column : `abs(${column} - @near)`;
   const dir = q.direction === 'desc' ? 'DESC' : 'ASC';
   const { terms, params } = filterSql(q);
   if (q.near !== undefined) params['near'] = q.near;
   ensureSelectionTable(db);
 
-  const run = (extra: string[], order: string, n: number, more: Record<string, unknown>) =>
-    db
-      .prepare(
-        `SELECT ${TILE_COLUMNS}, ${key} AS sort_key FROM files f
-         WHERE ${[...terms, ...extra].join(' AND ') || '1'} ORDER BY ${order} LIMIT ${n}`,
-      )
-      .all({ ...params, ...more }) as TileRow[];
+  const select = (extra: string[], order: string, n: number, more: Record<string, unknown> = {}) =>
+    run(
+      `SELECT ${TILE_COLUMNS}, ${key} AS sort_key FROM files f
+       WHERE ${[...terms, ...extra].join(' AND ') || '1'} ORDER BY ${order} LIMIT ${n}`,
+      { ...params, ...more },
+    ) as TileRow[];
 
   const after = q.after ?? null;
   let rows: TileRow[] = [];
   if (!after || after.key !== null) {
-    const cursor = after ? [`(${key}, f.id) ${dir === 'ASC' ? '>' : '<'} (@ck, @cid)`] : [];
-    rows = run([`${key} IS NOT NULL`, ...cursor], `${key} ${dir}, f.id ${dir}`, limit + 1, {
-      ck: after?.key,
-      cid: after?.id,
-    });
+    const ck = after?.key;
+    rows =
+      q.near === undefined
+        ? select(
+            [
+              `${key} IS NOT NULL`,
+              ...(after ? [`(${key}, f.id) ${dir === 'ASC' ? '>' : '<'} (@ck, @cid)`] : []),
+            ],
+            `${key} ${dir}, f.id ${dir}`,
+            limit + 1,
+            { ck, cid: after?.id },
+          )
+        : nearRows(select, column, key, typeof ck === 'number' ? { ck, cid: after?.id } : null, limit + 1);
   }
   if (rows.length <= limit) {
     const cursor = after && after.key === null ? ['f.id > @cid'] : [];
-    rows.push(...run([`${key} IS NULL`, ...cursor], 'f.id ASC', limit + 1 - rows.length, { cid: after?.id }));
+    rows.push(
+      ...select([`${key} IS NULL`, ...cursor], 'f.id ASC', limit + 1 - rows.length, { cid: after?.id }),
+    );
   }
   const tiles = rows.slice(0, limit).map(tileOf);
   const last = tiles[tiles.length - 1];
   const next = rows.length > limit ? { key: last.sortKey, id: last.id } : null;
-  const total = q.withTotal
-    ? (
-        db.prepare(`SELECT count(*) AS n FROM files f WHERE ${terms.join(' AND ') || '1'}`).get(params) as {
-          n: number;
-        }
-      ).n
+  const counted = q.withTotal
+    ? (run(`SELECT count(*) AS n FROM files f WHERE ${terms.join(' AND ') || '1'}`, params) as Array<{
+        n: number;
+      }>)
     : null;
+  const total = counted ? (counted[0]?.n ?? 0) : null;
   return { tiles, next, total };
+}
+
+/** Slack on the index range of a "near" side: the exact test is on the distance itself. */
+const NEAR_SLACK = 1e-9;
+
+/**
+ * "Closest to a threshold first" without a full scan: |key − near| has no index, but the rows at or
+ * above `near` in ascending key order and those below it in descending order are each sorted by
+ * distance, and both walk the key's index; the page merges the two by (distance, id).
+ */
+function nearRows(
+  select: (extra: string[], order: string, n: number, more?: Record<string, unknown>) => TileRow[],
+  column: string,
+  distance: string,
+  after: { ck: number; cid: number | undefined } | null,
+  n: number,
+): TileRow[] {
+  const past = after ? [`(${distance}, f.id) > (@ck, @cid)`] : [];
+  const slack = after ? NEAR_SLACK * (1 + Math.abs(after.ck)) : 0;
+  const above = select(
+    [`${column} >= @near`, ...(after ? [`${column} >= @near + @ck - @slack`] : []), ...past],
+    `${column} ASC, f.id ASC`,
+    n,
+    { ...after, slack },
+  );
+  const below = select(
+    [`${column} < @near`, ...(after ? [`${column} <= @near - @ck + @slack`] : []), ...past],
+    `${column} DESC, f.id ASC`,
+    n,
+    { ...after, slack },
+  );
+  const order = (a: TileRow, b: TileRow) => (a.sort_key as number) - (b.sort_key as number) || a.id - b.id;
+  return [...above, ...below].sort(order).slice(0, n);
 }
 
 function ensureSelectionTable(db: Database.Database): void {
@@ -247,11 +309,12 @@ export function setGallerySelection(db: Database.Database, ids: readonly number[
   })();
 }
 
+/** Every count in one pass over files (kept with the kept view's condition), reasons by group. */
 export function galleryCounts(db: Database.Database): GalleryCounts {
   const totals = db
     .prepare(
       `SELECT count(*) AS total,
-              (SELECT count(*) FROM kept) AS kept,
+              count(CASE WHEN ${KEPT_WHERE} THEN 1 END) AS kept,
               count(CASE WHEN override = 'keep' THEN 1 END) AS keep_overrides,
               count(CASE WHEN override = 'reject' THEN 1 END) AS reject_overrides,
               count(duplicate_of) AS duplicates
@@ -278,6 +341,73 @@ export function galleryCounts(db: Database.Database): GalleryCounts {
     duplicates: totals.duplicates,
     byReason,
   };
+}
+
+/** What a one-file override changes in the counts. */
+interface OverrideState {
+  kept: boolean;
+  override: Decision | null;
+}
+
+function overrideState(db: Database.Database, id: number): OverrideState | null {
+  const row = db.prepare(`SELECT override, (${KEPT_WHERE}) AS kept FROM files WHERE id = ?`).get(id) as
+    | { override: Decision | null; kept: number }
+    | undefined;
+  return row ? { kept: row.kept === 1, override: row.override } : null;
+}
+
+/**
+ * galleryCounts per manifest version, so that every keystroke does not recount 200 k rows: another
+ * connection's commit (filter --resume) changes `data_version`, this one's writes change
+ * total_changes(); a review override adjusts the cached counts in place instead.
+ */
+export class GalleryCountsCache {
+  private cached: { version: string; counts: GalleryCounts } | null = null;
+
+  constructor(private readonly db: Database.Database) {}
+
+  private version(): { data: number; mine: number } {
+    const data = this.db.pragma('data_version', { simple: true }) as number;
+    const mine = (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    return { data, mine };
+  }
+
+  get(): GalleryCounts {
+    const { data, mine } = this.version();
+    const version = `${data}:${mine}`;
+    if (this.cached?.version !== version) this.cached = { version, counts: galleryCounts(this.db) };
+    return structuredClone(this.cached.counts);
+  }
+
+  /** Runs a one-file override write (`fileId` resolved before it) and adjusts the cached counts. */
+  aroundOverride<T>(fileId: () => number | null, write: () => T): T {
+    const before = this.version();
+    const fresh = this.cached?.version === `${before.data}:${before.mine}`;
+    const id = fresh ? fileId() : null;
+    const was = id === null ? null : overrideState(this.db, id);
+    const result = write();
+    const after = this.version();
+    const now = id === null ? null : overrideState(this.db, id);
+    if (!this.cached || !was || !now || after.data !== before.data) {
+      this.cached = null;
+      return result;
+    }
+    const c = this.cached.counts;
+    c.kept += Number(now.kept) - Number(was.kept);
+    c.rejected = c.total - c.kept;
+    if (was.override) c.overrides[was.override] -= 1;
+    if (now.override) c.overrides[now.override] += 1;
+    this.cached.version = `${after.data}:${after.mine}`;
+    return result;
+  }
+}
+
+/** The file the next undoLastOverride restores, null when there is nothing to undo. */
+export function lastUndoableFile(db: Database.Database): number | null {
+  const row = db
+    .prepare(`SELECT file_id FROM review_log WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1`)
+    .get() as { file_id: number } | undefined;
+  return row?.file_id ?? null;
 }
 
 const LOG_COLUMNS = `l.id, l.file_id, f.path, l.at, l.override, l.note, l.undone_at`;

@@ -14,7 +14,9 @@ import {
 import { readDecisionInputs } from './decision-inputs';
 import {
   fileDetail,
-  galleryCounts,
+  GalleryCountsCache,
+  galleryPagePlan,
+  lastUndoableFile,
   galleryPage,
   mediaPaths,
   setGallerySelection,
@@ -69,6 +71,7 @@ const INSERT_FACE = `INSERT INTO faces (file_id, idx, x, y, w, h, landmarks, ${f
  */
 export class Manifest {
   private readonly db: Database.Database;
+  private readonly counts: GalleryCountsCache;
 
   private constructor(
     readonly file: string,
@@ -105,6 +108,7 @@ export class Manifest {
         { cause: err },
       );
     }
+    this.counts = new GalleryCountsCache(this.db);
   }
 
   static open(file: string, options: OpenOptions = {}): Manifest {
@@ -271,8 +275,24 @@ export class Manifest {
     return galleryPage(this.db, query);
   }
 
+  /** The review UI's counts (cached per manifest version, see GalleryCountsCache). */
   galleryCounts(): GalleryCounts {
-    return galleryCounts(this.db);
+    return this.counts.get();
+  }
+
+  /**
+   * Samples the indexes for the query planner (ANALYZE, at most 1000 rows per index: milliseconds at
+   * 200 k rows). Without it SQLite takes `duplicate_of IS NULL` (the kept condition) for a selective
+   * index lookup and sorts every kept file instead of walking the sort key's index.
+   */
+  refreshQueryStats(): void {
+    this.db.pragma('analysis_limit = 1000');
+    this.db.exec('ANALYZE');
+  }
+
+  /** The query plans galleryPage runs for `query` (tests check that they use the indexes). */
+  galleryPagePlan(query: GalleryQuery): string[] {
+    return galleryPagePlan(this.db, query);
   }
 
   /** Everything stored about one file, with its faces and review log; null for an unknown id. */
@@ -291,11 +311,17 @@ export class Manifest {
 
   /** One review decision (null clears), logged so undoLastOverride can restore what it replaced. */
   setOverride(id: number, override: Decision | null, note: string | null): ReviewLogEntry {
-    return setOverride(this.db, id, override, note);
+    return this.counts.aroundOverride(
+      () => id,
+      () => setOverride(this.db, id, override, note),
+    );
   }
 
   undoLastOverride(): ReviewLogEntry | null {
-    return undoLastOverride(this.db);
+    return this.counts.aroundOverride(
+      () => lastUndoableFile(this.db),
+      () => undoLastOverride(this.db),
+    );
   }
 
   /** Replaces every duplicate_of link in one transaction. */

@@ -11,7 +11,12 @@ export const RUN_CONFIGS = {
     detector: z.string(),
     silhouette: z.string(),
     maxPixels: z.number().int().positive(),
+    /** `K/N` of `--shard` (absent: the whole input). */
+    shard: z.string().optional(),
+    prune: z.boolean().optional(),
   }),
+  /** `curate merge`: the manifests merged (relative to the merged one's folder). */
+  merge: z.object({ sources: z.array(z.string()) }),
   decide: z.object({}),
   /** `review --apply FILE`, or a session of the review server (libs/review-server). */
   review: z.union([z.object({ file: z.string() }), z.object({ ui: z.literal(true), host: z.string() })]),

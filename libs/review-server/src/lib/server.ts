@@ -101,6 +101,7 @@ export async function startReviewServer(options: ReviewServerOptions): Promise<R
     );
   }
   const manifest = Manifest.open(manifestFile);
+  manifest.refreshQueryStats();
   const csv = new DecisionsCsvSync(
     manifestFile,
     join(outDir, DECISIONS_FILE),
