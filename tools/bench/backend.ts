@@ -3,7 +3,7 @@
  * onnxruntime conv kernels at 1 and 2 threads: forward and forward+backward ms (median after warm-up)
  * and GFLOP/s, with ratios against plain wasm; plus wasm SIMD / threads status.
  *
- *   npx tsx tools/bench/backend.ts [--runs 5] [--warmup 2] [--cpu-runs 3] [--cpu-warmup 1] [--no-cpu]
+ *   npx tsx tools/bench/backend.ts [--runs 5] [--warmup 2] [--cpu [--cpu-runs 3] [--cpu-warmup 1]]
  *                                  [--ort-threads 1,2]
  */
 import { spawnSync } from 'node:child_process';
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     .option('--cpu-runs <n>', 'timed runs on cpu (slow)', '3')
     .option('--cpu-warmup <n>', 'untimed warm-up runs on cpu', '1')
     .option('--warmup <n>', 'untimed warm-up runs', '2')
-    .option('--no-cpu', 'skip the (slow) cpu backend')
+    .option('--cpu', 'also time the cpu backend (its conv dW takes ~4 min per run on 2 cores)', false)
     .option('--ort-threads <list>', 'onnxruntime conv kernel thread counts to compare', '1,2')
     .parse()
     .opts<{

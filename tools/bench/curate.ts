@@ -2,10 +2,11 @@
  * End-to-end curation benchmark: images/s with 1 and 2 workers (every stage on), mean ms per stage
  * and peak RSS, on faces-dev, faces-wild-dev and the 12 MP set (tools/scripts/make-12mp-set.ts);
  * then `decide` over 100 000 synthetic manifest rows.
- *   npx tsx tools/bench/curate.ts [--sets faces-dev,faces-wild-dev,12mp] [--limit N] [--reference]
+ *   npx tsx tools/bench/curate.ts [--sets faces-dev,faces-wild-dev,12mp] [--limit N] [--reference] [--photo-brisque]
  * Each (set, workers) run is its own process, so its peak RSS (main + worker threads) is its own.
  * --limit: N files spread over the set's folders (default all); --reference: also run the SSD
- * detector (the previous default) and print its rate as a ratio to the default detector's.
+ * detector (the previous default) and print its rate as a ratio to the default detector's;
+ * --photo-brisque: also score the whole-photo BRISQUE (off by default in `filter`, as here).
  * "Steady" img/s counts from the first finished file (model loading excluded), what a long run sees.
  * Targets (issue 16, 2 workers): ≥ 20 img/s on faces-dev, ≥ 10 img/s on the 12 MP set.
  * Figures are taken on a shared machine: compare ratios within one run rather than absolutes.
@@ -108,7 +109,7 @@ function decideBench(rows: number) {
 }
 
 /** One filter run; "steady" counts from the first finished file, so model loading is left out. */
-async function filterRun(input: string, detector: DetectorKind, workers: number) {
+async function filterRun(input: string, detector: DetectorKind, workers: number, photoBrisque: boolean) {
   const out = mkdtempSync(join(tmpdir(), `bench-curate-${detector}-${workers}w-`));
   const finished: number[] = [];
   const result = await runFilter({
@@ -118,6 +119,7 @@ async function filterRun(input: string, detector: DetectorKind, workers: number)
     workers,
     detector,
     thresholds: defaultThresholds(256, detector),
+    photoBrisque,
     log: () => undefined,
     onProgress: () => finished.push(performance.now()),
   });
@@ -143,9 +145,16 @@ interface RunFigures {
 }
 
 /** One (set, detector, workers) run in a child process, so that peak RSS is this run's alone. */
-function runInChild(set: string, detector: DetectorKind, workers: number, limit?: string): RunFigures {
+function runInChild(
+  set: string,
+  detector: DetectorKind,
+  workers: number,
+  limit: string | undefined,
+  photoBrisque: boolean,
+): RunFigures {
   const args = [__filename, '--child', set, '--detector', detector, '--workers', String(workers)];
   if (limit) args.push('--limit', limit);
+  if (photoBrisque) args.push('--photo-brisque');
   const stdout = execFileSync(process.execPath, [require.resolve('tsx/cli'), ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -164,6 +173,7 @@ async function main(): Promise<void> {
       child: { type: 'string' },
       detector: { type: 'string' },
       workers: { type: 'string' },
+      'photo-brisque': { type: 'boolean' },
     },
   });
   if (values.child) {
@@ -172,6 +182,7 @@ async function main(): Promise<void> {
       input,
       (values.detector ?? DEFAULT_DETECTOR) as DetectorKind,
       Number(values.workers),
+      values['photo-brisque'] ?? false,
     );
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     process.stdout.write(`${JSON.stringify({ ...run, peakRssMb })}\n`);
@@ -191,13 +202,15 @@ async function main(): Promise<void> {
   process.stdout.write(
     `load average at start: ${loadavg()
       .map((l) => l.toFixed(1))
-      .join(' ')} (${cpus().length} cores)\n`,
+      .join(
+        ' ',
+      )} (${cpus().length} cores); whole-photo BRISQUE ${values['photo-brisque'] ? 'on' : 'off (--photo-brisque)'}\n`,
   );
   for (const set of sets) {
     const steady: Record<string, number> = {};
     for (const detector of detectors) {
       for (const workers of [1, 2]) {
-        const run = runInChild(set, detector, workers, values.limit);
+        const run = runInChild(set, detector, workers, values.limit, values['photo-brisque'] ?? false);
         steady[`${detector}:${workers}`] = run.steadyRate;
         const vsOne = run.steadyRate / steady[`${detector}:1`];
         const vsDefault = run.steadyRate / (steady[`${DEFAULT_DETECTOR}:${workers}`] ?? run.steadyRate);

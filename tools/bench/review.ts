@@ -2,7 +2,8 @@
  * The review server at dataset scale: a synthetic 200 000-row manifest (one face with 68 landmarks
  * per row, realistic score spreads), served by `curate review` in a child process. Prints the time
  * to the first page (HTTP, and rendered in chromium when installed), keyset paging and sorting by
- * scores, filters, counts, an override write, a threshold preview, and the server's peak RSS.
+ * scores, filters, counts, an override write, a threshold preview (and paging while it runs), an
+ * apply, and the server's peak RSS (and its re-decide child's).
  * Targets (issue 17): first page < 1 s, paging/sorting < 300 ms, RSS < 300 MB.
  * Run: npx tsx tools/bench/review.ts [--rows 200000]
  */
@@ -147,6 +148,29 @@ function startServer(out: string): Promise<{ child: ChildProcess; url: string; o
   });
 }
 
+/** Peak RSS (MB) of a process's children (the re-decide job), sampled every 100 ms until stopped. */
+function watchChildren(pid: number): { stop: () => number } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)) {
+        const { peak: childPeak } = rssMb(Number(child));
+        if (Number.isFinite(childPeak)) peak = Math.max(peak, childPeak);
+      }
+    } catch {
+      // a child that just ended
+    }
+  }, 100);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}
+
 /** Peak and current resident memory of a process, MB (Linux /proc). */
 function rssMb(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -224,11 +248,36 @@ async function main(): Promise<void> {
     body: JSON.stringify({ decision: 'keep' }),
   });
   await time('undo (u)', '/api/undo', 1, { method: 'POST', body: '{}' });
-  await time('threshold preview (faceBrisque 45, decide over all rows)', '/api/thresholds/preview', 1, {
-    method: 'POST',
-    body: JSON.stringify({ thresholds: { faceBrisque: 45 } }),
-  });
+  const jobs = watchChildren(serverPid);
+  // While the preview re-decides every row in its child, the server keeps answering pages.
+  const preview = time(
+    'threshold preview (faceBrisque 45, re-decide every row)',
+    '/api/thresholds/preview',
+    1,
+    {
+      method: 'POST',
+      body: JSON.stringify({ thresholds: { faceBrisque: 45 } }),
+    },
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  await walk('paging during the preview (sorted by BRISQUE)', 'sort=brisque', 10);
+  const progress = (await get('/api/thresholds/progress')).body as { running: unknown };
+  rows.push(['progress reported during the preview', JSON.stringify(progress.running)]);
+  await preview;
   await walk('paging through the preview flips', 'selection=1&sort=brisque', 10);
+  for (const faceBrisque of [45, 55]) {
+    await time(
+      `apply faceBrisque ${faceBrisque} (${faceBrisque === 55 ? 'back to the default' : 'writes every change'})`,
+      '/api/thresholds/apply',
+      1,
+      {
+        method: 'POST',
+        body: JSON.stringify({ thresholds: { faceBrisque } }),
+      },
+    );
+  }
+  await time('counts after apply', '/api/counts', 3);
+  const jobPeak = jobs.stop();
   const afterApi = rssMb(serverPid);
   // decisions.csv is rewritten 0.5 s after the override; wait for it to settle.
   for (let i = 0; i < 200; i++) {
@@ -240,15 +289,32 @@ async function main(): Promise<void> {
   const afterCsv = rssMb(serverPid);
 
   let renderMs: number | null = null;
+  let renderParts = '';
+  let openMs: number | null = null;
   if (CHROMIUM_PATH) {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const t0 = performance.now();
     await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"]');
+    openMs = performance.now() - t0;
     const t = performance.now();
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     renderMs = performance.now() - t;
+    // Where the time went: the page's requests (start → end, ms after navigation start).
+    renderParts = await page.evaluate(() =>
+      [
+        ...performance.getEntriesByType('navigation'),
+        ...performance.getEntriesByType('resource').filter((e) => !e.name.includes('/media/')),
+      ]
+        .map(
+          (e) =>
+            `${new URL(e.name).pathname}${new URL(e.name).search.slice(0, 20)} ${e.startTime.toFixed(0)}→${(e.startTime + e.duration).toFixed(0)}`,
+        )
+        .join(', '),
+    );
     await browser.close();
   }
   child.kill('SIGTERM');
@@ -261,7 +327,11 @@ async function main(): Promise<void> {
   console.log(
     `  first page rendered in chromium (reload → tiles + counts): ${renderMs === null ? 'no chromium' : `${renderMs.toFixed(0)} ms`}`,
   );
+  if (openMs !== null)
+    console.log(`  first open in chromium (token URL → redirect → tiles + counts): ${openMs.toFixed(0)} ms`);
+  if (renderParts) console.log(`    requests (ms after navigation start): ${renderParts}`);
   for (const [label, value] of rows) console.log(`  ${label.padEnd(56)} ${value}`);
+  console.log(`  re-decide job (child process) peak RSS: ${jobPeak.toFixed(0)} MB`);
   console.log(
     `  server RSS after the API calls: ${afterApi.now.toFixed(0)} MB (peak ${afterApi.peak.toFixed(0)} MB)`,
   );

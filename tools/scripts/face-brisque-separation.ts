@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       face: defaultThresholds(256).face,
       maxPixels: 100_000_000,
       thumbSize: 256,
+      photoBrisque: true,
     },
     () => undefined,
   );

@@ -9,10 +9,10 @@ import { CURATE_USER_ERRORS } from './options';
  */
 async function program(): Promise<Command> {
   if (process.argv[2] === 'review') {
-    const { reviewProgram } = await import('./review-program');
+    const { reviewProgram } = await import('./review-program.js');
     return reviewProgram();
   }
-  const { curateProgram } = await import('./program');
+  const { curateProgram } = await import('./program.js');
   return curateProgram();
 }
 

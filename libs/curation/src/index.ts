@@ -23,6 +23,7 @@ export {
   ThresholdsPatchSchema,
   type Thresholds,
   type ThresholdsPatch,
+  photoBrisqueProblem,
 } from './lib/thresholds';
 export {
   FILE_PROBLEM_REASONS,

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { faceRecord } from './lib/analyse';
 import { formatEvaluation } from './lib/decision-evaluation';
 import { evaluateRun, type FolderEvaluation } from './lib/evaluate-folder';
-import { runFilter } from './lib/filter';
+import { runFilter, type FilterOptions } from './lib/filter';
 import { defaultThresholds } from './lib/thresholds';
 
 /** A roughly frontal 68-point face (face-api order), rotated by `rollDeg` about its centre. */
@@ -110,7 +110,10 @@ export function decisionInput(
  * The whole pipeline (2 workers, the default config at 256) on a labelled folder in a temporary output,
  * evaluated against its labels.csv; prints the confusion table and the wrong files for the test log.
  */
-export async function filterLabelledFolder(dir: string): Promise<FolderEvaluation> {
+export async function filterLabelledFolder(
+  dir: string,
+  options: Pick<FilterOptions, 'photoBrisque'> = {},
+): Promise<FolderEvaluation> {
   const out = mkdtempSync(join(tmpdir(), 'curate-labelled-'));
   try {
     await runFilter({
@@ -120,6 +123,7 @@ export async function filterLabelledFolder(dir: string): Promise<FolderEvaluatio
       workers: 2,
       thresholds: defaultThresholds(256),
       log: () => undefined,
+      ...options,
     });
     const result = evaluateRun(dir, out);
     const wrong = result.evaluation.wrong.map((w) => `  ${w.file} (${w.category}) → ${w.got} ${w.reasons}`);

@@ -47,3 +47,18 @@ export {
   type MonitorThresholds,
 } from './lib/monitor';
 export { imageVariant, type ImageVariant } from './lib/image-variants';
+export {
+  INCEPTION_DETECTOR,
+  INCEPTION_ONNX_FILE,
+  convertInceptionCommand,
+  defaultInceptionOnnxPath,
+  resolveInceptionOnnx,
+  resizeLikeNvlabs,
+} from './lib/inception';
+export {
+  PUBLISHED_METRICS,
+  PUBLISHED_METRIC_NAMES,
+  computePublishedMetric,
+  type PublishedMetricName,
+} from './lib/published';
+export { referenceFeaturesPath, cachedFeatures } from './lib/reference-cache';

@@ -1,6 +1,8 @@
 export {
   CONFIG_NAMES,
+  ProgressiveSchema,
   channelsAt,
+  checkLod,
   isConfigName,
   lazyAdamParams,
   stylegan2Config,
@@ -8,6 +10,7 @@ export {
   type ConfigOptions,
   type DiscriminatorArchitecture,
   type GeneratorArchitecture,
+  type Progressive,
   type StyleGAN2Config,
   StyleGAN2ConfigSchema,
 } from './lib/config';
@@ -23,7 +26,8 @@ export {
 } from './lib/generator';
 export { Discriminator, minibatchStd } from './lib/discriminator';
 export { modulatedConv2d, type NoiseMode } from './lib/layers';
-export { downsample2d, upsample2d, lrelu } from './lib/ops';
+export { boxDownsample, downsample2d, nearestUpsample, upsample2d, lrelu } from './lib/ops';
+export { instanceNorm } from './lib/style-synthesis';
 export {
   PHASES,
   dLossFake,

@@ -79,3 +79,11 @@ export {
 } from './lib/projector';
 export { PROJECTED_W_FILE, saveProjectedW, loadProjectedW } from './lib/projected-w';
 export { saveVideo } from './lib/video';
+export {
+  DATASET_LIST_FILE,
+  freezeDataset,
+  readDatasetList,
+  frozenManifestSource,
+  keptChanges,
+  type DatasetList,
+} from './lib/dataset-list';

@@ -14,7 +14,6 @@ describeWithShared('data/faces-train', 'trainer:features on faces-train', (faces
         images: facesTrain,
         out,
         extractor: 'face128',
-        inceptionRange: '0-255',
         crop: 0.6,
         batch: 4,
         limit: 6,
@@ -37,7 +36,7 @@ describe('trainer:features input errors', () => {
     symlinkSync('/dev/null', join(empty, 'a.jpg'));
     expect(await listImages(empty)).toEqual(['a.jpg']);
     await expect(
-      createExtractor({ extractor: 'inception', inceptionRange: '0-255', crop: 1 }),
-    ).rejects.toThrow(/--inception-model PATH/);
+      createExtractor({ extractor: 'inception', inceptionModel: join(empty, 'none.onnx'), crop: 1 }),
+    ).rejects.toThrow(/--extractor inception: .*none\.onnx.*convert-inception\.py/);
   });
 });

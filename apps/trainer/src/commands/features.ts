@@ -1,11 +1,12 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { decodeImage, ImageDecodeError, type RawImage } from '@portrait-forge/image-io';
 import {
   createFace128Extractor,
   createInceptionExtractor,
+  resolveInceptionOnnx,
   fromRows,
   writeNpy,
   type ExtractorName,
@@ -16,14 +17,12 @@ import { numberIn, oneOf, positiveInt, stderrLog, UsageError } from '@portrait-f
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp']);
 
 const EXTRACTOR_NAMES: readonly ExtractorName[] = ['face128', 'inception'];
-const INCEPTION_RANGES = ['0-255', '0-1', '-1-1'] as const;
 
 export interface FeaturesCommandOptions {
   images: string;
   out: string;
   extractor: ExtractorName;
   inceptionModel?: string;
-  inceptionRange: (typeof INCEPTION_RANGES)[number];
   crop: number;
   batch: number;
   limit?: number;
@@ -54,15 +53,15 @@ export async function listImages(dir: string, limit?: number): Promise<string[]>
 }
 
 export async function createExtractor(
-  opts: Pick<FeaturesCommandOptions, 'extractor' | 'inceptionModel' | 'inceptionRange' | 'crop'>,
+  opts: Pick<FeaturesCommandOptions, 'extractor' | 'inceptionModel' | 'crop'>,
 ): Promise<FeatureExtractor> {
   if (opts.extractor === 'face128') return createFace128Extractor({ cropFraction: opts.crop });
-  if (!opts.inceptionModel) {
-    throw new UsageError(
-      '--extractor inception needs --inception-model PATH: an Inception-v3 ONNX whose first output is the 2048-d pool3 feature (no checksummed public ONNX of the FID Inception exists to download automatically)',
-    );
+  try {
+    resolveInceptionOnnx(opts.inceptionModel);
+  } catch (err) {
+    throw new UsageError(`--extractor inception: ${(err as Error).message}`);
   }
-  return createInceptionExtractor({ modelPath: opts.inceptionModel, inputRange: opts.inceptionRange });
+  return createInceptionExtractor({ modelPath: opts.inceptionModel });
 }
 
 export async function runFeatures(
@@ -140,15 +139,13 @@ export function featuresCommand(): Command {
     .requiredOption('--out <npy>', 'output .npy')
     .option(
       '--extractor <name>',
-      'face128 (face-api recognition net, offline) or inception (ONNX you supply)',
+      'face128 (face-api recognition net, offline) or inception (NVlabs FID Inception, converted once)',
       oneOf(EXTRACTOR_NAMES),
       'face128',
     )
-    .option('--inception-model <onnx>', 'Inception-v3 ONNX file whose first output is pool3 (2048-d)')
-    .addOption(
-      new Option('--inception-range <range>', 'pixel range the ONNX expects')
-        .choices(INCEPTION_RANGES)
-        .default('0-255'),
+    .option(
+      '--inception-model <onnx>',
+      'output of tools/scripts/convert-inception.py; omitted: inception-2015-12-05.onnx in the model cache',
     )
     .option(
       '--crop <fraction>',

@@ -14,7 +14,8 @@ import {
   type TrainOptions,
   type TrainOptionsInput,
 } from '@portrait-forge/training';
-import { faceFidHook } from '../lib/fid-hook';
+import { resolveInceptionOnnx } from '@portrait-forge/metrics';
+import { snapshotMetricsHook } from '../lib/fid-hook';
 import { DEFAULT_NVLABS_DIR, DEFAULT_PYTHON, pickleToCheckpoint } from '../lib/nvlabs';
 
 /** What `train` runs with: the options a person gave (preset ← flags) and, for a new run, all of them resolved. */
@@ -115,10 +116,16 @@ export function trainCommand(): Command {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
     try {
-      const result = await train(await convertedResume(given), {
-        shouldStop: () => stopRequested,
-        onSnapshot: faceFidHook(),
-      });
+      const metrics = given.metrics ?? 'none';
+      if (metrics === 'fid50k_full' || metrics === 'kid50k_full') {
+        try {
+          resolveInceptionOnnx();
+        } catch (err) {
+          throw new UsageError(`--metrics ${metrics}: ${(err as Error).message}`);
+        }
+      }
+      const onSnapshot = snapshotMetricsHook();
+      const result = await train(await convertedResume(given), { shouldStop: () => stopRequested, onSnapshot });
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
       process.off('SIGINT', onSigint);

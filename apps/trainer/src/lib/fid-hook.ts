@@ -1,5 +1,14 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { rangeToByte, type RawImage } from '@portrait-forge/image-io';
+import { resolveCacheDir } from '@portrait-forge/model-cache';
 import {
+  PUBLISHED_METRICS,
+  cachedFeatures,
+  computePublishedMetric,
+  createInceptionExtractor,
+  referenceFeaturesPath,
+  type PublishedMetricName,
   createFace128Extractor,
   featureMatrix,
   featureStats,
@@ -90,6 +99,83 @@ async function realFeatures(
   return rows;
 }
 
+/** sha256 over every image's bytes in source order, plus the resolution and channels they are read at. */
+async function datasetContentHash(o: TrainOptions): Promise<string> {
+  const source = await openSource({ manifest: o.manifest, data: o.data });
+  const hash = createHash('sha256').update(`${o.resolution}x${o.channels}:${source.size}\n`);
+  for (let i = 0; i < source.size; i++) {
+    const { input } = await source.read(i);
+    hash.update(
+      createHash('sha256')
+        .update(typeof input === 'string' ? await readFile(input) : input)
+        .digest(),
+    );
+  }
+  await source.close();
+  return hash.digest('hex');
+}
+
+/** `count` G_ema images (seeds 1 000 000…) through `extractor`. */
+async function fakeFeatureRows(
+  ctx: SnapshotContext,
+  extractor: FeatureExtractor,
+  count: number,
+): Promise<Float32Array[]> {
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < count; i += CHUNK) {
+    const t = ctx.sample(Math.min(CHUNK, count - i), 1_000_000 + i);
+    const data = (await t.data()) as Float32Array;
+    const shape = t.shape;
+    t.dispose();
+    rows.push(...(await extractor.extract(toRawImages(data, shape))));
+  }
+  return rows;
+}
+
+/**
+ * Snapshot hook for `--metrics fid50k_full|kid50k_full`: SG2-ADA's metric on the converted NVlabs
+ * Inception (50k G_ema fakes, ψ = 1, constant noise; reals: the whole dataset, at most `maxReal`),
+ * named and recorded as SG2-ADA. Real features are cached per dataset content hash under the model
+ * cache's gan-metrics/ and reused by later snapshots and runs.
+ */
+export function publishedMetricHook(
+  name: Extract<PublishedMetricName, 'fid50k_full' | 'kid50k_full'>,
+): (ctx: SnapshotContext) => Promise<SnapshotFigures> {
+  let extractor: FeatureExtractor | undefined;
+  let reals: FeatureMatrix | undefined;
+  return async (ctx) => {
+    const { numGen, maxReal } = PUBLISHED_METRICS[name];
+    extractor ??= await createInceptionExtractor();
+    const ex = extractor;
+    if (!reals) {
+      const hash = await datasetContentHash(ctx.options);
+      const path = referenceFeaturesPath(resolveCacheDir(), INCEPTION_FEATURES, hash, maxReal);
+      reals = (
+        await cachedFeatures(path, async () =>
+          fromRows(await realFeatures(ex, ctx.options, maxReal ?? Infinity)),
+        )
+      ).features;
+    }
+    const fakes = fromRows(await fakeFeatureRows(ctx, ex, numGen));
+    return computePublishedMetric(name, reals, fakes);
+  };
+}
+
+/** Detector name in the reference cache's file names (SG2-ADA's get_feature_detector_name). */
+const INCEPTION_FEATURES = 'inception-2015-12-05';
+
+/** The hook for `--metrics` (read from the run's options, so a resumed run keeps its metric). */
+export function snapshotMetricsHook(): (ctx: SnapshotContext) => Promise<SnapshotFigures> {
+  const face = faceFidHook();
+  const published = new Map<string, (ctx: SnapshotContext) => Promise<SnapshotFigures>>();
+  return async (ctx) => {
+    const metrics = ctx.options.metrics;
+    if (metrics !== 'fid50k_full' && metrics !== 'kid50k_full') return face(ctx);
+    if (!published.has(metrics)) published.set(metrics, publishedMetricHook(metrics));
+    return (published.get(metrics) as (c: SnapshotContext) => Promise<SnapshotFigures>)(ctx);
+  };
+}
+
 /**
  * Snapshot hook for `--metrics face128`: FID between `--metrics-images` reals (at the training
  * resolution, so both sides see the same detail) and as many G_ema fakes, in face-api's 128-d
@@ -109,15 +195,7 @@ export function faceFidHook(): (ctx: SnapshotContext) => Promise<SnapshotFigures
       const rows = await realFeatures(extractor, ctx.options, images);
       real = { stats: stats(rows), features: fromRows(rows) };
     }
-    const rows: Float32Array[] = [];
-    for (let i = 0; i < images; i += CHUNK) {
-      const n = Math.min(CHUNK, images - i);
-      const t = ctx.sample(n, 1_000_000 + i);
-      const data = (await t.data()) as Float32Array;
-      const shape = t.shape;
-      t.dispose();
-      rows.push(...(await extractor.extract(toRawImages(data, shape))));
-    }
+    const rows = await fakeFeatureRows(ctx, extractor, images);
     return {
       [metricKey(`fid${images}`, extractor.name)]: frechetDistance(real.stats, stats(rows)),
       ...monitorFigures(real.features, rows),

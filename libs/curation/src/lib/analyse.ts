@@ -17,6 +17,7 @@ import {
 } from '@portrait-forge/face';
 import {
   clipRegion,
+  cropRaw,
   encodePng,
   openPhoto,
   rawToSharp,
@@ -58,6 +59,11 @@ export interface AnalysisConfig {
   /** Refuse images above this many pixels (decompression bombs). */
   maxPixels: number;
   thumbSize: number;
+  /**
+   * Also score BRISQUE on the whole photo (OpenCV's pixels, full resolution; stored, not used by the
+   * default decision). Off: the photo is never decoded whole and `scores.brisque` stays null.
+   */
+  photoBrisque: boolean;
 }
 
 export interface AnalysisJob {
@@ -96,30 +102,46 @@ function inPhotoPixels(face: DetectedFace, toPhoto: number): DetectedFace {
 }
 
 /**
- * FFHQ alignment on a full-resolution region around the face quad only. alignFace reads the quad's
- * bounding box plus a border of 0.1 × qsize (its crop step); reflect padding only happens where the
- * quad leaves the photo, and there the region is clipped by the same photo border.
+ * FFHQ alignment on the pixels of the face quad's region only, at the scale FFHQ warps from: when the
+ * quad is ≥ 4 × the output (recreate_aligned_images' shrink ≥ 2) the photo is decoded reduced by that
+ * shrink (sharp's shrink-on-load + Lanczos, as FFHQ resizes the whole image first) and alignFace then
+ * has nothing left to shrink; otherwise a full-resolution region. alignFace reads the quad's bounding
+ * box plus a border of 0.1 × qsize (its crop step); reflect padding only happens where the quad
+ * leaves the photo, and there the region is clipped by the same photo border.
  */
 async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
   const { quad, qsize } = ffhqQuad(face.landmarks);
+  const shrink = Math.floor((qsize / size) * 0.5);
+  const { source, toPhoto } =
+    shrink > 1
+      ? await photo
+          .reduced(Math.round(Math.max(photo.width, photo.height) / shrink), { fastShrinkOnLoad: false })
+          .then((r) => ({ source: r.image, toPhoto: r.toPhoto }))
+      : { source: null, toPhoto: 1 };
   const margin = Math.ceil(qsize * 0.15) + 8;
   const xs = quad.map((p) => p.x);
   const ys = quad.map((p) => p.y);
-  const left = Math.floor(Math.min(...xs)) - margin;
-  const top = Math.floor(Math.min(...ys)) - margin;
+  const left = Math.floor((Math.min(...xs) - margin) / toPhoto);
+  const top = Math.floor((Math.min(...ys) - margin) / toPhoto);
   const wanted = {
     left,
     top,
-    width: Math.ceil(Math.max(...xs)) + margin - left,
-    height: Math.ceil(Math.max(...ys)) + margin - top,
+    width: Math.ceil((Math.max(...xs) + margin) / toPhoto) - left,
+    height: Math.ceil((Math.max(...ys) + margin) / toPhoto) - top,
   };
-  const region = clipRegion(wanted, photo);
-  const pixels = await photo.region(region);
-  const shifted = face.landmarks.map((p) => ({ x: p.x - region.left, y: p.y - region.top }));
+  const region = source ? clipRegion(wanted, source) : clipRegion(wanted, photo);
+  const pixels = source ? cropRaw(source, region) : await photo.region(region);
+  const shifted = face.landmarks.map((p) => ({
+    x: p.x / toPhoto - region.left,
+    y: p.y / toPhoto - region.top,
+  }));
   const aligned = await alignFace(pixels, shifted, size);
   return {
     ...aligned,
-    quad: aligned.quad.map((p) => ({ x: p.x + region.left, y: p.y + region.top })) as Quad,
+    quad: aligned.quad.map((p) => ({
+      x: (p.x + region.left) * toPhoto,
+      y: (p.y + region.top) * toPhoto,
+    })) as Quad,
   };
 }
 
@@ -250,7 +272,7 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     out.scores.yaw = primary?.record.yaw ?? null;
     lap('detect');
 
-    if (!describeImageProblem(size)) {
+    if (config.photoBrisque && !describeImageProblem(size)) {
       try {
         out.scores.brisque = brisqueScore(await photo.openCvView());
       } catch (err) {

@@ -63,7 +63,10 @@ export function decisionsCsv(files: StoredFile[]): string {
  * Rewrites decisions.csv beside the manifest from its current rows, atomically (libs/files): a reader
  * or a killed run sees the old file or the new one, never half of one.
  */
-export function writeDecisionsCsv(manifest: Manifest, files: StoredFile[] = manifest.files()): string {
+export function writeDecisionsCsv(
+  manifest: Manifest,
+  files: StoredFile[] = manifest.files({ faces: false }),
+): string {
   const path = join(dirname(manifest.file), DECISIONS_FILE);
   writeFileAtomic(path, decisionsCsv(files));
   return path;

@@ -11,11 +11,15 @@ export interface DuplicateGroup {
   kind: 'exact' | 'near';
 }
 
-/** Better copy first: kept (ignoring earlier duplicate links), then lower BRISQUE, then larger face, then path. */
+/**
+ * Better copy first: kept (ignoring earlier duplicate links), then lower face BRISQUE (the whole-photo
+ * one where no face was scored; it is only stored with --photo-brisque), then larger face, then path.
+ */
 function better(a: StoredFile, b: StoredFile): number {
   const keep = (f: StoredFile) => isKept({ ...f, duplicateOf: null });
   if (keep(a) !== keep(b)) return keep(a) ? -1 : 1;
-  const q = (a.scores.brisque ?? 100) - (b.scores.brisque ?? 100);
+  const quality = (f: StoredFile) => f.scores.faceBrisque ?? f.scores.brisque ?? 100;
+  const q = quality(a) - quality(b);
   if (q !== 0) return q;
   const s = (b.scores.faceSize ?? 0) - (a.scores.faceSize ?? 0);
   if (s !== 0) return s;

@@ -23,6 +23,7 @@ describeWithShared('data/faces-wild-dev', 'blur where it matters (faces-wild-dev
         face: thresholds.face,
         maxPixels: 100_000_000,
         thumbSize: 64,
+        photoBrisque: false,
       },
       () => undefined,
     );

@@ -2,11 +2,12 @@ import { describeWithShared, sharedPath } from '@portrait-forge/test-support';
 import { filterLabelledFolder } from '../testing';
 import { readFileSync } from 'node:fs';
 
-// Issue 7's bar: the whole pipeline (decode → face/pose → BRISQUE → symmetry → align, 2 workers),
+// Issue 7's bar: the whole pipeline (decode → face/pose → BRISQUE → symmetry → align, 2 workers,
+// whole-photo BRISQUE on: its stored score is checked against OpenCV below),
 // one default config, against labels.csv. All 171 files; ~1 min on an idle 2-core machine.
 describeWithShared('data/faces-dev', 'faces-dev: full pipeline vs labels.csv', (dir) => {
   it('rejects with F1 ≥ 0.95 and recall ≥ 0.9 in every reject category', async () => {
-    const { evaluation, files } = await filterLabelledFolder(dir);
+    const { evaluation, files } = await filterLabelledFolder(dir, { photoBrisque: true });
 
     expect(evaluation.reject.f1).toBeGreaterThanOrEqual(0.95);
     expect(evaluation.missing).toEqual([]);

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_FILE, runFilter } from './filter';
+import { redecide } from './redecide';
 import { defaultThresholds } from './thresholds';
 
 describe('runFilter --resume', () => {
@@ -22,6 +23,7 @@ describe('runFilter --resume', () => {
         detector: 'ssd',
         silhouette: 'auto',
         maxPixels: 1e8,
+        photoBrisque: false,
       },
       thresholds: {},
       versions: {},
@@ -72,5 +74,39 @@ describe('runFilter --silhouette u2net without weights and without network', () 
     const manifest = Manifest.open(join(out, MANIFEST_FILE));
     expect(manifest.files()).toEqual([]);
     manifest.close();
+  });
+});
+
+describe('runFilter whole-photo BRISQUE (--photo-brisque)', () => {
+  const run = (out: string, options: { brisque: number | null; photoBrisque?: boolean }) =>
+    runFilter({
+      input: mkdtempSync(join(tmpdir(), 'filter-in-')),
+      out,
+      size: 256,
+      photoBrisque: options.photoBrisque,
+      thresholds: { ...defaultThresholds(256), brisque: options.brisque },
+      log: () => undefined,
+    });
+
+  it('is off by default and the run config says so', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'filter-out-'));
+    await run(out, { brisque: null });
+    const manifest = Manifest.open(join(out, MANIFEST_FILE));
+    expect(manifest.lastRun('filter')?.config).toMatchObject({ photoBrisque: false });
+    expect(() => redecide(manifest, { ...defaultThresholds(256), brisque: 40 })).toThrow(
+      /needs the whole-photo score: pass --photo-brisque.*re-run filter with it/,
+    );
+    manifest.close();
+  });
+
+  it('refuses a whole-photo threshold without the whole-photo score, before any run starts', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'filter-out-'));
+    await expect(run(out, { brisque: 40 })).rejects.toThrow(
+      /needs the whole-photo score: pass --photo-brisque/,
+    );
+    const manifest = Manifest.open(join(out, MANIFEST_FILE));
+    expect(manifest.lastRun('filter')).toBeFalsy();
+    manifest.close();
+    await expect(run(out, { brisque: 40, photoBrisque: true })).resolves.toMatchObject({ seen: 0 });
   });
 });

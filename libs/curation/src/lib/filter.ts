@@ -23,7 +23,7 @@ import { sha256 } from './hash';
 import { WorkerPool, type WorkerPoolOptions } from './pool';
 import { fileProblem, problemOf } from './problems';
 import { summarise, type Summary } from './summary';
-import type { Thresholds } from './thresholds';
+import { photoBrisqueProblem, type Thresholds } from './thresholds';
 import {
   readShardDone,
   shardDirName,
@@ -59,6 +59,8 @@ export interface FilterOptions {
   u2netModel?: string;
   thresholds: Thresholds;
   maxPixels?: number;
+  /** Whole-photo BRISQUE too (analyse.ts AnalysisConfig.photoBrisque); default false, recorded in the run config. */
+  photoBrisque?: boolean;
   /** Called after every file (for the progress bar). */
   onProgress?: (done: number, total: number, path: string) => void;
   log?: (line: string) => void;
@@ -202,9 +204,12 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       detector,
       silhouette,
       maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+      photoBrisque: options.photoBrisque ?? false,
       ...(shard ? { shard: shardLabel(shard) } : {}),
       ...(options.prune ? { prune: true } : {}),
     };
+    const unscored = photoBrisqueProblem(options.thresholds, config.photoBrisque);
+    if (unscored) throw new Error(unscored);
     const runId = manifest.startRun({
       kind: 'filter',
       inputRoot: input,
@@ -228,6 +233,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
             face: { ...options.thresholds.face, targetSize: options.size },
             maxPixels: config.maxPixels,
             thumbSize: 256,
+            photoBrisque: config.photoBrisque,
           },
           log,
           options.pool,

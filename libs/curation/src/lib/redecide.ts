@@ -1,7 +1,7 @@
 import type { Manifest } from '@portrait-forge/manifest';
 import { writeDecisionsCsv } from './csv';
 import { decideAll, type DecideChange } from './decide';
-import type { Thresholds } from './thresholds';
+import { photoBrisqueProblem, type Thresholds } from './thresholds';
 
 export interface RedecideResult {
   files: number;
@@ -17,6 +17,11 @@ export interface RedecideOptions {
   dryRun?: boolean;
   /** After each batch of files: how many are decided of how many. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Dry runs only: re-decide just the files matching this SQL over the files columns, those the
+   * caller knows can change (the review server's threshold preview); the others keep their outcome.
+   */
+  onlyWhere?: string;
 }
 
 /**
@@ -30,11 +35,18 @@ export function redecide(
   thresholds: Thresholds,
   options: RedecideOptions = {},
 ): RedecideResult {
+  // Runs from before --photo-brisque always scored the whole photo (RUN_CONFIGS' default).
+  const scored = manifest.lastRun('filter')?.config.photoBrisque ?? true;
+  const unscored = photoBrisqueProblem(thresholds, scored);
+  if (unscored) throw new Error(`${unscored} (re-run filter with it)`);
   const t0 = performance.now();
-  const total = manifest.fileCount();
+  const where = options.onlyWhere;
+  if (where !== undefined && !options.dryRun) throw new Error('redecide: onlyWhere is for dry runs only');
+  const total = manifest.fileCount(where);
   const changes: DecideChange[] = [];
   let files = 0;
-  for (const batch of manifest.decisionInputBatches()) {
+  options.onProgress?.(0, total);
+  for (const batch of manifest.decisionInputBatches(5000, where)) {
     changes.push(...decideAll(batch, thresholds).changes);
     files += batch.length;
     options.onProgress?.(files, total);

@@ -47,6 +47,7 @@ describe('thresholds schema', () => {
       detector: 'ssd',
       silhouette: 'auto',
       maxPixels: 1e8,
+      photoBrisque: false,
     };
     m.startRun({ kind: 'filter', inputRoot: '/in', config, thresholds: { brisque: 40 }, versions: {} });
     m.startRun({

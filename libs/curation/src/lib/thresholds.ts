@@ -104,3 +104,9 @@ export function storedThresholds(manifest: Manifest): Thresholds {
       )
     : defaults;
 }
+
+/** A whole-photo BRISQUE cut without the whole-photo score would decide nothing, silently: the error, or null. */
+export function photoBrisqueProblem(thresholds: Thresholds, photoBrisque: boolean): string | null {
+  if (thresholds.brisque === null || photoBrisque) return null;
+  return `a whole-photo BRISQUE threshold (${thresholds.brisque}) needs the whole-photo score: pass --photo-brisque, or drop --brisque (blur is decided on the face: --face-brisque)`;
+}

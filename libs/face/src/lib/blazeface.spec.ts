@@ -6,12 +6,15 @@ import {
   LANDMARK_BOX,
   uprightFace,
   keypointRotationDeg,
+  keypointLandmarkDisagreement,
   bestAcrossSearches,
   turnSquare,
   unturnDetection,
   weightedSuppression,
   type BlazeDetection,
 } from './blazeface';
+
+import { frontalFace3d, viewFace } from '../testing';
 
 const ROW = 17;
 
@@ -182,5 +185,37 @@ describe('quarter-turn search', () => {
     const halfTurn = { score: 0.9, box: { ...box, x: 1 }, keypoints: [{ x: 9, y: 9 }] };
     const other = { score: 0.6, box: { ...box, x: 50 }, keypoints: [] };
     expect(bestAcrossSearches([[upright, other], [halfTurn]])).toEqual([halfTurn, other]);
+  });
+});
+
+describe('keypointLandmarkDisagreement', () => {
+  const landmarks = viewFace(frontalFace3d());
+  const centre = (idx: number[]) => ({
+    x: idx.reduce((s, i) => s + landmarks[i].x, 0) / idx.length,
+    y: idx.reduce((s, i) => s + landmarks[i].y, 0) / idx.length,
+  });
+  const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+  const agreeing = [centre(range(36, 42)), centre(range(42, 48)), landmarks[30], centre([48, 51, 54, 57])];
+
+  it('is 0 when the keypoints sit on the landmarks, whatever the face size', () => {
+    expect(keypointLandmarkDisagreement(agreeing, landmarks)).toBeCloseTo(0, 10);
+    const double = (p: { x: number; y: number }) => ({ x: 2 * p.x, y: 2 * p.y });
+    expect(keypointLandmarkDisagreement(agreeing.map(double), landmarks.map(double))).toBeCloseTo(0, 10);
+  });
+
+  it('reads keypoints of an upside-down reading (eyes on the mouth) as far off', () => {
+    const [leftEye, rightEye, nose, mouth] = agreeing;
+    const flipped = [
+      { ...mouth, x: rightEye.x },
+      { ...mouth, x: leftEye.x },
+      nose,
+      { ...leftEye, x: mouth.x },
+    ];
+    expect(keypointLandmarkDisagreement(flipped, landmarks)).toBeGreaterThan(1);
+  });
+
+  it('is Infinity without keypoints or without 68 landmarks', () => {
+    expect(keypointLandmarkDisagreement([], landmarks)).toBe(Infinity);
+    expect(keypointLandmarkDisagreement(agreeing, landmarks.slice(0, 10))).toBe(Infinity);
   });
 });

@@ -125,6 +125,32 @@ export function keypointRotationDeg(keypoints: readonly Point[]): number {
   return (Math.atan2(sin, cos) * 180) / Math.PI;
 }
 
+const centre = (points: readonly Point[]): Point => ({
+  x: points.reduce((s, p) => s + p.x, 0) / points.length,
+  y: points.reduce((s, p) => s + p.y, 0) / points.length,
+});
+
+/**
+ * How far BlazeFace's eye, nose and mouth keypoints lie from the same parts of the 68 landmarks (eye
+ * centres 36–41 / 42–47, nose tip 30, mouth 48/51/54/57), the largest distance over the landmark eye
+ * distance. Both nets agree on a face read the right way up; on an upside-down face that BlazeFace
+ * reads as upright they do not. Infinity without keypoints or 68 landmarks.
+ */
+export function keypointLandmarkDisagreement(
+  keypoints: readonly Point[],
+  landmarks: readonly Point[],
+): number {
+  if (keypoints.length < 4 || landmarks.length !== 68) return Infinity;
+  const leftEye = centre(landmarks.slice(36, 42));
+  const rightEye = centre(landmarks.slice(42, 48));
+  const mouth = centre([48, 51, 54, 57].map((i) => landmarks[i]));
+  const eyeDistance = Math.hypot(rightEye.x - leftEye.x, rightEye.y - leftEye.y) || 1;
+  const parts = [leftEye, rightEye, landmarks[30], mouth];
+  return Math.max(
+    ...parts.map((p, k) => Math.hypot(p.x - keypoints[k].x, p.y - keypoints[k].y) / eyeDistance),
+  );
+}
+
 /**
  * Joins the detections of several searches of one image (e.g. upright and turned inputs, each already
  * suppressed): overlapping detections keep only the best-scoring one, whole. Its keypoints are not
@@ -223,6 +249,8 @@ export interface UprightFace {
   box: Box;
   /** The landmark crop: that box in the face's own frame, turned upright. */
   frame: UprightFrame;
+  /** BlazeFace's keypoints in source pixels (BlazeDetection.keypoints). */
+  keypoints: Point[];
 }
 
 /**
@@ -249,5 +277,6 @@ export function uprightFace(d: BlazeDetection, toSource: number, cropSide: numbe
     rotationDeg,
     box: { x: centre.x - boxWidth / 2, y: centre.y - boxHeight / 2, width: boxWidth, height: boxHeight },
     frame: uprightFrame(centre, framed, rotationDeg, cropSide),
+    keypoints: d.keypoints.map((p) => ({ x: p.x * toSource, y: p.y * toSource })),
   };
 }

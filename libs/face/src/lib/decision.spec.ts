@@ -109,6 +109,22 @@ describe('decideFace', () => {
     expect(decideFromMeasures([{ ...stored, cutOff: 0.3 }], IMAGE)).toEqual(['face_cut_off']);
   });
 
+  it('decideFromMeasures: a head tipped back (pitch proxy below minPitchRatio) → turned; none stored → not judged', () => {
+    const stored = {
+      score: 0.9,
+      boxHeight: 200,
+      roll: 1,
+      yaw: 2,
+      eyeDyPct: 0,
+      centerDeltaPct: 5,
+      qsize: 400,
+    };
+    expect(decideFromMeasures([{ ...stored, pitch: 0.3 }], IMAGE)).toEqual(['turned']);
+    expect(decideFromMeasures([{ ...stored, pitch: 0.5 }], IMAGE)).toEqual([]);
+    expect(decideFromMeasures([{ ...stored, pitch: null }], IMAGE)).toEqual([]);
+    expect(DEFAULT_FACE_CONFIG.minPitchRatio).toBe(0.35);
+  });
+
   it('the seed eye-ΔY limit alone can make a face tilted', () => {
     const d = decideFace([face({ rollDeg: 8 })], IMAGE, {
       ...DEFAULT_FACE_CONFIG,

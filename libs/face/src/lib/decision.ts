@@ -63,6 +63,8 @@ export interface FaceFacts {
   yaw?: number | null;
   eyeDyPct?: number | null;
   centerDeltaPct?: number | null;
+  /** Pitch proxy (PoseMeasures.pitchRatio); not judged when missing. */
+  pitch?: number | null;
   qsize?: number | null;
   /** Fraction of the FFHQ quad outside the photo (quadOutsideFraction). */
   cutOff?: number | null;
@@ -175,7 +177,8 @@ export function decideFromMeasures<T extends FaceFacts>(
   if (
     !(
       Math.abs(primary.yaw ?? Infinity) <= config.maxYawDeg &&
-      (primary.centerDeltaPct ?? Infinity) < config.maxCentreOffsetPercent
+      (primary.centerDeltaPct ?? Infinity) < config.maxCentreOffsetPercent &&
+      !((primary.pitch ?? Infinity) < config.minPitchRatio)
     )
   ) {
     reasons.push('turned');

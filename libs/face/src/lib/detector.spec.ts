@@ -3,7 +3,15 @@ import sharp from 'sharp';
 import { decodeImage, sharpToRaw, toGray, type RawImage } from '@portrait-forge/image-io';
 import { decideFace } from './decision';
 import { defaultFaceConfig } from './face-config';
-import { createFaceDetector, MAX_DETECTIONS, MAX_LANDMARKED_FACES, type FaceDetector } from './detector';
+import { initTf } from '@portrait-forge/tf-runtime';
+import { turnSquare, type QuarterTurns } from './blazeface';
+import {
+  createFaceDetector,
+  MAX_DETECTIONS,
+  MAX_LANDMARKED_FACES,
+  turnInput,
+  type FaceDetector,
+} from './detector';
 
 // Model runs on a loaded 2-core machine take seconds; the bound is generous on purpose (not a speed test).
 jest.setTimeout(30_000);
@@ -13,6 +21,21 @@ const blank = (width: number, height: number, channels: 1 | 3 = 3): RawImage => 
   width,
   height,
   channels,
+});
+
+describe('turnInput (tensor turns of the BlazeFace input)', () => {
+  it.each([0, 1, 2, 3] as QuarterTurns[])(
+    '%d quarter turns move pixels as turnSquare does',
+    async (turns) => {
+      const { tf } = await initTf({ ortConv: false });
+      const size = 5;
+      const data = Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 7) % 251);
+      const input = tf.tensor4d(Float32Array.from(data), [1, size, size, 3]);
+      const turned = turnInput(tf, input, turns);
+      expect(Array.from(await turned.data())).toEqual(Array.from(turnSquare(data, size, 3, turns)));
+      tf.dispose([input, turned]);
+    },
+  );
 });
 
 describe('createFaceDetector on bad input (models from node_modules, no shared data)', () => {

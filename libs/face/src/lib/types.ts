@@ -25,6 +25,11 @@ export interface DetectedFace {
    * Undefined for ssd/tiny, which give no keypoints (their landmarks run on an unturned crop).
    */
   rotationDeg?: number;
+  /**
+   * BlazeFace's own keypoints in source pixels: the eyes (image left, right), nose tip, mouth and ear
+   * tragions (image left, right), as the detector read them. Undefined for ssd/tiny.
+   */
+  keypoints?: Point[];
 }
 
 /** FFHQ's oriented crop square: corners top-left, bottom-left, bottom-right, top-right (source pixels). */

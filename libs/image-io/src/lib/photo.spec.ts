@@ -13,17 +13,20 @@ const gradient = (width: number, height: number) => {
 jest.setTimeout(30_000);
 
 describe('openPhoto', () => {
-  it('without ICC or alpha: one decode; reduced and region views come from the OpenCV view', async () => {
+  it('without ICC or alpha: reduced and region views are decoded by sharp, or cut from a held OpenCV view', async () => {
     const jpeg = await gradient(400, 300).jpeg({ quality: 95 }).toBuffer();
     const photo = await openPhoto(jpeg, 'g.jpg');
     expect([photo.width, photo.height, photo.sharesOpenCvPixels]).toEqual([400, 300, true]);
-    const full = await photo.openCvView();
-    expect(full).toEqual(await decodeImage(jpeg, { ignoreIcc: true, alpha: 'drop' }));
     const reduced = await photo.reduced(100);
     expect([reduced.image.width, reduced.image.height, reduced.toPhoto]).toEqual([100, 75, 4]);
-    const region = await photo.region({ left: 390, top: -5, width: 50, height: 20 });
-    expect([region.width, region.height]).toEqual([10, 15]);
-    expect(region).toEqual(cropRaw(full, { left: 390, top: 0, width: 10, height: 15 }));
+    const wanted = { left: 390, top: -5, width: 50, height: 20 };
+    const decoded = await photo.region(wanted);
+    const full = await photo.openCvView();
+    expect(full).toEqual(await decodeImage(jpeg, { ignoreIcc: true, alpha: 'drop' }));
+    const cut = await photo.region(wanted);
+    expect([cut.width, cut.height]).toEqual([10, 15]);
+    expect(cut).toEqual(cropRaw(full, { left: 390, top: 0, width: 10, height: 15 }));
+    expect(decoded).toEqual(cut);
   });
 
   it('applies EXIF orientation to the size and every view', async () => {

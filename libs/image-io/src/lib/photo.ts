@@ -16,20 +16,25 @@ export interface ReducedView {
 }
 
 /**
- * One photo, decoded at the scale each stage needs. The full-resolution `openCvView` (what
- * `cv2.imread` returns: ICC profile ignored, alpha dropped) is decoded once and, when the photo has
- * neither an ICC profile nor alpha (then colour-managed pixels are the same), the reduced and
- * region views are cut from it. Otherwise they are decoded colour-managed: the reduced one with
- * sharp's shrink-on-load, the region at full resolution.
+ * One photo, decoded at the scale each stage needs, never wholly into JS memory unless a stage asks
+ * for `openCvView`. `reduced` decodes with sharp's shrink-on-load (JPEG DCT scaling), `region` has
+ * libvips extract just that rectangle; both are colour-managed. The full-resolution `openCvView`
+ * (what `cv2.imread` returns: ICC profile ignored, alpha dropped) is decoded on demand and, while it
+ * is held and the photo has neither an ICC profile nor alpha (then its pixels are the colour-managed
+ * ones), regions and a photo smaller than `maxSide` are cut from it instead of decoded again.
  */
 export interface Photo {
   readonly width: number;
   readonly height: number;
-  /** Whether the reduced and region views are cut from the OpenCV view (no ICC profile, no alpha). */
+  /** Whether the OpenCV view's pixels are the colour-managed ones (no ICC profile, no alpha). */
   readonly sharesOpenCvPixels: boolean;
   openCvView(): Promise<RawImage>;
-  /** Colour-managed, longer side ≤ maxSide (the photo itself when it is smaller). */
-  reduced(maxSide: number): Promise<ReducedView>;
+  /**
+   * Colour-managed, longer side ≤ maxSide (the photo itself when it is smaller). `fastShrinkOnLoad`
+   * (default true) lets the JPEG decoder do all the reduction it can; false leaves a larger part to
+   * the Lanczos filter (finer, for crops that are kept).
+   */
+  reduced(maxSide: number, options?: { fastShrinkOnLoad?: boolean }): Promise<ReducedView>;
   /** Colour-managed full-resolution pixels of `region` (clipped to the photo). */
   region(region: Region): Promise<RawImage>;
   /** Drops the full-resolution pixels (memory is bounded by the stage that needs them). */
@@ -109,38 +114,30 @@ export async function openPhoto(
         : new ImageDecodeError(label, err instanceof Error ? err.message : String(err), { cause: err });
     });
 
+  const held = () => (sharesOpenCvPixels ? full : null);
+
   return {
     width,
     height,
     sharesOpenCvPixels,
     openCvView,
-    reduced: (maxSide) =>
+    reduced: (maxSide, { fastShrinkOnLoad = true } = {}) =>
       decoded(async () => {
         if (Math.max(width, height) <= maxSide) {
-          const image = sharesOpenCvPixels
-            ? await openCvView()
-            : await decodeImage(buffer, { maxPixels }, label);
+          const image = await (held() ?? decodeImage(buffer, { maxPixels }, label));
           return { image, toPhoto: 1 };
         }
         const size = reducedSize(width, height, maxSide);
-        const image = sharesOpenCvPixels
-          ? await toRaw(
-              sharp((await openCvView()).data, { raw: { width, height, channels: 3 } }).resize(
-                size.width,
-                size.height,
-                {
-                  fit: 'fill',
-                },
-              ),
-            )
-          : await toRaw(managed().resize(size.width, size.height, { fit: 'fill', fastShrinkOnLoad: true }));
+        const image = await toRaw(
+          managed().resize(size.width, size.height, { fit: 'fill', fastShrinkOnLoad }),
+        );
         return { image, toPhoto: width / image.width };
       }),
     region: (region) =>
       decoded(async () => {
         const clipped = clipRegion(region, { width, height });
-        if (sharesOpenCvPixels) return cropRaw(await openCvView(), clipped);
-        return toRaw(managed().extract(clipped));
+        const cached = held();
+        return cached ? cropRaw(await cached, clipped) : toRaw(managed().extract(clipped));
       }),
     release: () => {
       full = null;

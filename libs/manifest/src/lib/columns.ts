@@ -67,7 +67,7 @@ export const FACE_COLUMNS = {
   score: { sql: 'score', type: 'REAL', notNull: true, addedIn: 1, decides: true, doc: 'detector score' },
   roll: { sql: 'roll', type: 'REAL', addedIn: 1, decides: true, doc: 'degrees' },
   yaw: { sql: 'yaw', type: 'REAL', addedIn: 1, decides: true, doc: 'degrees (estimate)' },
-  pitch: { sql: 'pitch', type: 'REAL', addedIn: 1, decides: false, doc: 'nose/mouth ratio' },
+  pitch: { sql: 'pitch', type: 'REAL', addedIn: 1, decides: true, doc: 'nose/mouth ratio' },
   eyeDyPct: {
     sql: 'eye_dy_pct',
     type: 'REAL',

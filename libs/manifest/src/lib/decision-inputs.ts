@@ -27,20 +27,26 @@ const FACE_AT = FILE_COLUMNS.length;
 /**
  * One query joining each file to its faces (no landmarks), one result row per face, so a file with
  * k faces comes back k times in a row (once with nulls if none). Raw rows: this is the hot path of
- * `decide` (tens of thousands of rows). A batch is the files with id > `afterId`, at most `limit`.
+ * `decide` (tens of thousands of rows). A batch is the files with id > `afterId` (and matching
+ * `where`, SQL over the files columns), at most `limit`.
  */
-const query = (batched: boolean) => `SELECT ${[...FILE_COLUMNS, ...FACE_SELECT].join(', ')}
-  FROM ${batched ? '(SELECT * FROM files WHERE id > @afterId ORDER BY id LIMIT @limit)' : 'files'} f
+const query = (batch?: DecisionInputBatch) => `SELECT ${[...FILE_COLUMNS, ...FACE_SELECT].join(', ')}
+  FROM ${batch ? `(SELECT * FROM files WHERE id > @afterId AND (${batch.where ?? '1'}) ORDER BY id LIMIT @limit)` : 'files'} f
   LEFT JOIN faces x ON x.file_id = f.id
   ORDER BY f.id, x.idx`;
 
 /** The compact rows `decide` works on: raw scores and the deciding face measures, no landmarks. */
-export function readDecisionInputs(
-  db: Database.Database,
-  batch?: { afterId: number; limit: number },
-): DecisionInput[] {
-  const statement = db.prepare(query(batch !== undefined)).raw();
-  const rows = (batch ? statement.all(batch) : statement.all()) as unknown[][];
+export interface DecisionInputBatch {
+  afterId: number;
+  limit: number;
+  where?: string;
+}
+
+export function readDecisionInputs(db: Database.Database, batch?: DecisionInputBatch): DecisionInput[] {
+  const statement = db.prepare(query(batch)).raw();
+  const rows = (
+    batch ? statement.all({ afterId: batch.afterId, limit: batch.limit }) : statement.all()
+  ) as unknown[][];
   const inputs: DecisionInput[] = [];
   let last: DecisionInput | undefined;
   for (const r of rows) {

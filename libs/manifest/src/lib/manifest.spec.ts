@@ -18,6 +18,7 @@ const filterConfig = {
   detector: 'blazeface',
   silhouette: 'auto',
   maxPixels: 1e8,
+  photoBrisque: false,
 };
 
 /** Every combination "kept" depends on: decision × override × duplicate × aligned crop. */
@@ -171,6 +172,7 @@ describe('Manifest', () => {
         yaw: 3,
         eyeDyPct: 1,
         centerDeltaPct: 5,
+        pitch: null,
         cutOff: 0,
         qsize: 120,
       },

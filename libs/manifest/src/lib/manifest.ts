@@ -216,9 +216,9 @@ export class Manifest {
     return rows.map((r) => decodeFile(r, byFile.get(r.id) ?? []));
   }
 
-  /** Rows in the files table. */
-  fileCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n;
+  /** Rows in the files table (matching `where`, SQL over its columns). */
+  fileCount(where = '1'): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM files WHERE ${where}`).get() as { n: number }).n;
   }
 
   /** Rows in the faces table (all files). */
@@ -233,11 +233,12 @@ export class Manifest {
 
   /**
    * The same rows `size` files at a time, in id order, so that re-deciding 200 k files holds one
-   * batch in memory, not every row (~3 KB each as JS objects).
+   * batch in memory, not every row (~3 KB each as JS objects). `where` (SQL over the files columns)
+   * limits them to candidates.
    */
-  *decisionInputBatches(size = 5000): Generator<DecisionInput[]> {
+  *decisionInputBatches(size = 5000, where?: string): Generator<DecisionInput[]> {
     for (let afterId = 0; ; ) {
-      const batch = readDecisionInputs(this.db, { afterId, limit: size });
+      const batch = readDecisionInputs(this.db, { afterId, limit: size, where });
       if (batch.length === 0) return;
       yield batch;
       afterId = batch[batch.length - 1].id;

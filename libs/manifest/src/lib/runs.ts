@@ -11,6 +11,8 @@ export const RUN_CONFIGS = {
     detector: z.string(),
     silhouette: z.string(),
     maxPixels: z.number().int().positive(),
+    /** Whether the whole-photo BRISQUE was scored (null in every row when not); runs before the flag always did. */
+    photoBrisque: z.boolean().default(true),
     /** `K/N` of `--shard` (absent: the whole input). */
     shard: z.string().optional(),
     prune: z.boolean().optional(),

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { RawImage } from '@portrait-forge/image-io';
 import { initTf } from '@portrait-forge/tf-runtime';
+import { INCEPTION_SIZE, resizeLikeNvlabs, resolveInceptionOnnx } from './inception';
 
 export type ExtractorName = 'face128' | 'inception';
 
@@ -82,63 +83,39 @@ export function defaultFaceApiModelDir(): string {
 }
 
 export interface InceptionOptions {
-  /** Path of an Inception-v3 ONNX whose output is the 2048-d pool3 feature. */
-  modelPath: string;
-  /** Pixel range the model expects (SG2-ADA's converted TF Inception takes raw 0–255). */
-  inputRange?: '0-255' | '0-1' | '-1-1';
-  /** Square input size; 299 for Inception-v3. */
-  inputSize?: number;
+  /** The ONNX written by tools/scripts/convert-inception.py; default: the one in the model cache. */
+  modelPath?: string;
+  cacheDir?: string;
 }
 
 /**
- * Inception-v3 pool3 (2048-d) through onnxruntime-node. No public ONNX export of the FID Inception
- * (TF 2015-12-05 graph) with a published checksum exists, so the user supplies the file.
+ * Inception-v3 pool3 (2048-d) as NVlabs' metrics compute it: their resize to 299² (`resizeLikeNvlabs`),
+ * then the converted detector through onnxruntime-node. Images may differ in size.
  */
-export async function createInceptionExtractor(options: InceptionOptions): Promise<FeatureExtractor> {
+export async function createInceptionExtractor(options: InceptionOptions = {}): Promise<FeatureExtractor> {
+  const modelPath = resolveInceptionOnnx(options.modelPath, options.cacheDir);
   const ort = await import('onnxruntime-node');
-  const sharp = (await import('sharp')).default;
   let session: import('onnxruntime-node').InferenceSession;
   try {
-    session = await ort.InferenceSession.create(options.modelPath);
+    session = await ort.InferenceSession.create(modelPath);
   } catch (err) {
-    throw new Error(`cannot load Inception ONNX ${options.modelPath}: ${(err as Error).message}`);
+    throw new Error(`cannot load Inception ONNX ${modelPath}: ${(err as Error).message}`);
   }
-  const size = options.inputSize ?? 299;
-  const [scale, offset] = { '0-255': [1, 0], '0-1': [1 / 255, 0], '-1-1': [2 / 255, -1] }[
-    options.inputRange ?? '0-255'
-  ];
-  const inputName = session.inputNames[0];
+  const S = INCEPTION_SIZE;
   return {
     name: 'inception',
     dim: 2048,
     async extract(images) {
       if (images.length === 0) return [];
-      const batch = new Float32Array(images.length * 3 * size * size);
-      for (let n = 0; n < images.length; n++) {
-        const img = images[n];
-        const rgb = await sharp(Buffer.from(img.data), {
-          raw: { width: img.width, height: img.height, channels: img.channels },
-        })
-          .resize(size, size, { fit: 'fill' })
-          .toColourspace('srgb')
-          .removeAlpha()
-          .raw()
-          .toBuffer();
-        const channels = rgb.length / (size * size);
-        for (let c = 0; c < 3; c++) {
-          const plane = (n * 3 + c) * size * size;
-          for (let p = 0; p < size * size; p++)
-            batch[plane + p] = rgb[p * channels + Math.min(c, channels - 1)] * scale + offset;
-        }
-      }
-      const feeds = { [inputName]: new ort.Tensor('float32', batch, [images.length, 3, size, size]) };
-      const result = await session.run(feeds);
-      const output = result[session.outputNames[0]];
-      const values = output.data as Float32Array;
+      const batch = new Float32Array(images.length * 3 * S * S);
+      images.forEach((img, n) => resizeLikeNvlabs(img, batch, n * 3 * S * S));
+      const input = new ort.Tensor('float32', batch, [images.length, 3, S, S]);
+      const result = await session.run({ [session.inputNames[0]]: input });
+      const values = result[session.outputNames[0]].data as Float32Array;
       const dim = values.length / images.length;
       if (dim !== 2048) {
         throw new Error(
-          `${options.modelPath}: first output has ${dim} values per image, expected the 2048-d pool3 feature`,
+          `${modelPath}: output has ${dim} values per image, expected 2048 (not made by tools/scripts/convert-inception.py?)`,
         );
       }
       return images.map((_, i) => values.slice(i * dim, (i + 1) * dim));

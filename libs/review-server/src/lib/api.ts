@@ -20,7 +20,7 @@ import { z } from 'zod';
 import type { DecisionsCsvSync } from './csv-sync';
 import { RedecideCancelled, type RedecideJobs, type RedecideMode } from './redecide-jobs';
 import { resolveInside } from './safe-path';
-import { THRESHOLD_FIELDS, thresholdChecks, thresholdValue } from './thresholds';
+import { candidatesSql, THRESHOLD_FIELDS, thresholdChecks, thresholdValue } from './thresholds';
 
 export interface ApiContext {
   manifest: Manifest;
@@ -191,9 +191,9 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   /** Re-decides every file in the job child; the event loop stays free meanwhile. */
-  const redecideAll = async (mode: RedecideMode, thresholds: Thresholds) => {
+  const redecideAll = async (mode: RedecideMode, thresholds: Thresholds, onlyWhere: string | null = null) => {
     try {
-      return await ctx.jobs.run(mode, thresholds);
+      return await ctx.jobs.run(mode, thresholds, onlyWhere);
     } catch (err) {
       if (err instanceof RedecideCancelled)
         throw new HttpError(409, 'superseded by a newer threshold change');
@@ -204,7 +204,7 @@ export function registerApi(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/api/thresholds/preview', async (request) => {
     const body = parse(ThresholdsBody, request.body, 'body');
     const thresholds = withPatch(current(), body.thresholds);
-    const result = await redecideAll('preview', thresholds);
+    const result = await redecideAll('preview', thresholds, candidatesSql(current(), thresholds));
     const flips = new Map(result.flips.map(({ id, ...outcome }) => [id, outcome]));
     manifest.setGallerySelection([...flips.keys()]);
     preview = { thresholds, flips };

@@ -44,7 +44,7 @@ export class DecisionsCsvSync {
     return new Promise((done) => {
       execFile(
         process.execPath,
-        [...TSX_EXEC_ARGV, WRITER, this.manifestFile, this.file],
+        [...TSX_EXEC_ARGV, WRITER, this.manifestFile],
         { env: tsxEnv(), maxBuffer: 1 << 20 },
         (err, _stdout, stderr) => {
           if (err) {

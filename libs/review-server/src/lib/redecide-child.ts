@@ -3,13 +3,13 @@
  * thresholds (the curation lib's batched `redecide`, as `curate decide` does), apart from the server
  * so that a 200 k-row pass neither blocks its event loop nor stays in its heap. A preview stores
  * nothing; an apply stores the outcomes, records the `decide` run and rewrites decisions.csv.
- * Usage: fork(redecide-child.ts, [MANIFEST, preview|apply, THRESHOLDS_JSON]) with IPC.
+ * Usage: fork(redecide-child.ts, [MANIFEST, preview|apply, THRESHOLDS_JSON, CANDIDATES_SQL?]) with IPC.
  */
 import { redecide, type Thresholds } from '@portrait-forge/curation/decide';
 import { Manifest } from '@portrait-forge/manifest';
 import type { RedecideMessage } from './redecide-jobs';
 
-const [manifestFile, mode, json] = process.argv.slice(2);
+const [manifestFile, mode, json, onlyWhere] = process.argv.slice(2);
 const send = (message: RedecideMessage) =>
   new Promise<void>((done) => (process.send ? process.send(message, () => done()) : done()));
 
@@ -19,8 +19,9 @@ const manifest = Manifest.open(manifestFile, { readonly: mode === 'preview' });
 let reported = 0;
 const result = redecide(manifest, thresholds, {
   dryRun: mode === 'preview',
+  onlyWhere: onlyWhere || undefined,
   onProgress: (done, total) => {
-    if (done - reported < 20_000 && done < total) return;
+    if (done > 0 && done - reported < 20_000 && done < total) return;
     reported = done;
     void send({ kind: 'progress', done, total });
   },

@@ -39,12 +39,14 @@ export class RedecideJobs {
 
   constructor(private readonly manifestFile: string) {}
 
-  run(mode: RedecideMode, thresholds: Thresholds): Promise<RedecideDone> {
+  /** `onlyWhere` (previews): SQL selecting the only files the change can flip (thresholds.ts). */
+  run(mode: RedecideMode, thresholds: Thresholds, onlyWhere: string | null = null): Promise<RedecideDone> {
     if (this.running?.mode === 'apply') {
       return Promise.reject(new Error('thresholds are being applied; wait for it to finish'));
     }
     this.cancel();
-    const child = fork(CHILD, [this.manifestFile, mode, JSON.stringify(thresholds)], {
+    const args = [this.manifestFile, mode, JSON.stringify(thresholds), ...(onlyWhere ? [onlyWhere] : [])];
+    const child = fork(CHILD, args, {
       execArgv: TSX_EXEC_ARGV,
       env: tsxEnv(),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

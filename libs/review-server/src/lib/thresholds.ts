@@ -20,6 +20,11 @@ export interface ThresholdField {
     /** The cut on that score; `rejectAbove` false = a file below it is rejected. */
     cut: (t: Thresholds, symmetryBackend: string | null) => number | null;
     rejectAbove: boolean;
+    /**
+     * The files column the cut compares, when the rule reads nothing else for this threshold: a
+     * change can then only flip files between the old and the new cut (a preview re-decides those).
+     */
+    column?: string;
   };
 }
 
@@ -36,6 +41,7 @@ export const THRESHOLD_FIELDS: readonly ThresholdField[] = [
       value: (s) => s.faceBrisque,
       cut: (t) => t.faceBrisque,
       rejectAbove: true,
+      column: 'face_brisque',
     },
   },
   {
@@ -49,6 +55,7 @@ export const THRESHOLD_FIELDS: readonly ThresholdField[] = [
       value: (s) => s.brisque,
       cut: (t) => t.brisque,
       rejectAbove: true,
+      column: 'brisque',
     },
   },
   {
@@ -103,6 +110,27 @@ export const THRESHOLD_FIELDS: readonly ThresholdField[] = [
   { path: 'face.minFaceScore', label: 'min face score', reason: 'no_face' },
   { path: 'face.secondFaceMinScore', label: 'second face min score', reason: 'multiple_faces' },
 ];
+
+/**
+ * SQL selecting the only files whose decision `after` can change from `before`, when every changed
+ * threshold is a cut on one stored column (photo BRISQUE null = off = no cut); null when some change
+ * needs every file re-decided (face rules, symmetry's backend default). Assumes the stored decisions
+ * are `before`'s, as after a filter or decide run with them.
+ */
+export function candidatesSql(before: Thresholds, after: Thresholds): string | null {
+  const bands: string[] = [];
+  for (const f of THRESHOLD_FIELDS) {
+    const [a, b] = [thresholdValue(before, f.path), thresholdValue(after, f.path)];
+    if (a === b) continue;
+    const column = f.score?.column;
+    if (!column) return null;
+    const cuts = [a, b].filter((v): v is number => v !== null && Number.isFinite(v));
+    if (cuts.length === 0) continue;
+    const [lo, hi] = [Math.min(...cuts), Math.max(...cuts)];
+    bands.push(cuts.length === 2 ? `${column} BETWEEN ${lo} AND ${hi}` : `${column} >= ${lo}`);
+  }
+  return bands.length ? bands.join(' OR ') : '0';
+}
 
 export function thresholdValue(t: Thresholds, path: string): number | null {
   let node: unknown = t;

@@ -25,6 +25,7 @@ export async function writeFixture(base: string, count = 3): Promise<{ input: st
       detector: 'blazeface',
       silhouette: 'auto',
       maxPixels: 1e8,
+      photoBrisque: false,
     },
     thresholds: { ...defaultThresholds(256) },
     versions: {},

@@ -20,6 +20,9 @@ export const STAT = {
   kimg: 'Progress/kimg',
   augment: 'Progress/augment',
   lrScale: 'Progress/lr_scale',
+  /** Progressive growing's level of detail and minibatch (NVlabs stylegan2 autosummary names). */
+  lod: 'Progress/lod',
+  minibatch: 'Progress/minibatch',
   /** The scheduled G and D learning rates of the tick (--glr/--dlr × --lr-steps × rollback scale). */
   gLr: 'Progress/G/lr',
   dLr: 'Progress/D/lr',
@@ -74,13 +77,19 @@ export const SNAPSHOT_METRIC = {
 
 export const metricTraceKey = (metric: string): `Metrics/${string}` => `Metrics/${metric}`;
 
-/** One line of metric-<name>.jsonl (SG2-ADA's shape; `kimg` added, `snapshot_ckpt` instead of `snapshot_pkl`). */
+/**
+ * One line of metric-<name>.jsonl: SG2-ADA's metric_main.report_metric line (results, metric, total_time,
+ * total_time_str, num_gpus, snapshot_pkl, timestamp); ours adds `kimg` and `snapshot_ckpt` (run-relative).
+ */
 export const MetricRecordSchema = z.object({
   results: z.record(z.string(), z.number()),
   metric: z.string().optional(),
+  total_time: z.number().optional(),
+  total_time_str: z.string().optional(),
+  num_gpus: z.number().optional(),
   kimg: z.number().optional(),
   snapshot_ckpt: z.string().nullable().optional(),
-  snapshot_pkl: z.string().optional(),
+  snapshot_pkl: z.string().nullable().optional(),
   timestamp: z.number().optional(),
 });
 export type MetricRecord = z.infer<typeof MetricRecordSchema>;

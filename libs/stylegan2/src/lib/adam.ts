@@ -85,6 +85,11 @@ export class Adam {
     }
   }
 
+  /** Forgets all moments and step counts (NVlabs reset_opt_for_new_lod when layers fade in). */
+  reset(): void {
+    this.dispose();
+  }
+
   dispose(): void {
     for (const s of this.moments.values()) {
       s.m.dispose();

@@ -25,10 +25,35 @@ export const CONFIG_NAMES = [
 ] as const;
 export type ConfigName = (typeof CONFIG_NAMES)[number];
 
-export const GENERATOR_ARCHITECTURES = ['orig', 'skip'] as const;
-export const DISCRIMINATOR_ARCHITECTURES = ['orig', 'resnet'] as const;
+/**
+ * Synthesis networks: 'style' = StyleGAN's G_style (AdaIN, instance norm; config a), 'orig' = NVlabs
+ * G_synthesis_stylegan_revised (one toRGB per resolution, configs b–d), 'skip' = SG2's skip generator.
+ */
+export const GENERATOR_ARCHITECTURES = ['style', 'orig', 'skip'] as const;
+/** 'basic' = StyleGAN's D_basic ([1,2,1] blur, box pooling; config a), 'orig' = D_stylegan, 'resnet' = SG2's. */
+export const DISCRIMINATOR_ARCHITECTURES = ['basic', 'orig', 'resnet'] as const;
 export type GeneratorArchitecture = (typeof GENERATOR_ARCHITECTURES)[number];
 export type DiscriminatorArchitecture = (typeof DISCRIMINATOR_ARCHITECTURES)[number];
+
+/**
+ * Progressive growing as NVlabs stylegan2 training_loop.training_schedule (run_training.py configs a–d):
+ * start at `initialResolution`, per phase `trainingKimg` stable then `transitionKimg` fading in the next
+ * resolution. Per-resolution learning rates and minibatches override the base ones. Both tables are NVlabs'
+ * numbers for their bases (`learningRateBase`, `minibatchBase`) and apply as ratios to the config's
+ * learningRate and batch, so `--lr` and `--batch` rescale them instead of being ignored.
+ */
+export const ProgressiveSchema = z.object({
+  initialResolution: z.number().int(),
+  trainingKimg: z.number().positive(),
+  transitionKimg: z.number().nonnegative(),
+  /** Resolution → learning rate (G and D alike, as run_training.py's G_lrate_dict = D_lrate_dict). */
+  learningRates: z.record(z.string(), z.number()),
+  learningRateBase: z.number().positive(),
+  /** Resolution → minibatch for a base batch of `minibatchBase`. */
+  minibatches: z.record(z.string(), z.number().int()),
+  minibatchBase: z.number().int(),
+});
+export type Progressive = z.infer<typeof ProgressiveSchema>;
 
 /** A network + training config; checkpoints carry it so sampling rebuilds the networks from it alone. */
 export const StyleGAN2ConfigSchema = z.object({
@@ -51,6 +76,10 @@ export const StyleGAN2ConfigSchema = z.object({
   dArchitecture: z.enum(DISCRIMINATOR_ARCHITECTURES),
   /** Weight demodulation in the synthesis convs (false only for config a). */
   demodulate: z.boolean(),
+  /** Aydao's "noconst": the 4×4 input is a dense layer of w instead of the learned constant. */
+  noConst: z.boolean().default(false),
+  /** Progressive growing (configs a–d); null = the networks run at full resolution from the start. */
+  progressive: ProgressiveSchema.nullable().default(null),
   /** Minibatch-stddev group size (features = 1). */
   mbstdGroupSize: z.number().int(),
   /** Total minibatch. */
@@ -66,8 +95,6 @@ export const StyleGAN2ConfigSchema = z.object({
   plDecay: z.number(),
   plBatchShrink: z.number(),
   styleMixingProb: z.number(),
-  /** G's 4×4 block from w instead of the learned constant (Aydao's noconst, seed 004). */
-  noConst: z.boolean().default(false),
   /** Lazy regularisation intervals; null = regularise in the main step ("both" phases). */
   gRegInterval: z.number().nullable(),
   dRegInterval: z.number().nullable(),
@@ -97,6 +124,8 @@ const BASE: Preset = {
   gArchitecture: 'skip',
   dArchitecture: 'resnet',
   demodulate: true,
+  noConst: false,
+  progressive: null,
   mbstdGroupSize: 4,
   batch: 32,
   learningRate: 0.002,
@@ -107,27 +136,47 @@ const BASE: Preset = {
   plDecay: 0.01,
   plBatchShrink: 2,
   styleMixingProb: 0.9,
-  noConst: false,
   gRegInterval: 4,
   dRegInterval: 16,
   emaKimg: 10,
   emaRampup: null,
 };
 
-/** SG2 paper Table 1, as NVlabs' run_training.py builds them (no progressive growing here). */
+/** NVlabs run_training.py, "Configs A-D: Enable progressive growing". */
+const PAPER_PROGRESSIVE: Progressive = {
+  initialResolution: 8,
+  trainingKimg: 600,
+  transitionKimg: 600,
+  learningRates: { '128': 0.0015, '256': 0.002, '512': 0.003, '1024': 0.003 },
+  learningRateBase: 0.001,
+  minibatches: { '8': 256, '16': 128, '32': 64, '64': 32 },
+  minibatchBase: 32,
+};
+
+/** The architecture of each row of SG2 paper Table 1, as NVlabs' run_training.py builds it. */
+const PAPER_ARCHITECTURES: Record<'a' | 'b' | 'c' | 'd' | 'e' | 'f', Partial<Preset>> = {
+  a: { gArchitecture: 'style', dArchitecture: 'basic', demodulate: false },
+  b: { gArchitecture: 'orig', dArchitecture: 'orig' },
+  c: { gArchitecture: 'orig', dArchitecture: 'orig' },
+  d: { gArchitecture: 'orig', dArchitecture: 'orig' },
+  e: { gArchitecture: 'skip', dArchitecture: 'resnet' },
+  f: { gArchitecture: 'skip', dArchitecture: 'resnet' },
+};
+
+/** SG2 paper Table 1 rows: a–d grow progressively (base lr 0.001), c adds lazy reg, d path length, e γ 100, f large. */
 function paperConfig(letter: 'a' | 'b' | 'c' | 'd' | 'e' | 'f'): Partial<Preset> {
   const rank = 'abcdef'.indexOf(letter);
+  const progressive = rank <= 3;
   return {
     channelBase: letter === 'f' ? 32768 : 16384,
-    demodulate: rank >= 1,
     gRegInterval: rank >= 2 ? 4 : null,
     dRegInterval: rank >= 2 ? 16 : null,
     plWeight: rank >= 3 ? 2 : 0,
-    gArchitecture: rank >= 4 ? 'skip' : 'orig',
-    dArchitecture: rank >= 4 ? 'resnet' : 'orig',
     r1Gamma: letter === 'e' ? 100 : 10,
-    learningRate: 0.002,
+    learningRate: progressive ? 0.001 : 0.002,
+    progressive: progressive ? PAPER_PROGRESSIVE : null,
     batch: 32,
+    ...PAPER_ARCHITECTURES[letter],
   };
 }
 
@@ -254,4 +303,15 @@ export function lazyAdamParams(
     betas: [config.betas[0] ** ratio, config.betas[1] ** ratio],
     epsilon: config.epsilon,
   };
+}
+
+/** A level of detail the config's networks can run at: 0 to log2(res) − 3 (D's smallest block takes 8 px). */
+export function checkLod(config: StyleGAN2Config, lod: number): number {
+  const max = Math.log2(config.resolution) - 3;
+  if (config.progressive === null && lod !== 0) {
+    throw new Error(`lod ${lod}: config ${config.name} has no progressive growing; use lod 0.`);
+  }
+  if (!(lod >= 0 && lod <= max))
+    throw new Error(`lod ${lod} is outside 0–${max} for ${config.resolution} px.`);
+  return lod;
 }

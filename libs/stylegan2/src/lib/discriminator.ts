@@ -1,37 +1,61 @@
 import * as tf from '@tensorflow/tfjs';
-import { channelsAt, type StyleGAN2Config } from './config';
+import { channelsAt, checkLod, type StyleGAN2Config } from './config';
 import { Conv2dLayer, FullyConnectedLayer, type LayerContext } from './layers';
+import { biasAct, blur121, boxDownsample } from './ops';
 import { Mulberry32 } from '@portrait-forge/random';
 import { ParamStore } from './weights';
 
 const SQRT_HALF = Math.SQRT1_2;
 
-/** One resolution of D: fromRGB (first block), conv 3×3, conv 3×3 ↓2, residual 1×1 ↓2 skip (NVlabs DiscriminatorBlock). */
+/** D_basic's Conv1_down: [1,2,1] blur, 3×3 conv, 2×2 box pooling, then bias and lrelu (StyleGAN networks_stylegan.py). */
+class BlurPoolConv {
+  private readonly conv: Conv2dLayer;
+  private readonly bias: tf.Variable;
+
+  constructor(ctx: LayerContext, name: string, inChannels: number, outChannels: number) {
+    this.conv = new Conv2dLayer(ctx, name, inChannels, outChannels, 3, 'linear', false, false);
+    this.bias = ctx.store.add(`${name}.bias`, tf.zeros([outChannels]));
+  }
+
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    return biasAct(boxDownsample(this.conv.apply(blur121(x)), 2), this.bias, 'lrelu') as tf.Tensor4D;
+  }
+}
+
+/**
+ * One resolution of D (NVlabs DiscriminatorBlock): fromRGB, conv 3×3, conv 3×3 ↓2, and for 'resnet' a 1×1 ↓2
+ * skip. With progressive growing every block has a fromRGB (D_stylegan / D_basic), else only the first.
+ */
 class DiscriminatorBlock {
   private readonly fromrgb: Conv2dLayer | null;
   private readonly conv0: Conv2dLayer;
-  private readonly conv1: Conv2dLayer;
+  private readonly conv1: Conv2dLayer | BlurPoolConv;
   private readonly skip: Conv2dLayer | null;
 
-  constructor(ctx: LayerContext, config: StyleGAN2Config, res: number, isFirst: boolean) {
+  constructor(ctx: LayerContext, config: StyleGAN2Config, res: number, hasFromRgb: boolean) {
     const name = `b${res}`;
     const tmp = channelsAt(config, res);
     const out = channelsAt(config, res / 2);
-    this.fromrgb = isFirst
+    this.fromrgb = hasFromRgb
       ? new Conv2dLayer(ctx, `${name}.fromrgb`, config.channels, tmp, 1, 'lrelu', false)
       : null;
     this.conv0 = new Conv2dLayer(ctx, `${name}.conv0`, tmp, tmp, 3, 'lrelu', false);
-    this.conv1 = new Conv2dLayer(ctx, `${name}.conv1`, tmp, out, 3, 'lrelu', true);
+    this.conv1 =
+      config.dArchitecture === 'basic'
+        ? new BlurPoolConv(ctx, `${name}.conv1`, tmp, out)
+        : new Conv2dLayer(ctx, `${name}.conv1`, tmp, out, 3, 'lrelu', true);
     this.skip =
       config.dArchitecture === 'resnet'
         ? new Conv2dLayer(ctx, `${name}.skip`, tmp, out, 1, 'linear', true, false)
         : null;
   }
 
-  apply(x: tf.Tensor4D | null, img: tf.Tensor4D): tf.Tensor4D {
-    let h = x;
-    if (this.fromrgb) h = this.fromrgb.apply(img);
-    if (!h) throw new Error('DiscriminatorBlock: missing input');
+  fromRgb(img: tf.Tensor4D): tf.Tensor4D {
+    if (!this.fromrgb) throw new Error('DiscriminatorBlock: no fromRGB at this resolution');
+    return this.fromrgb.apply(img);
+  }
+
+  apply(h: tf.Tensor4D): tf.Tensor4D {
     if (this.skip) {
       const y = this.skip.apply(h, SQRT_HALF);
       const r = this.conv1.apply(this.conv0.apply(h), SQRT_HALF);
@@ -87,19 +111,21 @@ class DiscriminatorEpilogue {
   }
 }
 
-/** Residual discriminator: images [N, res, res, channels] → logits [N, 1]. */
+/** Discriminator ('basic', 'orig' or 'resnet' blocks, config.dArchitecture): images [N, res, res, channels] → logits [N, 1]. */
 export class Discriminator {
   readonly store = new ParamStore('');
   private readonly blocks: DiscriminatorBlock[] = [];
   private readonly epilogue: DiscriminatorEpilogue;
+  private lodValue = 0;
 
   constructor(
     readonly config: StyleGAN2Config,
     seed: number,
   ) {
     const ctx: LayerContext = { store: this.store, rng: new Mulberry32(seed) };
+    const everyFromRgb = config.progressive !== null;
     for (let res = config.resolution; res > 4; res /= 2) {
-      this.blocks.push(new DiscriminatorBlock(ctx, config, res, res === config.resolution));
+      this.blocks.push(new DiscriminatorBlock(ctx, config, res, everyFromRgb || res === config.resolution));
     }
     this.epilogue = new DiscriminatorEpilogue(ctx, config, channelsAt(config, 4));
   }
@@ -112,9 +138,28 @@ export class Discriminator {
         `discriminator: images are ${h}×${w}×${c} but the config expects ${resolution}×${resolution}×${channels} (NHWC).`,
       );
     }
-    let x: tf.Tensor4D | null = null;
-    for (const block of this.blocks) x = block.apply(x, img);
-    return this.epilogue.apply(x ?? img);
+    const first = Math.floor(this.lodValue);
+    const alpha = this.lodValue - first;
+    let x = this.blocks[first].fromRgb(boxDownsample(img, 2 ** first));
+    for (const [i, block] of this.blocks.entries()) {
+      if (i < first) continue;
+      x = block.apply(x);
+      if (i === first && alpha > 0) {
+        // NVlabs D_stylegan Grow_lod: lerp toward the next level's fromRGB of the 2× box-downsampled image.
+        const coarse = this.blocks[i + 1].fromRgb(boxDownsample(img, 2 ** (i + 1)));
+        x = tf.add(x, tf.mul(tf.sub(coarse, x), alpha)) as tf.Tensor4D;
+      }
+    }
+    return this.epilogue.apply(x);
+  }
+
+  /** Level of detail of progressive growing; the input stays full size (NVlabs feeds upscaled images). */
+  get lod(): number {
+    return this.lodValue;
+  }
+
+  set lod(value: number) {
+    this.lodValue = checkLod(this.config, value);
   }
 
   dispose(): void {

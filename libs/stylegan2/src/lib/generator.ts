@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { channelsAt, type StyleGAN2Config } from './config';
+import { channelsAt, checkLod, type StyleGAN2Config } from './config';
 import {
   FullyConnectedLayer,
   type LayerContext,
   type NoiseMode,
   randn,
   SynthesisLayer,
+  type SynthesisStage,
   ToRGBLayer,
 } from './layers';
-import { upsample2d } from './ops';
+import { nearestUpsample, upsample2d } from './ops';
+import { StyleSynthesisBlock } from './style-synthesis';
 import { Mulberry32 } from '@portrait-forge/random';
 import { ParamStore } from './weights';
 
@@ -79,9 +81,10 @@ export function truncate(ws: tf.Tensor3D, wAvg: tf.Tensor, psi: number, cutoff: 
   return tf.add(tf.mul(lerped, mask), tf.mul(ws, tf.sub(1, mask))) as tf.Tensor3D;
 }
 
-/** One resolution of the synthesis network (NVlabs SynthesisBlock, 'skip' or 'orig'). */
-class SynthesisBlock {
+/** One resolution of the SG2 synthesis network (NVlabs SynthesisBlock; G_synthesis_stylegan_revised per level). */
+class SynthesisBlock implements SynthesisStage {
   private readonly constInput: tf.Variable | null = null;
+  private readonly dense: FullyConnectedLayer | null = null;
   private readonly conv0: SynthesisLayer | null = null;
   private readonly conv1: SynthesisLayer;
   private readonly torgb: ToRGBLayer | null = null;
@@ -93,12 +96,14 @@ class SynthesisBlock {
     config: StyleGAN2Config,
     readonly resolution: number,
     inChannels: number,
-    outChannels: number,
-    isLast: boolean,
+    private readonly outChannels: number,
+    hasToRgb: boolean,
   ) {
     const name = `synthesis.b${resolution}`;
     const { wDim, demodulate } = config;
-    if (inChannels === 0) {
+    if (inChannels === 0 && config.noConst) {
+      this.dense = new FullyConnectedLayer(ctx, `${name}.dense`, wDim, outChannels * resolution * resolution);
+    } else if (inChannels === 0) {
       this.constInput = ctx.store.add(`${name}.const`, randn(ctx.rng, [outChannels, resolution, resolution]));
     } else {
       this.conv0 = new SynthesisLayer(
@@ -122,36 +127,37 @@ class SynthesisBlock {
       false,
       demodulate,
     );
-    if (isLast || config.gArchitecture === 'skip') {
-      this.torgb = new ToRGBLayer(ctx, `${name}.torgb`, outChannels, config.channels, wDim);
-    }
+    if (hasToRgb) this.torgb = new ToRGBLayer(ctx, `${name}.torgb`, outChannels, config.channels, wDim);
     this.numConv = inChannels === 0 ? 1 : 2;
     this.numToRgb = this.torgb ? 1 : 0;
   }
 
-  apply(
-    x: tf.Tensor4D | null,
-    img: tf.Tensor4D | null,
-    ws: tf.Tensor2D[],
-    noiseMode: NoiseMode,
-    rng: Mulberry32,
-  ): { x: tf.Tensor4D; img: tf.Tensor4D | null } {
+  get hasToRgb(): boolean {
+    return this.torgb !== null;
+  }
+
+  features(x: tf.Tensor4D | null, ws: tf.Tensor2D[], noiseMode: NoiseMode, rng: Mulberry32): tf.Tensor4D {
     let i = 0;
     let h: tf.Tensor4D;
-    if (this.constInput) {
+    const n = ws[0].shape[0];
+    const r = this.resolution;
+    if (this.dense) {
+      // Aydao's noconst, built as StyleGAN's own const_input_layer=False: dense of w[0], gain √2/4.
+      const flat = tf.mul(this.dense.apply(ws[0]), Math.SQRT2 / 4);
+      h = tf.transpose(tf.reshape(flat, [n, this.outChannels, r, r]), [0, 2, 3, 1]) as tf.Tensor4D;
+    } else if (this.constInput) {
       const c = tf.transpose(this.constInput, [1, 2, 0]); // [C,H,W] → [H,W,C]
-      h = tf.tile(tf.expandDims(c, 0), [ws[0].shape[0], 1, 1, 1]) as tf.Tensor4D;
+      h = tf.tile(tf.expandDims(c, 0), [n, 1, 1, 1]) as tf.Tensor4D;
     } else {
       if (!x || !this.conv0) throw new Error('SynthesisBlock: missing input');
       h = this.conv0.apply(x, ws[i++], noiseMode, rng);
     }
-    h = this.conv1.apply(h, ws[i++], noiseMode, rng);
-    let out = img ? upsample2d(img) : null;
-    if (this.torgb) {
-      const y = this.torgb.apply(h, ws[i]);
-      out = out ? (tf.add(out, y) as tf.Tensor4D) : y;
-    }
-    return { x: h, img: out };
+    return this.conv1.apply(h, ws[i], noiseMode, rng);
+  }
+
+  toRgb(h: tf.Tensor4D, ws: tf.Tensor2D[]): tf.Tensor4D {
+    if (!this.torgb) throw new Error(`synthesis b${this.resolution} has no toRGB`);
+    return this.torgb.apply(h, ws[this.numConv]);
   }
 }
 
@@ -160,29 +166,57 @@ export interface SynthesisOptions {
   noiseMode?: NoiseMode;
 }
 
-/** ws → image with learned const input, modulated convs, noise and skip toRGB (NVlabs SynthesisNetwork). */
-export class SynthesisNetwork {
-  private readonly blocks: SynthesisBlock[] = [];
-  readonly numWs: number;
+/** The stage of each generator architecture (config.gArchitecture). */
+function createStage(
+  ctx: LayerContext,
+  config: StyleGAN2Config,
+  res: number,
+  inChannels: number,
+  hasToRgb: boolean,
+): SynthesisStage {
+  const out = channelsAt(config, res);
+  if (config.gArchitecture === 'style') {
+    const options = { wDim: config.wDim, imgChannels: config.channels, noConst: config.noConst, hasToRgb };
+    return new StyleSynthesisBlock(ctx, options, res, inChannels, out);
+  }
+  return new SynthesisBlock(ctx, config, res, inChannels, out, hasToRgb);
+}
 
-  constructor(ctx: LayerContext, config: StyleGAN2Config) {
+/**
+ * ws → image (NVlabs SynthesisNetwork). 'skip' sums every resolution's toRGB; 'orig' and 'style' take the
+ * last one. With progressive growing every resolution has a toRGB and `lod` picks the output as NVlabs'
+ * recursive structure: the level 2^(log2 res − ⌊lod⌋), blended with the level below by lod − ⌊lod⌋ (FIR
+ * upsampled in G_synthesis_stylegan_revised, nearest in G_style), then nearest-upscaled to full size.
+ */
+export class SynthesisNetwork {
+  private readonly stages: SynthesisStage[] = [];
+  readonly numWs: number;
+  private lodValue = 0;
+
+  constructor(
+    ctx: LayerContext,
+    private readonly config: StyleGAN2Config,
+  ) {
     const log2 = Math.log2(config.resolution);
+    const everyToRgb = config.gArchitecture === 'skip' || config.progressive !== null;
     let numWs = 0;
     for (let l = 2; l <= log2; l++) {
       const res = 2 ** l;
       const inChannels = res > 4 ? channelsAt(config, res / 2) : 0;
-      const block = new SynthesisBlock(
-        ctx,
-        config,
-        res,
-        inChannels,
-        channelsAt(config, res),
-        res === config.resolution,
-      );
-      numWs += block.numConv + (res === config.resolution ? block.numToRgb : 0);
-      this.blocks.push(block);
+      const stage = createStage(ctx, config, res, inChannels, everyToRgb || res === config.resolution);
+      numWs += stage.numConv + (res === config.resolution ? stage.numToRgb : 0);
+      this.stages.push(stage);
     }
     this.numWs = numWs;
+  }
+
+  /** Level of detail: 0 = full resolution, up to log2(res) − 3 (8×8); non-zero only with progressive growing. */
+  get lod(): number {
+    return this.lodValue;
+  }
+
+  set lod(value: number) {
+    this.lodValue = checkLod(this.config, value);
   }
 
   /** ws [N, numWs, wDim] → images [N, res, res, channels] (NHWC). */
@@ -190,16 +224,43 @@ export class SynthesisNetwork {
     if (ws.shape[1] !== this.numWs)
       throw new Error(`synthesis: expected ${this.numWs} ws, got ${ws.shape[1]}`);
     const wList = tf.unstack(ws, 1) as tf.Tensor2D[];
+    const top = this.stages.length - 1 - Math.floor(this.lodValue);
+    const alpha = this.lodValue - Math.floor(this.lodValue);
+    const skip = this.config.gArchitecture === 'skip';
     let x: tf.Tensor4D | null = null;
     let img: tf.Tensor4D | null = null;
+    let below: tf.Tensor4D | null = null;
     let wIdx = 0;
-    for (const block of this.blocks) {
-      const blockWs = wList.slice(wIdx, wIdx + block.numConv + block.numToRgb);
-      ({ x, img } = block.apply(x, img, blockWs, noiseMode, rng));
-      wIdx += block.numConv;
+    for (const stage of this.stages.slice(0, top + 1)) {
+      const stageWs = wList.slice(wIdx, wIdx + stage.numConv + stage.numToRgb);
+      below = x;
+      x = stage.features(x, stageWs, noiseMode, rng);
+      if (skip) {
+        const y = stage.toRgb(x, stageWs);
+        img = img ? (tf.add(upsample2d(img), y) as tf.Tensor4D) : y;
+      } else if (stage === this.stages[top]) {
+        img = stage.toRgb(x, stageWs);
+        if (alpha > 0 && below) img = this.fadeIn(img, below, top, wList, alpha);
+      }
+      wIdx += stage.numConv;
     }
     if (!img) throw new Error('synthesis: no image produced');
-    return img;
+    return nearestUpsample(img, 2 ** (this.stages.length - 1 - top));
+  }
+
+  /** lerp(toRGB of the new level, upsampled toRGB of the level below, alpha): NVlabs' Grow_lod blend. */
+  private fadeIn(
+    img: tf.Tensor4D,
+    below: tf.Tensor4D,
+    top: number,
+    wList: tf.Tensor2D[],
+    alpha: number,
+  ): tf.Tensor4D {
+    const prev = this.stages[top - 1];
+    const start = this.stages.slice(0, top - 1).reduce((sum, s) => sum + s.numConv, 0);
+    const prevImg = prev.toRgb(below, wList.slice(start, start + prev.numConv + prev.numToRgb));
+    const up = this.config.gArchitecture === 'style' ? nearestUpsample(prevImg, 2) : upsample2d(prevImg);
+    return tf.add(img, tf.mul(tf.sub(up, img), alpha)) as tf.Tensor4D;
   }
 }
 
@@ -236,6 +297,15 @@ export class Generator {
   /** z [N, zDim] → images [N, res, res, channels]. */
   generate(z: tf.Tensor2D, options: GenerateOptions = {}): tf.Tensor4D {
     return this.synthesize(this.map(z, options), options);
+  }
+
+  /** Level of detail of progressive growing (see SynthesisNetwork.lod). */
+  get lod(): number {
+    return this.synthesis.lod;
+  }
+
+  set lod(value: number) {
+    this.synthesis.lod = value;
   }
 
   get wAvg(): tf.Variable {

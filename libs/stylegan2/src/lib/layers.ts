@@ -171,3 +171,16 @@ export class ToRGBLayer {
 }
 
 export { SQRT2 };
+
+/** One resolution of a synthesis network: its layers, and its toRGB (when it has one). */
+export interface SynthesisStage {
+  readonly resolution: number;
+  /** ws its layers consume, and ws its toRGB consumes (0 or 1) right after them. */
+  readonly numConv: number;
+  readonly numToRgb: number;
+  readonly hasToRgb: boolean;
+  /** x from the previous stage (null for 4×4) → features at this resolution. */
+  features(x: tf.Tensor4D | null, ws: tf.Tensor2D[], noiseMode: NoiseMode, rng: Mulberry32): tf.Tensor4D;
+  /** Features → image at this resolution; `ws` are the stage's ws (toRGB's is `ws[numConv]`). */
+  toRgb(h: tf.Tensor4D, ws: tf.Tensor2D[]): tf.Tensor4D;
+}

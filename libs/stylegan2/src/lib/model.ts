@@ -99,6 +99,12 @@ export class StyleGAN2 {
     this.rng = new Mulberry32(seed + 2);
   }
 
+  /** Level of detail of G and D (progressive growing; NVlabs assigns lod_in to both networks' `lod`). */
+  setLod(lod: number): void {
+    this.G.lod = lod;
+    this.D.lod = lod;
+  }
+
   /** NVlabs' phase schedule for iteration `i` (0-based): Gmain, Greg every 4th, Dmain, Dreg every 16th. */
   phasesFor(iteration: number): Phase[] {
     const { gRegInterval, dRegInterval, plWeight, r1Gamma } = this.config;

@@ -161,3 +161,47 @@ export function conv3x3Down(x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
 export function conv1x1Down(x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
   return conv1x1(downsample2d(x), w);
 }
+
+/** Nearest-neighbour upsampling by an integer factor (NVlabs upscale2d / naive_upsample_2d), rank 4 throughout. */
+export function nearestUpsample(x: tf.Tensor4D, factor: number): tf.Tensor4D {
+  if (factor === 1) return x;
+  let y = x as tf.Tensor;
+  for (const axis of [1, 2]) {
+    const view = splitView(y.shape, axis);
+    const copies = tf.concat(
+      Array.from({ length: factor }, () => tf.reshape(y, view)),
+      2,
+    );
+    const shape = [...y.shape];
+    shape[axis] *= factor;
+    y = tf.reshape(copies, shape);
+  }
+  return y as tf.Tensor4D;
+}
+
+/** Box-filter downsampling by an integer factor (NVlabs downscale2d / naive_downsample_2d: mean of f×f pixels). */
+export function boxDownsample(x: tf.Tensor4D, factor: number): tf.Tensor4D {
+  if (factor === 1) return x;
+  let y = x as tf.Tensor;
+  for (const axis of [1, 2]) {
+    const [outer, n, , inner] = splitView(y.shape, axis);
+    if (n % factor !== 0) throw new Error(`boxDownsample: side ${n} is not a multiple of ${factor}`);
+    const means = tf.mean(tf.reshape(y, [outer, n / factor, factor, inner]), 2);
+    const shape = [...y.shape];
+    shape[axis] = n / factor;
+    y = tf.reshape(means, shape);
+  }
+  return y as tf.Tensor4D;
+}
+
+/** StyleGAN's blur2d with the [1,2,1] filter (normalised, zero padding 1): the same-size low-pass of G_style/D_basic. */
+export function blur121(x: tf.Tensor4D): tf.Tensor4D {
+  let y = x as tf.Tensor;
+  for (const axis of [1, 2]) {
+    const n = y.shape[axis];
+    const p = padAxis(y, axis, 1, 1);
+    const sides = tf.add(sliceAxis(p, axis, 0, n), sliceAxis(p, axis, 2, n));
+    y = tf.mul(tf.add(sides, tf.mul(sliceAxis(p, axis, 1, n), 2)), 0.25);
+  }
+  return y as tf.Tensor4D;
+}

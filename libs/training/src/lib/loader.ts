@@ -100,6 +100,11 @@ export class ImageLoader {
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
   }
 
+  /** Images per batch handed out by nextBatch. */
+  get batch(): number {
+    return this.opts.batch;
+  }
+
   /** Global index of the first sample of the next batch handed out. */
   get cursor(): number {
     return this.next - this.queue.length * this.opts.batch;

@@ -25,7 +25,8 @@ import { formatSteps, parseSteps, StepsSchema, type Recipe } from './schedules';
 
 export const AUG_MODES = ['ada', 'diffaug', 'noaug', 'fixed'] as const;
 export type AugMode = (typeof AUG_MODES)[number];
-export const SNAPSHOT_METRICS = ['face128', 'none'] as const;
+/** fid50k_full / kid50k_full: SG2-ADA's metrics (@portrait-forge/metrics PUBLISHED_METRICS, converted Inception). */
+export const SNAPSHOT_METRICS = ['fid50k_full', 'kid50k_full', 'face128', 'none'] as const;
 export const BACKEND_CHOICES = ['auto', ...BACKEND_PREFERENCE] as const;
 /** What the trainer does when the failure-mode monitor raises an alert (it always logs it). */
 export const ON_ALERT = ['continue', 'snapshot', 'stop'] as const;
@@ -200,6 +201,11 @@ export const TRAIN_OPTIONS = {
     help: `mapping network depth override (SG3 --map; ${fromCfg})`,
     parse: positiveInt,
   }),
+  lodKimg: spec(z.number().positive().optional(), {
+    flags: '--lod-kimg <kimg>',
+    help: `progressive growing (cfg a–d): kimg per resolution stable, and again fading in the next (NVlabs lod_training_kimg = lod_transition_kimg = 600; ${fromCfg})`,
+    parse: nonNegativeNumber,
+  }),
   timeLimitMin: spec(
     z.number().nonnegative().optional(),
     {
@@ -271,7 +277,7 @@ export const TRAIN_OPTIONS = {
     z.enum(SNAPSHOT_METRICS).default('none'),
     {
       flags: '--metrics <which>',
-      help: 'at each snapshot: face128 = FID with the face-api 128-d embedding; none',
+      help: 'at each snapshot: fid50k_full / kid50k_full = as SG2-ADA (Inception, 50k fakes vs all reals; needs tools/scripts/convert-inception.py once); face128 = FID in the face-api 128-d embedding (not comparable); none',
       parse: oneOf(SNAPSHOT_METRICS),
     },
     true,
@@ -423,6 +429,14 @@ export function resolveConfig(o: TrainOptions): StyleGAN2Config {
   if (o.channelBase !== undefined) config.channelBase = o.channelBase;
   if (o.channelMax !== undefined) config.channelMax = o.channelMax;
   if (o.mappingLayers !== undefined) config.mappingLayers = o.mappingLayers;
+  if (o.lodKimg !== undefined) {
+    if (config.progressive === null) {
+      throw new UsageError(
+        `--lod-kimg: config ${o.cfg} does not grow progressively; use --cfg a, b, c or d.`,
+      );
+    }
+    config.progressive = { ...config.progressive, trainingKimg: o.lodKimg, transitionKimg: o.lodKimg };
+  }
   if (o.mixing !== undefined) config.styleMixingProb = o.mixing;
   config.noConst = o.noconst;
   return config;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Generator, StyleGAN2Config } from '@portrait-forge/stylegan2';
 import { metricFileName, type MetricRecord } from '@portrait-forge/run-format';
@@ -6,6 +6,7 @@ import { saveImageGrid } from './grid';
 import { latentsForSeeds, seedRange } from './latents';
 import type { TrainOptions } from './options';
 import { appendJsonl, type RunLog } from './run-dir';
+import { logMetricScalars } from './tensorboard-log';
 
 /** What snapshot hooks get: where the run is, how far, and a sampler of G_ema. */
 export interface SnapshotContext {
@@ -51,23 +52,43 @@ export async function saveFakesGrid(
   await saveImageGrid(file, data, shape, cols);
 }
 
-/** Logs each figure and appends it to metric-<name>.jsonl (SG2-ADA's record shape). */
+/**
+ * Logs each figure, appends it to metric-<name>.jsonl in SG2-ADA's line format (results, metric,
+ * total_time, total_time_str, num_gpus, snapshot_pkl, timestamp; plus kimg and snapshot_ckpt) and to
+ * the run's TensorBoard events as `Metrics/<name>`. `totalTime`: seconds all figures took together.
+ */
 export function recordSnapshotFigures(
   runDir: string,
   log: RunLog,
   figures: SnapshotFigures,
-  kimg: number,
+  curNimg: number,
   checkpoint: string | null,
+  totalTime: number,
 ): void {
   for (const [metric, value] of Object.entries(figures)) {
     log.line(`  ${metric} ${value.toFixed(4)}`);
     const record: MetricRecord = {
       results: { [metric]: value },
       metric,
-      kimg,
-      snapshot_ckpt: checkpoint,
+      total_time: totalTime,
+      total_time_str: formatDuration(totalTime),
+      num_gpus: 1,
+      snapshot_pkl: null,
+      snapshot_ckpt: checkpoint && relative(runDir, checkpoint),
+      kimg: curNimg / 1000,
       timestamp: Date.now() / 1000,
     };
     appendJsonl(join(runDir, metricFileName(metric)), record);
   }
+  if (Object.keys(figures).length > 0) logMetricScalars(runDir, figures, curNimg);
+}
+
+/** dnnlib.util.format_time: `12s`, `3m 04s`, `2h 05m 00s`, `1d 02h 03m`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${pad(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${pad(Math.floor(s / 60) % 60)}m ${pad(s % 60)}s`;
+  return `${Math.floor(s / 86400)}d ${pad(Math.floor(s / 3600) % 24)}h ${pad(Math.floor(s / 60) % 60)}m`;
 }

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fakesGridName } from '@portrait-forge/run-format';
+import { EVENT_FILE_RE, readEventFile } from '@portrait-forge/tensorboard';
 import { listCheckpoints } from './checkpoint';
 import type { TrainOptionsInput } from './options';
 import { syntheticImageFolder, tempDir } from '../testing';
@@ -50,6 +51,10 @@ async function tinyOptions(outdir: string): Promise<TrainOptionsInput> {
     grid: [2, 2],
     workers: 2,
     seed: 5,
+    // Schedules change mid-run (kimg 0.04, in tick 2), so resuming must continue them exactly.
+    dlr: 0.004,
+    lrSteps: [[0.04, 0.5]],
+    gammaSteps: [[0.04, 2]],
   };
 }
 
@@ -63,7 +68,7 @@ function tensorsOf(ckpt: TrainingCheckpoint): Record<string, number[]> {
 describe('train (tiny config, synthetic data, wasm)', () => {
   it('resumed from a mid-run checkpoint gives bit-identical weights, optimiser state and ADA p', async () => {
     const outA = tempDir();
-    const a = await train(await tinyOptions(outA), quiet);
+    const a = await train(await tinyOptions(outA), { ...quiet, onSnapshot: async () => ({ probe: 1.25 }) });
     expect(a.stoppedBy).toBe('done');
     const runA = readdirSync(outA)[0];
     for (const f of [
@@ -93,6 +98,31 @@ describe('train (tiny config, synthetic data, wasm)', () => {
         expect.objectContaining({ num: expect.any(Number), mean: expect.any(Number) }),
       );
     }
+    // SG2-ADA's metric line and TensorBoard events (stats each tick, Metrics/<name> each snapshot)
+    const metricLines = readFileSync(join(outA, runA, 'metric-probe.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(JSON.parse(metricLines[0])).toEqual(
+      expect.objectContaining({
+        results: { probe: 1.25 },
+        metric: 'probe',
+        total_time: expect.any(Number),
+        total_time_str: expect.any(String),
+        num_gpus: 1,
+        snapshot_pkl: null,
+        timestamp: expect.any(Number),
+      }),
+    );
+    const eventFiles = readdirSync(join(outA, runA)).filter((f) => EVENT_FILE_RE.test(f));
+    expect(eventFiles).toHaveLength(1);
+    const events = readEventFile(join(outA, runA, eventFiles[0]));
+    const tickEvents = events.filter((e) => e.scalars.some((v) => v.tag === 'Loss/G/loss'));
+    expect(tickEvents.map((e) => e.step)).toEqual(
+      stats.map((r) => Math.round(r['Progress/kimg'].mean * 1000)),
+    );
+    const probe = events.flatMap((e) => e.scalars.filter((v) => v.tag === 'Metrics/probe'));
+    expect(probe).toHaveLength(metricLines.length);
+    expect(probe[0].value).toBe(1.25);
 
     const outB = tempDir();
     const optsB = await tinyOptions(outB);
@@ -111,8 +141,20 @@ describe('train (tiny config, synthetic data, wasm)', () => {
     expect(ckB.meta.state.batchIdx).toBe(18);
     expect(ckB.meta.rng).toEqual(ckA.meta.rng);
 
-    // The run as logged: identical stats lines, tick numbers and snapshot names, resumed mid-tick…
+    // The schedules as recorded at each tick's end (G lr from the tiny config's 0.002, D from --dlr).
     const dirA = join(outA, runA);
+    const scheduled = statsLines(dirA).map((r) =>
+      ['Progress/G/lr', 'Progress/D/lr', 'Progress/r1_gamma'].map((k) => (r[k] as { mean: number }).mean),
+    );
+    expect(scheduled).toEqual([
+      [0.002, 0.004, 1],
+      [0.002, 0.004, 1],
+      [0.001, 0.002, 2],
+      [0.001, 0.002, 2],
+      [0.001, 0.002, 2],
+    ]);
+
+    // The run as logged: identical stats lines, tick numbers and snapshot names, resumed mid-tick…
     const ticks = ['tick 0', 'tick 1', 'tick 2', 'tick 3', 'tick 4'];
     expect(tickNumbers(dirA)).toEqual(ticks);
     expect(fakesGrids(dirA)).toEqual([16, 48, 72].map(fakesGridName));

@@ -30,6 +30,7 @@ import {
   type SnapshotContext,
   type SnapshotFigures,
 } from './snapshot';
+import { logTickScalars } from './tensorboard-log';
 import { tickRecord } from './tick-stats';
 import { alertLines, LiveMonitor } from './live-monitor';
 import type { MonitorThresholds } from '@portrait-forge/metrics';
@@ -38,6 +39,7 @@ import { loadTrainingCheckpoint, type TrainingCheckpoint } from './training-chec
 import { loadCheckpoint } from './checkpoint';
 import { NETWORK_CHECKPOINT_FORMAT, loadNetworks } from './network-checkpoint';
 import { checkTransferArchitecture } from './transfer';
+import { frozenManifestSource } from './dataset-list';
 import { openSource, type ImageSource } from './sources';
 
 /** Optional instrumentation: metrics at snapshots, stop requests, and fault injection for tests. */
@@ -116,12 +118,20 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
   const echo = hooks.echo ?? ((l: string) => process.stdout.write(l + '\n'));
   const { opts, resumed, transfer } = startingPoint(given);
   const { tf, backendName } = await initTf({ backend: opts.backend, log: echo });
-  const source = await openSource({ manifest: opts.manifest, data: opts.data });
+  const named = await openSource({ manifest: opts.manifest, data: opts.data });
   const runDir = resumed
     ? dirname(resumed.file)
-    : createRunDir(opts.outdir, `${opts.name ?? source.name}-${opts.cfg}`);
+    : createRunDir(opts.outdir, `${opts.name ?? named.name}-${opts.cfg}`);
   removeStaleTemps(runDir);
   const log = new RunLog(join(runDir, LOG_FILE), echo);
+  // A manifest's kept set is frozen in the run dir (dataset-list.ts): resume and rollback read it back.
+  const openData = async (fresh: boolean) =>
+    opts.manifest
+      ? frozenManifestSource(runDir, opts.manifest, (l) => log.line(l), { fresh })
+      : fresh
+        ? named
+        : openSource({ data: opts.data });
+  const source = await openData(!resumed);
   const trainer = new Trainer(tf, opts, runDir, log, hooks.checkpointWriteHook);
   if (resumed) {
     trainer.restore(resumed.ckpt, resumed.file);
@@ -165,6 +175,11 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
   let stoppedBy: TrainResult['stoppedBy'] = 'done';
   try {
     for (;;) {
+      if (loader.batch !== trainer.batch) {
+        // Progressive growing changed the minibatch: continue the same sample order at the new size.
+        await loader.close();
+        loader = makeLoader(await openData(false), opts, trainer.batch, trainer.state.curNimg, log);
+      }
       const batch = await loader.nextBatch();
       await trainer.step(batch.data, batch.shape, hooks.corruptReals);
       if (trainer.state.consecutiveBad >= opts.nanRollbackAfter) {
@@ -174,13 +189,7 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
           );
         }
         await loader.close();
-        loader = makeLoader(
-          await openSource({ manifest: opts.manifest, data: opts.data }),
-          opts,
-          trainer.batch,
-          trainer.state.curNimg,
-          log,
-        );
+        loader = makeLoader(await openData(false), opts, trainer.batch, trainer.state.curNimg, log);
         continue;
       }
       const outOfTime = Date.now() >= deadline;
@@ -271,6 +280,7 @@ async function endTick(
   const snapFigures = snapshotDue ? await snapshot(trainer, onSnapshot) : {};
   const raised = monitor.observe(record, snapFigures);
   appendJsonl(join(trainer.runDir, STATS_FILE), record);
+  logTickScalars(trainer.runDir, record, state.curNimg);
   for (const alert of raised) for (const line of alertLines(alert)) log.line(line);
   let stop = false;
   if (raised.length && opts.onAlert === 'snapshot' && !snapshotDue) await snapshot(trainer, onSnapshot);
@@ -298,6 +308,7 @@ async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']):
   if (file) log.line(`  checkpoint ${file}`);
   if (!onSnapshot) return {};
   try {
+    const start = Date.now();
     const figures = await onSnapshot({
       runDir,
       options: trainer.opts,
@@ -305,7 +316,7 @@ async function snapshot(trainer: Trainer, onSnapshot: TrainHooks['onSnapshot']):
       tf,
       sample: (n, seedStart) => sampleGenerator(tf, Gema, config, n, seedStart),
     });
-    recordSnapshotFigures(runDir, log, figures, kimg, file);
+    recordSnapshotFigures(runDir, log, figures, trainer.state.curNimg, file, (Date.now() - start) / 1000);
     return figures;
   } catch (err) {
     log.line(`  metrics failed at kimg ${kimg}: ${(err as Error).message}`);

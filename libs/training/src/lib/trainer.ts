@@ -12,8 +12,7 @@ import {
   type StyleGAN2,
   type StyleGAN2Config,
 } from '@portrait-forge/stylegan2';
-import { checkpointName } from '@portrait-forge/run-format';
-import { UsageError } from '@portrait-forge/cli';
+import { checkpointName, STAT } from '@portrait-forge/run-format';
 import type { WriteHook } from '@portrait-forge/files';
 import { accumulateSigns, initialAda, maybeAdjust } from './ada';
 import { augmentBatch } from './augment';
@@ -23,6 +22,7 @@ import type { NetworkGroup } from './network-checkpoint';
 import { freezeDiscriminatorLayers } from './transfer';
 import { emaBeta } from './ema';
 import { resolveConfig, resolveRecipe, type TrainOptions } from './options';
+import { lodCrossed, progressiveSchedule, realsAtLod } from './progressive-schedule';
 import { scheduleAt, type Recipe, type ScheduledValues } from './schedules';
 import { Sfc32 } from '@portrait-forge/random';
 import type { RunLog } from './run-dir';
@@ -60,10 +60,6 @@ export class Trainer {
     this.config = resolveConfig(opts);
     this.recipe = resolveRecipe(opts, this.config);
     this.model = createStyleGAN2({ ...this.config }, opts.seed);
-    if (this.config.noConst && [...this.model.G.store.entries()].some(([name]) => name.endsWith('.const')))
-      throw new UsageError(
-        '--noconst: this build of libs/stylegan2 has no noconst 4×4 block yet (its G still has a learned constant); drop --noconst.',
-      );
     this.frozenLayers = freezeDiscriminatorLayers(this.model.D.store, opts.freezed);
     this.Gema = new Generator(this.config, opts.seed);
     copyWeights(this.model.G.store, this.Gema.store);
@@ -75,28 +71,51 @@ export class Trainer {
       tickStartNimg: 0,
       ada: initialAda(opts.aug === 'noaug' ? 0 : opts.p),
       lrScale: 1,
+      lod: progressiveSchedule(this.config, 0).lod,
       consecutiveBad: 0,
       rollbacks: 0,
       nanSkips: 0,
     };
+    this.applySchedule();
   }
 
+  /** The minibatch of the next step (progressive growing changes it by resolution). */
   get batch(): number {
-    return this.config.batch;
+    return progressiveSchedule(this.config, this.state.curNimg).batch;
   }
 
-  /** The learning rates and γ in force now: the recipe's schedules at the current kimg, LR × the rollback scale. */
+  /** Progressive growing: the optimisers restart when a resolution starts or ends fading in (NVlabs). */
+  private followProgressiveSchedule(): void {
+    const { lod } = progressiveSchedule(this.config, this.state.curNimg);
+    if (lodCrossed(this.state.lod, lod)) {
+      this.model.optG.reset();
+      this.model.optD.reset();
+    }
+    this.state.lod = lod;
+    this.stats.report(STAT.lod, lod);
+    this.stats.report(STAT.minibatch, this.batch);
+  }
+
+  /**
+   * The learning rates and γ in force now: the recipe's schedules at the current kimg, LR × the rollback
+   * scale × progressive growing's per-resolution factor.
+   */
   scheduled(): ScheduledValues {
     const at = scheduleAt(this.recipe, this.state.curNimg / 1000);
-    return { ...at, gLr: at.gLr * this.state.lrScale, dLr: at.dLr * this.state.lrScale };
+    const scale =
+      this.state.lrScale * progressiveSchedule(this.config, this.state.curNimg).learningRateFactor;
+    return { ...at, gLr: at.gLr * scale, dLr: at.dLr * scale };
   }
 
-  /** Sets the optimisers' LR and the loss's γ for the next minibatch (schedules are pure functions of kimg). */
+  /** Sets the optimisers' LR, the loss's γ and the networks' lod for the next minibatch (pure functions of kimg). */
   private applySchedule(): void {
     const { gLr, dLr, r1Gamma } = this.scheduled();
     this.model.optG.params = lazyAdamParams({ ...this.config, learningRate: gLr }, this.config.gRegInterval);
     this.model.optD.params = lazyAdamParams({ ...this.config, learningRate: dLr }, this.config.dRegInterval);
     this.model.config.r1Gamma = r1Gamma;
+    const { lod } = progressiveSchedule(this.config, this.state.curNimg);
+    this.model.setLod(lod);
+    this.Gema.lod = lod;
   }
 
   // ---------------------------------------------------------------- checkpoints
@@ -187,8 +206,9 @@ export class Trainer {
   ): Promise<void> {
     const { tf, state, model } = this;
     corruptReals?.(state.batchIdx, batchData);
+    this.followProgressiveSchedule();
     this.applySchedule();
-    const real = tf.tensor4d(batchData, shape);
+    const real = tf.tidy(() => realsAtLod(tf.tensor4d(batchData, shape), state.lod));
     let ok = true;
     try {
       for (const phase of model.phasesFor(state.batchIdx)) {

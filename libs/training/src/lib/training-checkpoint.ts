@@ -26,6 +26,8 @@ export const LoopStateSchema = z.object({
       .transform((rt) => rt ?? Number.NaN),
   }),
   lrScale: z.number(),
+  /** Level of detail of the last step (progressive growing); checkpoints before it had none (lod 0). */
+  lod: z.number().default(0),
   consecutiveBad: z.number(),
   rollbacks: z.number(),
   nanSkips: z.number(),

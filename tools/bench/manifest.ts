@@ -1,0 +1,181 @@
+/**
+ * The manifest at 1 M rows (issue 20): 8 shard manifests of 125 k rows (one face with 68 landmarks
+ * per row, realistic score spreads) merged with `curate merge`'s code, then the merged manifest's
+ * file size, a full `decide` (re-decide every row, store, rewrite decisions.csv), the trainer's
+ * `kept` read and its dataset.json freeze. Prints seconds and sizes.
+ * Run: nice -n 10 npx tsx tools/bench/manifest.ts [--rows 1000000] [--shards 8]
+ */
+import { defaultThresholds, mergeShards, redecide, storedThresholds } from '@portrait-forge/curation';
+import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { freezeDataset } from '@portrait-forge/training';
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const DIR = join(ROOT, 'tmp/manifest-bench');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ROWS = arg('--rows', 1_000_000);
+const SHARDS = arg('--shards', 8);
+const PER_SHARD = Math.ceil(ROWS / SHARDS);
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run builds the same manifests. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(2);
+const mb = (file: string) => (statSync(file).size / 2 ** 20).toFixed(0);
+
+function row(i: number, random: () => number, faceCut: number): FileRecord {
+  const brisque = 10 + random() * 60;
+  const roll = (random() - 0.5) * 40;
+  const faceSize = 60 + random() * 400;
+  const faceBrisque = brisque * 0.8 + random() * 10;
+  const reasons = [
+    ...(faceSize * 2 < 256 ? ['face_too_small'] : []),
+    ...(Math.abs(roll) > 12 ? ['tilted'] : []),
+    ...(faceBrisque > faceCut ? ['blurry'] : []),
+  ];
+  return {
+    path: `photos/${String(i % 1000).padStart(3, '0')}/img${String(i).padStart(7, '0')}.jpg`,
+    size: 1e6,
+    mtimeMs: 0,
+    sha256: `sha${i}`,
+    width: 1024,
+    height: 768,
+    decodeError: null,
+    scores: {
+      faceCount: 1,
+      faceSize,
+      roll,
+      yaw: (random() - 0.5) * 80,
+      brisque,
+      faceBrisque,
+      symmetry: random() * 0.3,
+      symmetryBackend: 'selfie',
+      symmetryNote: null,
+    },
+    faces: [
+      {
+        box: { x: 100, y: 100, width: 300, height: 300 },
+        score: 0.95,
+        landmarks: Array.from({ length: 136 }, (_, k) => 100 + k),
+        roll,
+        yaw: 0,
+        pitch: 0,
+        eyeDyPct: 1,
+        centerDeltaPct: 5,
+        qsize: faceSize,
+        cutOff: 0,
+        rotationDeg: null,
+        landmarksAtBorder: 0,
+      },
+    ],
+    alignedPath: `aligned/${i}.png`,
+    alignedQuad: [0, 0, 0, 1, 1, 1, 1, 0],
+    thumbPath: `thumbs/${i}.jpg`,
+    thumbScale: 0.25,
+    phash: null,
+    stageMs: { decode: 10 },
+    decision: reasons.length ? 'reject' : 'keep',
+    reasons,
+  };
+}
+
+/** Shard 0 written through Manifest.writeFiles; the others are copies with their own paths and hashes. */
+function buildShards(): string[] {
+  const thresholds = defaultThresholds(256);
+  const dirs = Array.from({ length: SHARDS }, (_, k) => join(DIR, 'shards', `${k}-of-${SHARDS}`));
+  const first = join(dirs[0], 'manifest.sqlite');
+  mkdirSync(dirs[0], { recursive: true });
+  const t0 = performance.now();
+  const m = Manifest.open(first);
+  const input = join(DIR, 'in');
+  const runId = m.startRun({
+    kind: 'filter',
+    inputRoot: input,
+    config: {
+      input,
+      size: 256,
+      workers: 1,
+      resume: true,
+      detector: 'blazeface',
+      silhouette: 'auto',
+      maxPixels: 1e8,
+      shard: `0/${SHARDS}`,
+    },
+    thresholds: { ...thresholds },
+    versions: {},
+  });
+  const random = rng(17);
+  for (let start = 0; start < PER_SHARD; start += 5000) {
+    const batch: FileRecord[] = [];
+    for (let i = start; i < Math.min(PER_SHARD, start + 5000); i++)
+      batch.push(row(i, random, thresholds.faceBrisque));
+    m.writeFiles(batch, runId);
+  }
+  m.endRun(runId, { files: PER_SHARD });
+  m.close();
+  console.log(`wrote shard 0 (${PER_SHARD} rows) through Manifest.writeFiles in ${seconds(t0)} s`);
+  for (let k = 1; k < SHARDS; k++) {
+    mkdirSync(dirs[k], { recursive: true });
+    const file = join(dirs[k], 'manifest.sqlite');
+    copyFileSync(first, file);
+    const db = new Database(file);
+    db.prepare(`UPDATE files SET path = ? || path, sha256 = ? || sha256`).run(`s${k}/`, `s${k}`);
+    db.close();
+  }
+  for (const dir of dirs)
+    writeFileSync(
+      join(dir, 'done.json'),
+      JSON.stringify({ shard: '?', inputRoot: input, finishedAt: new Date().toISOString(), counts: {} }),
+    );
+  return dirs;
+}
+
+function main(): void {
+  rmSync(DIR, { recursive: true, force: true });
+  console.log(`manifest bench: ${SHARDS} shards × ${PER_SHARD} rows = ${SHARDS * PER_SHARD} rows`);
+  const dirs = buildShards();
+  console.log(`shard manifest size: ${mb(join(dirs[0], 'manifest.sqlite'))} MB each`);
+
+  let t0 = performance.now();
+  const merged = mergeShards(DIR, { log: () => undefined });
+  const mergeS = seconds(t0);
+  console.log(
+    `merge ${SHARDS} × ${PER_SHARD}: ${mergeS} s (${merged.files} files, ${merged.faces} faces, incl. re-decide and decisions.csv)`,
+  );
+  const file = join(DIR, 'manifest.sqlite');
+  console.log(`merged manifest size: ${mb(file)} MB; decisions.csv ${mb(join(DIR, 'decisions.csv'))} MB`);
+
+  const m = Manifest.open(file);
+  const thresholds = { ...storedThresholds(m), faceBrisque: storedThresholds(m).faceBrisque - 5 };
+  t0 = performance.now();
+  const decided = redecide(m, thresholds);
+  console.log(
+    `decide (1 rule change, store, decisions.csv): ${seconds(t0)} s; rule alone ${(decided.ms / 1000).toFixed(2)} s; ${decided.changes.length} changed`,
+  );
+  t0 = performance.now();
+  const kept = m.kept();
+  console.log(`kept read: ${seconds(t0)} s (${kept.length} kept)`);
+  m.close();
+  const runDir = join(DIR, 'run');
+  mkdirSync(runDir, { recursive: true });
+  t0 = performance.now();
+  freezeDataset(runDir, file);
+  console.log(`dataset.json freeze: ${seconds(t0)} s, ${mb(join(runDir, 'dataset.json'))} MB`);
+  t0 = performance.now();
+  mergeShards(DIR, { log: () => undefined });
+  console.log(`re-merge (idempotent, carries the decide run): ${seconds(t0)} s`);
+}
+
+main();
