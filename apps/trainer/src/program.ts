@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { convertCommand } from './commands/convert';
+import { projectCommand } from './commands/project';
 import { featuresCommand } from './commands/features';
 import { generateCommand } from './commands/generate';
 import { metricsCommand } from './commands/metrics';
@@ -16,5 +17,6 @@ export function trainerProgram(): Command {
     .addCommand(metricsCommand())
     .addCommand(featuresCommand())
     .addCommand(reportCommand())
-    .addCommand(convertCommand());
+    .addCommand(convertCommand())
+    .addCommand(projectCommand());
 }

@@ -13,7 +13,15 @@ export {
   type EvaluateOptions,
   type MetricsReport,
 } from './lib/evaluate';
-export { parseNpy, formatNpy, readNpy, writeNpy, type NpyDtype } from './lib/npy';
+export {
+  parseNpy,
+  parseNpyArray,
+  formatNpy,
+  formatNpyArray,
+  readNpy,
+  writeNpy,
+  type NpyDtype,
+} from './lib/npy';
 export {
   createFace128Extractor,
   createInceptionExtractor,

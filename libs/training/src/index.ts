@@ -67,6 +67,19 @@ export {
   type NetworkGroup,
 } from './lib/network-checkpoint';
 export {
+  project,
+  projectorSchedule,
+  noiseRegularization,
+  pixelPyramidDistance,
+  ProjectOptionsSchema,
+  type ImageDistance,
+  type Projection,
+  type ProjectOptions,
+  type ProjectStep,
+} from './lib/projector';
+export { PROJECTED_W_FILE, saveProjectedW, loadProjectedW } from './lib/projected-w';
+export { saveVideo } from './lib/video';
+export {
   DATASET_LIST_FILE,
   freezeDataset,
   readDatasetList,

@@ -17,8 +17,14 @@ import {
   saveNetworkCheckpoint,
 } from '@portrait-forge/training';
 import { tempDir } from '@portrait-forge/training/testing';
-import { DEFAULT_PYTHON, nvlabsUnavailable, runConvertStep, type NvlabsEnv } from '../lib/nvlabs';
-import { DEFAULT_NVLABS_DIR, convert } from './convert';
+import {
+  DEFAULT_NVLABS_DIR,
+  DEFAULT_PYTHON,
+  nvlabsUnavailable,
+  runConvertStep,
+  type NvlabsEnv,
+} from '../lib/nvlabs';
+import { convert } from './convert';
 
 const env: NvlabsEnv = { nvlabs: DEFAULT_NVLABS_DIR, python: DEFAULT_PYTHON };
 const missing = nvlabsUnavailable(env);

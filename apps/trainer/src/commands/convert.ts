@@ -3,14 +3,18 @@ import { Command } from 'commander';
 import { UsageError } from '@portrait-forge/cli';
 import { RUNS_DIR } from '@portrait-forge/run-format';
 import { resolveResume } from '@portrait-forge/training';
-import { DEFAULT_PYTHON, checkpointToPickle, pickleToCheckpoint, type NvlabsEnv } from '../lib/nvlabs';
+import {
+  DEFAULT_NVLABS_DIR,
+  DEFAULT_PYTHON,
+  checkpointToPickle,
+  pickleToCheckpoint,
+  type NvlabsEnv,
+} from '../lib/nvlabs';
 
 interface ConvertFlags extends NvlabsEnv {
   network: string;
   out: string;
 }
-
-export const DEFAULT_NVLABS_DIR = process.env['NVLABS_DIR'] ?? 'tmp/parity/stylegan2-ada-pytorch';
 
 /** The direction follows the file names: .ckpt (or a run dir / latest) → .pkl, .pkl → .ckpt. */
 export function convert(f: ConvertFlags): string {

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { commandAction, formatDefault, UsageError, withDefault } from '@portrait-forge/cli';
 import {
@@ -14,6 +16,7 @@ import {
 } from '@portrait-forge/training';
 import { resolveInceptionOnnx } from '@portrait-forge/metrics';
 import { snapshotMetricsHook } from '../lib/fid-hook';
+import { DEFAULT_NVLABS_DIR, DEFAULT_PYTHON, pickleToCheckpoint } from '../lib/nvlabs';
 
 /** What `train` runs with: the options a person gave (preset ← flags) and, for a new run, all of them resolved. */
 export interface TrainRequest {
@@ -78,6 +81,15 @@ function optionValue(request: TrainRequest, attribute: string): unknown {
   return entry.flag.toFlag && value !== undefined ? entry.flag.toFlag(value as never) : value;
 }
 
+/** `--resume net.pkl`: NVlabs' pickle converted (their code, python3-torch) into a network checkpoint first. */
+async function convertedResume(given: TrainOptionsInput): Promise<TrainOptionsInput> {
+  if (!given.resume?.endsWith('.pkl')) return given;
+  const ckpt = join(mkdtempSync(join(tmpdir(), 'pf-resume-')), `${basename(given.resume, '.pkl')}.ckpt`);
+  pickleToCheckpoint({ nvlabs: DEFAULT_NVLABS_DIR, python: DEFAULT_PYTHON }, given.resume, ckpt);
+  process.stdout.write(`converted ${given.resume} → ${ckpt}\n`);
+  return { ...given, resume: ckpt };
+}
+
 export function trainCommand(): Command {
   const cmd = new Command('train')
     .description(
@@ -113,7 +125,7 @@ export function trainCommand(): Command {
         }
       }
       const onSnapshot = snapshotMetricsHook();
-      const result = await train(given, { shouldStop: () => stopRequested, onSnapshot });
+      const result = await train(await convertedResume(given), { shouldStop: () => stopRequested, onSnapshot });
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
       process.off('SIGINT', onSigint);

@@ -9,6 +9,8 @@ export const CONVERT_SCRIPT = resolve(__dirname, '../../../../tools/convert/conv
 /** Debian's python3-torch installs into the system Python, which a venv's `python3` on PATH may hide. */
 export const DEFAULT_PYTHON =
   process.env['PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+/** Where tools/parity/run.sh extracts NVlabs' checkout; override with --nvlabs or env NVLABS_DIR. */
+export const DEFAULT_NVLABS_DIR = process.env['NVLABS_DIR'] ?? 'tmp/parity/stylegan2-ada-pytorch';
 export type ConvertStep = 'to-pkl' | 'from-pkl' | 'generate' | 'random-pkl';
 
 export interface NvlabsEnv {

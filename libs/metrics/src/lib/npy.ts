@@ -12,6 +12,20 @@ const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 export type NpyDtype = 'float32' | 'float64';
 
 export function parseNpy(bytes: Uint8Array, label = '<buffer>'): FeatureMatrix {
+  const { shape, data } = parseNpyArray(bytes, label);
+  if (shape.length !== 2) {
+    throw new Error(
+      `${label}: expected a 2-d N × D array, got shape (${shape.join(', ')}); reshape to (N, D)`,
+    );
+  }
+  return featureMatrix(shape[0], shape[1], data);
+}
+
+/** Any-shape .npy (C order, little-endian float32/float64). */
+export function parseNpyArray(
+  bytes: Uint8Array,
+  label = '<buffer>',
+): { shape: number[]; data: Float32Array | Float64Array } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) {
     throw new Error(`${label}: not a .npy file (missing \\x93NUMPY magic); save features with numpy.save`);
@@ -36,23 +50,17 @@ export function parseNpy(bytes: Uint8Array, label = '<buffer>'): FeatureMatrix {
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map(Number);
-  if (shape.length !== 2) {
-    throw new Error(
-      `${label}: expected a 2-d N × D array, got shape (${shape.join(', ')}); reshape to (N, D)`,
-    );
-  }
-  const [rows, cols] = shape;
   const width = dtype === 'float32' ? 4 : 8;
-  const expected = rows * cols * width;
+  const expected = shape.reduce((a, b) => a * b, 1) * width;
   if (buf.length - dataStart < expected) {
     throw new Error(
-      `${label}: truncated: shape (${rows}, ${cols}) needs ${expected} data bytes, file has ${buf.length - dataStart}`,
+      `${label}: truncated: shape (${shape.join(', ')}) needs ${expected} data bytes, file has ${buf.length - dataStart}`,
     );
   }
   const raw = buf.subarray(dataStart, dataStart + expected);
   const copy = new Uint8Array(raw); // aligned copy for the typed-array view
-  const values = dtype === 'float32' ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer);
-  return featureMatrix(rows, cols, values);
+  const data = dtype === 'float32' ? new Float32Array(copy.buffer) : new Float64Array(copy.buffer);
+  return { shape, data };
 }
 
 function dtypeOf(descr: string, label: string): NpyDtype {
@@ -65,8 +73,15 @@ function dtypeOf(descr: string, label: string): NpyDtype {
 
 /** Serialises as .npy version 1.0, header padded so the data starts on a 64-byte boundary. */
 export function formatNpy(m: FeatureMatrix, dtype: NpyDtype = 'float32'): Buffer {
-  const descr = dtype === 'float32' ? '<f4' : '<f8';
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
+  const values = dtype === 'float32' ? Float32Array.from(m.data) : Float64Array.from(m.data);
+  return formatNpyArray([m.rows, m.cols], values);
+}
+
+/** An array of any shape (C order) as .npy 1.0; float32 or float64 by the array type. */
+export function formatNpyArray(shape: number[], values: Float32Array | Float64Array): Buffer {
+  const descr = values instanceof Float32Array ? '<f4' : '<f8';
+  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
   const prefix = Buffer.alloc(10);
@@ -74,8 +89,11 @@ export function formatNpy(m: FeatureMatrix, dtype: NpyDtype = 'float32'): Buffer
   prefix[6] = 1;
   prefix[7] = 0;
   prefix.writeUInt16LE(header.length, 8);
-  const values = dtype === 'float32' ? Float32Array.from(m.data) : Float64Array.from(m.data);
-  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(values.buffer)]);
+  return Buffer.concat([
+    prefix,
+    Buffer.from(header, 'latin1'),
+    Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+  ]);
 }
 
 export async function readNpy(path: string): Promise<FeatureMatrix> {

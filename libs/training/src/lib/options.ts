@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   formatGrid,
   grid,
+  nonNegativeInt,
   nonNegativeNumber,
   oneOf,
   positiveInt,
@@ -303,10 +304,17 @@ export const TRAIN_OPTIONS = {
     z.string().optional(),
     {
       flags: '--resume <latest|path>',
-      help: 'continue a run: `latest` (newest checkpoint under --outdir), a run dir or a .ckpt',
+      help:
+        'continue a run: `latest` (newest checkpoint under --outdir), a run dir or a .ckpt. Transfer learning: a .pkl ' +
+        '(NVlabs), a converted network .ckpt, or a .ckpt with a different --data/--manifest starts a new run from its weights',
     },
     true,
   ),
+  freezed: spec(z.number().int().nonnegative().default(0), {
+    flags: '--freezed <n>',
+    help: 'freeze the first N layers of D, from the highest resolution (SG2-ADA transfer learning)',
+    parse: nonNegativeInt,
+  }),
   name: spec(z.string().optional(), {
     flags: '--name <text>',
     help: 'run dir description (unset: the dataset name)',

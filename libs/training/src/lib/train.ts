@@ -11,9 +11,11 @@ import {
   fakesGridName,
 } from '@portrait-forge/run-format';
 import { initTf } from '@portrait-forge/tf-runtime';
+import { UsageError } from '@portrait-forge/cli';
 import { saveImageGrid } from './grid';
 import { ImageLoader } from './loader';
 import {
+  TrainOptionsSchema,
   resolveTrainOptions,
   resumeTrainOptions,
   type TrainOptions,
@@ -34,6 +36,9 @@ import { alertLines, LiveMonitor } from './live-monitor';
 import type { MonitorThresholds } from '@portrait-forge/metrics';
 import { Trainer } from './trainer';
 import { loadTrainingCheckpoint, type TrainingCheckpoint } from './training-checkpoint';
+import { loadCheckpoint } from './checkpoint';
+import { NETWORK_CHECKPOINT_FORMAT, loadNetworks } from './network-checkpoint';
+import { checkTransferArchitecture } from './transfer';
 import { frozenManifestSource } from './dataset-list';
 import { openSource, type ImageSource } from './sources';
 
@@ -65,16 +70,42 @@ export interface TrainResult {
   rollbacks: number;
 }
 
+/** Networks a new run starts from (transfer learning): a network checkpoint, or a run's checkpoint on other data. */
+interface TransferSource {
+  file: string;
+  networks: ReturnType<typeof loadNetworks>;
+}
+
+function isTransfer(file: string, requested: TrainOptions): boolean {
+  const { meta } = loadCheckpoint(file);
+  if (meta['format'] === NETWORK_CHECKPOINT_FORMAT) return true;
+  const stored = TrainOptionsSchema.safeParse(meta['options']);
+  const given = requested.manifest ?? requested.data;
+  return stored.success && given !== undefined && given !== (stored.data.manifest ?? stored.data.data);
+}
+
 /** The run's options: a new run's from `given` and the defaults; a resumed run's from its checkpoint. */
 function startingPoint(given: TrainOptionsInput): {
   opts: TrainOptions;
   resumed: { file: string; ckpt: TrainingCheckpoint } | null;
+  transfer: TransferSource | null;
 } {
   const requested = resolveTrainOptions(given);
-  if (!requested.resume) return { opts: requested, resumed: null };
+  if (!requested.resume) return { opts: requested, resumed: null, transfer: null };
   const file = resolveResume(requested.resume, requested.outdir);
+  if (isTransfer(file, requested)) {
+    if (!requested.manifest && !requested.data)
+      throw new UsageError(
+        `--resume ${file} holds networks only: transfer learning needs --data DIR|ZIP or --manifest PATH.`,
+      );
+    return { opts: requested, resumed: null, transfer: { file, networks: loadNetworks(file) } };
+  }
   const ckpt = loadTrainingCheckpoint(file);
-  return { opts: resumeTrainOptions(ckpt.meta.options, given, `--resume ${file}`), resumed: { file, ckpt } };
+  return {
+    opts: resumeTrainOptions(ckpt.meta.options, given, `--resume ${file}`),
+    resumed: { file, ckpt },
+    transfer: null,
+  };
 }
 
 /**
@@ -85,7 +116,7 @@ function startingPoint(given: TrainOptionsInput): {
  */
 export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): Promise<TrainResult> {
   const echo = hooks.echo ?? ((l: string) => process.stdout.write(l + '\n'));
-  const { opts, resumed } = startingPoint(given);
+  const { opts, resumed, transfer } = startingPoint(given);
   const { tf, backendName } = await initTf({ backend: opts.backend, log: echo });
   const named = await openSource({ manifest: opts.manifest, data: opts.data });
   const runDir = resumed
@@ -106,6 +137,10 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
     trainer.restore(resumed.ckpt, resumed.file);
     log.line(`resumed from ${resumed.file} at kimg ${(trainer.state.curNimg / 1000).toFixed(3)}`);
   } else {
+    if (transfer) {
+      checkTransferArchitecture(trainer.config, transfer.networks.config, transfer.file);
+      trainer.startFrom(transfer.networks.groups, transfer.file);
+    }
     writeTrainingOptions(runDir, {
       ...opts,
       config: trainer.config,
@@ -118,6 +153,9 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
       `dataset ${source.description}: ${source.size} images at ${opts.resolution}² × ${opts.channels}`,
     );
     log.line(`config ${opts.cfg}: ${JSON.stringify(trainer.config)}`);
+    if (transfer) log.line(`transfer learning: new run from the G, D and G_ema of ${transfer.file}`);
+    if (trainer.frozenLayers.length)
+      log.line(`--freezed ${opts.freezed}: D layers ${trainer.frozenLayers.join(', ')} frozen`);
   }
   const monitor = resumed
     ? LiveMonitor.replay(runDir, trainer.state.curNimg / 1000, hooks.monitorThresholds)
@@ -140,8 +178,7 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
       if (loader.batch !== trainer.batch) {
         // Progressive growing changed the minibatch: continue the same sample order at the new size.
         await loader.close();
-        const reopened = await openSource({ manifest: opts.manifest, data: opts.data });
-        loader = makeLoader(reopened, opts, trainer.batch, trainer.state.curNimg, log);
+        loader = makeLoader(await openData(false), opts, trainer.batch, trainer.state.curNimg, log);
       }
       const batch = await loader.nextBatch();
       await trainer.step(batch.data, batch.shape, hooks.corruptReals);

@@ -8,6 +8,7 @@ import {
   lazyAdamParams,
   lerpWeights,
   serializeWeights,
+  type PlainWeights,
   type StyleGAN2,
   type StyleGAN2Config,
 } from '@portrait-forge/stylegan2';
@@ -17,6 +18,8 @@ import { accumulateSigns, initialAda, maybeAdjust } from './ada';
 import { augmentBatch } from './augment';
 import { diffAugment } from './diffaugment';
 import { listCheckpoints } from './checkpoint';
+import type { NetworkGroup } from './network-checkpoint';
+import { freezeDiscriminatorLayers } from './transfer';
 import { emaBeta } from './ema';
 import { resolveConfig, resolveRecipe, type TrainOptions } from './options';
 import { lodCrossed, progressiveSchedule, realsAtLod } from './progressive-schedule';
@@ -44,6 +47,8 @@ export class Trainer {
   readonly stats = new StatCollector();
   state: LoopState;
   lastCheckpoint: string | null = null;
+  /** D layers `--freezed` keeps fixed (SG2-ADA transfer learning). */
+  readonly frozenLayers: string[];
 
   constructor(
     readonly tf: typeof tfjs,
@@ -55,6 +60,7 @@ export class Trainer {
     this.config = resolveConfig(opts);
     this.recipe = resolveRecipe(opts, this.config);
     this.model = createStyleGAN2({ ...this.config }, opts.seed);
+    this.frozenLayers = freezeDiscriminatorLayers(this.model.D.store, opts.freezed);
     this.Gema = new Generator(this.config, opts.seed);
     copyWeights(this.model.G.store, this.Gema.store);
     this.augRng = new Sfc32(opts.seed ^ 0x41444121);
@@ -135,6 +141,13 @@ export class Trainer {
       },
       groups: { G: s.G, D: s.D, G_ema: serializeWeights(this.Gema.store), 'opt/G': s.optG, 'opt/D': s.optD },
     };
+  }
+
+  /** Transfer learning: a new run starts from these networks (SG2-ADA --resume); optimisers and counters start fresh. */
+  startFrom(groups: Record<NetworkGroup, PlainWeights>, label: string): void {
+    deserializeWeights(this.model.G.store, groups.G, `${label} (G)`);
+    deserializeWeights(this.model.D.store, groups.D, `${label} (D)`);
+    deserializeWeights(this.Gema.store, groups.G_ema, `${label} (G_ema)`);
   }
 
   restore(ckpt: TrainingCheckpoint, label: string): void {

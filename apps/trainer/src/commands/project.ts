@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { backendOption, positiveInt, finiteNumber } from '@portrait-forge/cli';
+import { byteToRange } from '@portrait-forge/image-io';
+import { RUNS_DIR } from '@portrait-forge/run-format';
+import { BACKEND_PREFERENCE, initTf, type BackendChoice } from '@portrait-forge/tf-runtime';
+import {
+  PROJECTED_W_FILE,
+  loadGenerator,
+  loadImage,
+  pixelPyramidDistance,
+  project,
+  resolveResume,
+  saveImageGrid,
+  saveProjectedW,
+  saveVideo,
+} from '@portrait-forge/training';
+
+interface ProjectFlags {
+  network: string;
+  target: string;
+  outdir: string;
+  numSteps: number;
+  seed: number;
+  saveVideo: boolean;
+  video: 'webp' | 'mp4';
+  backend: BackendChoice | 'auto';
+}
+
+/** Frames in the progress video; projector.py renders every step, which is slow on CPU. */
+const VIDEO_FRAMES = 100;
+
+export function projectCommand(): Command {
+  return new Command('project')
+    .description(
+      `Invert an aligned photo into W (NVlabs projector.py: w_avg start, noise regularisation, LR ramp). Writes proj.png, target.png, ${PROJECTED_W_FILE} and proj.webp|mp4 to --outdir. ` +
+        `Loss: ${pixelPyramidDistance.name} (VGG16/LPIPS features are not available here).`,
+    )
+    .requiredOption(
+      '--network <ckpt|run dir|latest>',
+      'checkpoint (or a pickle converted with trainer convert)',
+    )
+    .requiredOption('--target <image>', 'aligned face photo; cover-resized to the network resolution')
+    .option('--outdir <dir>', 'where results go', 'data/projected')
+    .option('--num-steps <n>', 'optimisation steps (projector.py: 1000)', positiveInt, 1000)
+    .option('--seed <n>', 'seed of the w_avg samples and noise (projector.py: 303)', finiteNumber, 303)
+    .option('--no-save-video', 'skip the progress video')
+    .addOption(
+      new Option('--video <format>', 'progress video format (mp4 needs ffmpeg)')
+        .choices(['webp', 'mp4'])
+        .default('webp'),
+    )
+    .addOption(backendOption(BACKEND_PREFERENCE))
+    .action(async (f: ProjectFlags) => {
+      const { tf } = await initTf({ backend: f.backend });
+      const file = resolveResume(f.network, RUNS_DIR);
+      const G = loadGenerator(tf, file);
+      const { resolution: r, channels: c, wDim } = G.config;
+      const bytes = await loadImage(f.target, f.target, r, c, false);
+      const target = tf.tensor4d(
+        Float32Array.from(bytes, (b) => byteToRange(b, '-1..1')),
+        [1, r, r, c],
+      );
+      mkdirSync(f.outdir, { recursive: true });
+      const started = Date.now();
+      const result = project(
+        tf,
+        G,
+        target,
+        { numSteps: f.numSteps, seed: f.seed },
+        pixelPyramidDistance,
+        (s) => {
+          if (s.step % 100 === 0 || s.step === f.numSteps - 1)
+            process.stdout.write(
+              `step ${s.step + 1}/${f.numSteps}: dist ${s.distance.toFixed(5)} loss ${s.loss.toFixed(5)}\n`,
+            );
+        },
+      );
+      const render = (w: Float32Array): Float32Array =>
+        tf
+          .tidy(() => G.synthesize(tf.tensor3d(w, [1, G.numWs, wDim]), { noiseMode: 'const' }))
+          .dataSync() as Float32Array;
+      await saveImageGrid(join(f.outdir, 'proj.png'), render(result.w), [1, r, r, c], 1);
+      await saveImageGrid(join(f.outdir, 'target.png'), target.dataSync() as Float32Array, [1, r, r, c], 1);
+      await saveProjectedW(join(f.outdir, PROJECTED_W_FILE), result.w, G.numWs, wDim);
+      if (f.saveVideo) {
+        // Each frame: target | synthesis, as projector.py's proj.mp4.
+        const count = Math.min(VIDEO_FRAMES, result.steps.length);
+        const last = result.steps.length - 1;
+        const picks = Array.from({ length: count }, (_, i) =>
+          Math.round((i * last) / Math.max(1, count - 1)),
+        );
+        const targetData = target.dataSync();
+        const frames = new Float32Array(picks.length * r * 2 * r * c);
+        picks.forEach((step, k) => {
+          const synth = render(result.steps[step]);
+          for (let y = 0; y < r; y++) {
+            const row = (k * r + y) * 2 * r * c;
+            frames.set(targetData.subarray(y * r * c, (y + 1) * r * c), row);
+            frames.set(synth.subarray(y * r * c, (y + 1) * r * c), row + r * c);
+          }
+        });
+        await saveVideo(join(f.outdir, `proj.${f.video}`), frames, [picks.length, r, 2 * r, c]);
+      }
+      target.dispose();
+      G.dispose();
+      process.stdout.write(
+        `projected ${f.target} into ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s: final dist ${result.finalDistance.toFixed(5)}; wrote ${f.outdir}/proj.png, ${PROJECTED_W_FILE}\n`,
+      );
+    });
+}
