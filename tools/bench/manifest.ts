@@ -40,9 +40,13 @@ function row(i: number, random: () => number, faceCut: number): FileRecord {
   const roll = (random() - 0.5) * 40;
   const faceSize = 60 + random() * 400;
   const faceBrisque = brisque * 0.8 + random() * 10;
+  const yaw = (random() - 0.5) * 80;
+  // The nose/mouth pitch ratio of upright faces (libs/face README: keepers ≥ 0.39; turned below 0.35).
+  const pitch = 0.3 + random() * 0.4;
   const reasons = [
     ...(faceSize * 2 < 256 ? ['face_too_small'] : []),
     ...(Math.abs(roll) > 12 ? ['tilted'] : []),
+    ...(Math.abs(yaw) > 35 || pitch < 0.35 ? ['turned'] : []),
     ...(faceBrisque > faceCut ? ['blurry'] : []),
   ];
   return {
@@ -57,7 +61,7 @@ function row(i: number, random: () => number, faceCut: number): FileRecord {
       faceCount: 1,
       faceSize,
       roll,
-      yaw: (random() - 0.5) * 80,
+      yaw,
       brisque,
       faceBrisque,
       symmetry: random() * 0.3,
@@ -70,8 +74,8 @@ function row(i: number, random: () => number, faceCut: number): FileRecord {
         score: 0.95,
         landmarks: Array.from({ length: 136 }, (_, k) => 100 + k),
         roll,
-        yaw: 0,
-        pitch: 0,
+        yaw,
+        pitch,
         eyeDyPct: 1,
         centerDeltaPct: 5,
         qsize: faceSize,

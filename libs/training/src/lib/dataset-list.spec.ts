@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Manifest } from '@portrait-forge/manifest';
 import { fileRecord, tempManifestPath } from '@portrait-forge/manifest/testing';
@@ -56,6 +57,40 @@ describe('frozen training dataset (dataset.json)', () => {
     expect(lines.join('\n')).toMatch(
       /changed since this run froze its dataset .*: 0 kept image\(s\) added, 2 gone; training on the frozen list of 6/,
     );
+  });
+
+  it('records the content hash of each crop; a changed or missing crop stops the resume, naming it', async () => {
+    const manifest = await keptManifest(4);
+    const runDir = tempDir();
+    frozenManifestSource(runDir, manifest, () => undefined, { fresh: true });
+    const list = readDatasetList(runDir);
+    expect(list?.format).toBe(2);
+    for (const e of list?.images ?? [])
+      expect(e.cropSha256).toBe(createHash('sha256').update(readFileSync(e.crop)).digest('hex'));
+
+    const [first, second] = list?.images ?? [];
+    appendFileSync(first.crop, 'x');
+    rmSync(second.crop);
+    const resume = () => frozenManifestSource(runDir, manifest, () => undefined, { fresh: false });
+    expect(resume).toThrow(/1 missing: .*img0001\.png; 1 changed since the freeze: .*img0000\.png\); restore them/);
+    // A fresh freeze refuses a kept row whose crop is gone, naming it and the fix.
+    expect(() => frozenManifestSource(tempDir(), manifest, () => undefined, { fresh: true })).toThrow(
+      /1 kept crop\(s\) cannot be read: .*img0001\.png; re-run `nx run curate:filter --resume`/,
+    );
+  });
+
+  it('a list frozen before crop hashes (format 1) is still read, and says it is not verified', async () => {
+    const manifest = await keptManifest(2);
+    const runDir = tempDir();
+    frozenManifestSource(runDir, manifest, () => undefined, { fresh: true });
+    const file = join(runDir, DATASET_LIST_FILE);
+    const old = JSON.parse(readFileSync(file, 'utf8'));
+    old.format = 1;
+    for (const e of old.images) delete e.cropSha256;
+    writeFileSync(file, JSON.stringify(old));
+    const lines: string[] = [];
+    expect(frozenManifestSource(runDir, manifest, (l) => lines.push(l), { fresh: false }).size).toBe(2);
+    expect(lines.join('\n')).toMatch(/frozen before crop hashes: its crops are not verified/);
   });
 
   it('a run trains on the list frozen at its start; its resume reports the changed manifest', async () => {

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { UsageError } from '@portrait-forge/cli';
 import { writeFileAtomic } from '@portrait-forge/files';
 import { Manifest, type KeptImage } from '@portrait-forge/manifest';
 import type { ImageSource } from './sources';
@@ -13,7 +15,8 @@ import type { ImageSource } from './sources';
 export const DATASET_LIST_FILE = 'dataset.json';
 
 const DatasetListSchema = z.object({
-  format: z.literal(1),
+  /** 1: before crop hashes (not verified); 2: every entry has `cropSha256`. */
+  format: z.union([z.literal(1), z.literal(2)]),
   /** The manifest the list was taken from (absolute). */
   manifest: z.string(),
   frozenAt: z.string(),
@@ -25,6 +28,8 @@ const DatasetListSchema = z.object({
       sha256: z.string(),
       /** The aligned crop, relative to the manifest's folder (or absolute). */
       crop: z.string(),
+      /** sha256 of the crop file's bytes at the freeze: resume and rollback check the crop is unchanged. */
+      cropSha256: z.string().optional(),
     }),
   ),
 });
@@ -33,6 +38,22 @@ type Entry = DatasetList['images'][number];
 
 const entriesOf = (kept: readonly KeptImage[]): Entry[] =>
   kept.map((k) => ({ path: k.path, sha256: k.sha256, crop: k.alignedPath }));
+
+/** Names shown in a problem line: the first few, then how many more. */
+const LISTED = 5;
+const someNames = (names: readonly string[]) =>
+  names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
+
+const cropFile = (e: Entry, base: string) => (isAbsolute(e.crop) ? e.crop : join(base, e.crop));
+
+/** sha256 of the crop's bytes, or null when it cannot be read. */
+function cropHash(file: string): string | null {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return null;
+  }
+}
 
 const keyOf = (e: Entry) => `${e.path}\u0000${e.sha256}\u0000${e.crop}`;
 
@@ -47,7 +68,7 @@ function readKept(manifestFile: string): Entry[] {
 
 function listSource(list: DatasetList, runDir: string): ImageSource {
   const base = dirname(list.manifest);
-  const files = list.images.map((e) => (isAbsolute(e.crop) ? e.crop : join(base, e.crop)));
+  const files = list.images.map((e) => cropFile(e, base));
   return {
     name: basename(list.manifest, extname(list.manifest)),
     description: `manifest ${list.manifest} (${files.length} kept, frozen in ${join(runDir, DATASET_LIST_FILE)})`,
@@ -69,16 +90,27 @@ export function keptChanges(
   return added || removed ? { added, removed } : null;
 }
 
-/** Writes the run's dataset.json from the manifest's kept view as it is now. */
+/** Writes the run's dataset.json from the manifest's kept view as it is now, with each crop's hash. */
 export function freezeDataset(runDir: string, manifestFile: string): DatasetList {
-  const images = readKept(manifestFile);
-  if (images.length === 0) {
-    throw new Error(
+  const kept = readKept(manifestFile);
+  if (kept.length === 0) {
+    throw new UsageError(
       `--manifest ${manifestFile}: no kept images with aligned crops; run the curate pipeline (nx run curate:filter) first.`,
     );
   }
+  const base = dirname(resolve(manifestFile));
+  const missing: string[] = [];
+  const images = kept.map((e) => {
+    const cropSha256 = cropHash(cropFile(e, base));
+    if (cropSha256 === null) missing.push(cropFile(e, base));
+    return { ...e, cropSha256: cropSha256 ?? '' };
+  });
+  if (missing.length)
+    throw new UsageError(
+      `--manifest ${manifestFile}: ${missing.length} kept crop(s) cannot be read: ${someNames(missing)}; re-run \`nx run curate:filter --resume\` on the same input to rewrite them, or reject those files.`,
+    );
   const list: DatasetList = {
-    format: 1,
+    format: 2,
     manifest: resolve(manifestFile),
     frozenAt: new Date().toISOString(),
     images,
@@ -99,6 +131,31 @@ export function readDatasetList(runDir: string): DatasetList | null {
 }
 
 /**
+ * Checks every crop of a frozen list against the hash taken at the freeze; throws naming the changed
+ * and missing crops (training on them would silently train on other images than the run froze).
+ */
+export function verifyFrozenCrops(list: DatasetList, runDir: string): void {
+  if (list.format === 1) return;
+  const base = dirname(list.manifest);
+  const missing: string[] = [];
+  const changed: string[] = [];
+  for (const e of list.images) {
+    const file = cropFile(e, base);
+    const now = cropHash(file);
+    if (now === null) missing.push(file);
+    else if (now !== e.cropSha256) changed.push(file);
+  }
+  if (!missing.length && !changed.length) return;
+  const problems = [
+    ...(missing.length ? [`${missing.length} missing: ${someNames(missing)}`] : []),
+    ...(changed.length ? [`${changed.length} changed since the freeze: ${someNames(changed)}`] : []),
+  ];
+  throw new UsageError(
+    `${join(runDir, DATASET_LIST_FILE)}: crops of this run's frozen dataset are not as frozen (${problems.join('; ')}); restore them (e.g. from a backup of the curate output), or start a new run (without --resume) to train on the crops as they are now.`,
+  );
+}
+
+/**
  * The images a run trained from a manifest trains on: a new run freezes the kept set into
  * dataset.json; a resumed one (or a rollback) reads it back and `log`s how the manifest changed since
  * (still training on the frozen list; a new run picks the change up). A run dir from before frozen
@@ -116,6 +173,9 @@ export function frozenManifestSource(
       log(`${runDir} has no ${DATASET_LIST_FILE}; freezing the manifest's kept set as it is now`);
     return listSource(freezeDataset(runDir, manifestFile), runDir);
   }
+  if (existing.format === 1)
+    log(`${join(runDir, DATASET_LIST_FILE)} was frozen before crop hashes: its crops are not verified`);
+  verifyFrozenCrops(existing, runDir);
   if (resolve(manifestFile) !== existing.manifest)
     log(
       `--manifest ${resolve(manifestFile)} is not the one this run froze (${existing.manifest}); training on the frozen list`,
