@@ -1,2 +1,10 @@
-export { lineChart, niceTicks, escapeXml, type Series, type ChartOptions } from './lib/line-chart';
+export {
+  lineChart,
+  niceTicks,
+  escapeXml,
+  placeMarkerLabels,
+  type Series,
+  type ChartOptions,
+  type PlacedLabel,
+} from './lib/line-chart';
 export { histogramSvg } from './lib/histogram';

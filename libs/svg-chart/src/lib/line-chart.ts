@@ -14,6 +14,48 @@ export interface ChartOptions {
   markers?: { x: number; label: string }[];
 }
 
+/** Marker labels sit in rows above the plot: row height and a sans-serif 11 px width estimate (no text metrics in SVG strings). */
+const LABEL_ROW_PX = 12;
+const LABEL_CHAR_PX = 6.5;
+const LABEL_GAP_PX = 3;
+
+export interface PlacedLabel {
+  /** Text anchor x (px), the row (0 = nearest the plot) and which side of the marker line the text runs. */
+  x: number;
+  row: number;
+  anchor: 'start' | 'end';
+}
+
+/**
+ * Greedy interval layout of marker labels: each label runs right of its line unless it would pass
+ * `right` (then left of it), and takes the lowest row where it clears every label already there.
+ * `lines` are marker x positions in px, sorted or not; the result is in the same order.
+ */
+export function placeMarkerLabels(
+  lines: number[],
+  labels: string[],
+  left: number,
+  right: number,
+): PlacedLabel[] {
+  const rows: [number, number][][] = [];
+  const order = lines.map((_, i) => i).sort((a, b) => lines[a] - lines[b]);
+  const placed: PlacedLabel[] = new Array(lines.length);
+  for (const i of order) {
+    const width = labels[i].length * LABEL_CHAR_PX;
+    const anchor =
+      lines[i] + LABEL_GAP_PX + width <= right || lines[i] - LABEL_GAP_PX - width < left ? 'start' : 'end';
+    const x = anchor === 'start' ? lines[i] + LABEL_GAP_PX : lines[i] - LABEL_GAP_PX;
+    const span: [number, number] = anchor === 'start' ? [x, x + width] : [x - width, x];
+    let row = rows.findIndex((taken) =>
+      taken.every(([a, b]) => span[1] + LABEL_GAP_PX <= a || span[0] >= b + LABEL_GAP_PX),
+    );
+    if (row === -1) row = rows.push([]) - 1;
+    rows[row].push(span);
+    placed[i] = { x, row, anchor };
+  }
+  return placed;
+}
+
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 export function escapeXml(text: string): string {
@@ -34,18 +76,30 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 
 export function lineChart(series: Series[], options: ChartOptions): string {
   const width = options.width ?? 720;
-  const height = options.height ?? 260;
-  const m = { left: 56, right: 12, top: 28, bottom: 36 };
+  const plotHeight = options.height ?? 260;
+  const markers = options.markers ?? [];
+  const base = { left: 56, right: 12, top: 28, bottom: 36 };
   const finite = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const title = `<text x="${m.left}" y="18" font-weight="bold">${escapeXml(options.title)}</text>`;
+  const title = `<text x="${base.left}" y="18" font-weight="bold">${escapeXml(options.title)}</text>`;
   if (finite.length === 0) {
-    return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60" font-family="sans-serif" font-size="12">${title}<text x="${m.left}" y="44">no data</text></svg>`;
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60" font-family="sans-serif" font-size="12">${title}<text x="${base.left}" y="44">no data</text></svg>`;
   }
-  const xs = [...finite.map((p) => p[0]), ...(options.markers ?? []).map((k) => k.x)];
+  const xs = [...finite.map((p) => p[0]), ...markers.map((k) => k.x)];
   const ys = finite.map((p) => p[1]);
   const [x0, x1] = padRange(Math.min(...xs), Math.max(...xs));
   const [y0, y1] = padRange(Math.min(...ys), Math.max(...ys));
-  const sx = (x: number): number => m.left + ((x - x0) / (x1 - x0)) * (width - m.left - m.right);
+  const sxAt = (x: number): number => base.left + ((x - x0) / (x1 - x0)) * (width - base.left - base.right);
+  const labels = placeMarkerLabels(
+    markers.map((k) => sxAt(k.x)),
+    markers.map((k) => k.label),
+    0,
+    width,
+  );
+  // The label rows get their own band between title and plot, clear of the data and the legend.
+  const band = labels.length ? (Math.max(...labels.map((l) => l.row)) + 1) * LABEL_ROW_PX + 4 : 0;
+  const m = { ...base, top: base.top + band };
+  const height = plotHeight + band;
+  const sx = sxAt;
   const sy = (y: number): number => height - m.bottom - ((y - y0) / (y1 - y0)) * (height - m.top - m.bottom);
   const axis = [
     ...niceTicks(y0, y1).map(
@@ -80,10 +134,12 @@ export function lineChart(series: Series[], options: ChartOptions): string {
     const legend = `<text x="${width - m.right - 4}" y="${m.top + 14 + i * 14}" text-anchor="end" fill="${colour}">${escapeXml(s.name)}</text>`;
     return path + dots + legend;
   });
-  const marks = (options.markers ?? []).map(
-    (k, i) =>
-      `<line x1="${sx(k.x).toFixed(1)}" x2="${sx(k.x).toFixed(1)}" y1="${m.top}" y2="${height - m.bottom}" stroke="#d62728" stroke-dasharray="4 3"/><text x="${(sx(k.x) + 3).toFixed(1)}" y="${m.top + 12 + (i % 4) * 12}" fill="#d62728">${escapeXml(k.label)}</text>`,
-  );
+  const marks = markers.map((k, i) => {
+    const label = labels[i];
+    const y = m.top - 4 - label.row * LABEL_ROW_PX;
+    // The white halo keeps a label legible where a higher row's marker line crosses it.
+    return `<line x1="${sx(k.x).toFixed(1)}" x2="${sx(k.x).toFixed(1)}" y1="${y - 10}" y2="${height - m.bottom}" stroke="#d62728" stroke-dasharray="4 3"/><text x="${label.x.toFixed(1)}" y="${y}" text-anchor="${label.anchor}" fill="#d62728" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeXml(k.label)}</text>`;
+  });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">${title}${axis.join('')}${lines.join('')}${marks.join('')}</svg>`;
 }
 
