@@ -2,15 +2,16 @@
  * The manifest at 1 M rows (issue 20): 8 shard manifests of 125 k rows (one face with 68 landmarks
  * per row, realistic score spreads) merged with `curate merge`'s code, then the merged manifest's
  * file size, a full `decide` (re-decide every row, store, rewrite decisions.csv), the trainer's
- * `kept` read and its dataset.json freeze. Prints seconds and sizes.
+ * `kept` read and its dataset.json freeze (hashing every kept crop) and resume check. Prints seconds and sizes.
  * Run: nice -n 10 npx tsx tools/bench/manifest.ts [--rows 1000000] [--shards 8]
  */
 import { defaultThresholds, mergeShards, redecide, storedThresholds } from '@portrait-forge/curation';
 import { Manifest, type FileRecord } from '@portrait-forge/manifest';
-import { freezeDataset } from '@portrait-forge/training';
+import { freezeDataset, readDatasetList, verifyFrozenCrops } from '@portrait-forge/training';
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 const DIR = join(ROOT, 'tmp/manifest-bench');
@@ -21,6 +22,8 @@ const arg = (name: string, fallback: number) => {
 const ROWS = arg('--rows', 1_000_000);
 const SHARDS = arg('--shards', 8);
 const PER_SHARD = Math.ceil(ROWS / SHARDS);
+/** A 256² RGB aligned crop as curate writes it (PNG) is ~120 KB. */
+const CROP_BYTES = 120_000;
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run builds the same manifests. */
 function rng(seed: number): () => number {
@@ -172,11 +175,29 @@ function main(): void {
   const kept = m.kept();
   console.log(`kept read: ${seconds(t0)} s (${kept.length} kept)`);
   m.close();
+  // The freeze hashes every kept crop: give each a file of a 256² PNG crop's size (hard links to one,
+  // so the bench reads real bytes without writing gigabytes; the page cache holds it, as it would
+  // after curate wrote the crops).
+  const template = join(DIR, 'crop-template.png');
+  writeFileSync(template, randomBytes(CROP_BYTES));
+  t0 = performance.now();
+  for (const k of kept) {
+    const crop = join(DIR, k.alignedPath);
+    mkdirSync(dirname(crop), { recursive: true });
+    linkSync(template, crop);
+  }
+  console.log(`linked ${kept.length} crops of ${CROP_BYTES} B: ${seconds(t0)} s`);
   const runDir = join(DIR, 'run');
   mkdirSync(runDir, { recursive: true });
   t0 = performance.now();
   freezeDataset(runDir, file);
-  console.log(`dataset.json freeze: ${seconds(t0)} s, ${mb(join(runDir, 'dataset.json'))} MB`);
+  console.log(
+    `dataset.json freeze (reads + hashes every crop): ${seconds(t0)} s, ${mb(join(runDir, 'dataset.json'))} MB`,
+  );
+  t0 = performance.now();
+  const list = readDatasetList(runDir);
+  if (list) verifyFrozenCrops(list, runDir);
+  console.log(`resume check of every crop hash: ${seconds(t0)} s`);
   t0 = performance.now();
   mergeShards(DIR, { log: () => undefined });
   console.log(`re-merge (idempotent, carries the decide run): ${seconds(t0)} s`);

@@ -83,6 +83,7 @@ export {
   DATASET_LIST_FILE,
   freezeDataset,
   readDatasetList,
+  verifyFrozenCrops,
   frozenManifestSource,
   keptChanges,
   type DatasetList,
