@@ -2,7 +2,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GALLERY_SORT_SQL, type GalleryCursor, type GalleryQuery, type GalleryTile } from './gallery';
+import {
+  galleryPage,
+  galleryPagePlan,
+  GALLERY_SORT_SQL,
+  type GalleryCursor, type GalleryQuery, type GalleryTile } from './gallery';
 import { emptyScores } from './columns';
 import { Manifest } from './manifest';
 import { MIGRATIONS } from './schema';
@@ -210,6 +214,36 @@ describe('gallery queries', () => {
       expect(plan).toMatch(/SEARCH f USING INDEX files_face_brisque \(face_brisque[<>]/);
     }
     expect(m.galleryPagePlan({ sort: 'roll', near: 12 })[0]).toMatch(/USING INDEX files_abs_roll/);
+    m.close();
+  });
+
+  it('a rare reason on a sorted first page reads its rows from the reasons index; same page either way', () => {
+    const m = open(300);
+    m.refreshQueryStats();
+    const db = new Database(m.file, { readonly: true });
+    const walk = { reasonCount: () => Infinity };
+    const rare = { reasonCount: () => 10 };
+    for (const q of [
+      { reason: 'blurry', sort: 'brisque', limit: 20, withTotal: true },
+      { reason: 'blurry', sort: 'roll', direction: 'desc', limit: 7 },
+      { reason: 'blurry', decision: 'reject', sort: 'faceSize', limit: 500 },
+    ] as GalleryQuery[]) {
+      const walked = galleryPage(db, q, walk);
+      expect(walked.tiles.length).toBeGreaterThan(0);
+      expect(galleryPage(db, q, rare)).toEqual(walked);
+      expect(galleryPagePlan(db, q, rare)[0]).toMatch(/COVERING INDEX files_reasons/);
+      expect(galleryPagePlan(db, q, walk)[0]).not.toMatch(/files_reasons/);
+    }
+    // Later pages walk the key's index from the cursor (the matches are near it by then).
+    const first = galleryPage(db, { reason: 'blurry', sort: 'brisque', limit: 5 }, rare);
+    const after = first.next ?? undefined;
+    expect(galleryPagePlan(db, { reason: 'blurry', sort: 'brisque', after }, rare)[0]).toMatch(
+      /USING INDEX files_brisque/,
+    );
+    // The Manifest's own pages take the count from its cached counts (40 blurry files here).
+    expect(m.galleryCounts().byReason['blurry']).toBeLessThan(300);
+    expect(m.galleryPagePlan({ reason: 'blurry', sort: 'brisque' })[0]).toMatch(/files_reasons/);
+    db.close();
     m.close();
   });
 

@@ -273,8 +273,10 @@ export class Manifest {
 
   /** A keyset page of files, filtered and sorted (see GalleryQuery). */
   galleryPage(query: GalleryQuery): GalleryPage {
-    return galleryPage(this.db, query);
+    return galleryPage(this.db, query, this.pageHints);
   }
+
+  private readonly pageHints = { reasonCount: (reason: string) => this.counts.get().byReason[reason] ?? 0 };
 
   /** The review UI's counts (cached per manifest version, see GalleryCountsCache). */
   galleryCounts(): GalleryCounts {
@@ -293,7 +295,7 @@ export class Manifest {
 
   /** The query plans galleryPage runs for `query` (tests check that they use the indexes). */
   galleryPagePlan(query: GalleryQuery): string[] {
-    return galleryPagePlan(this.db, query);
+    return galleryPagePlan(this.db, query, this.pageHints);
   }
 
   /** Everything stored about one file, with its faces and review log; null for an unknown id. */
