@@ -1,5 +1,6 @@
 export {
   writeFileAtomic,
+  writeFileAtomicAsync,
   replaceFileAtomic,
   atomicTempPath,
   isAtomicTempOf,
