@@ -1,6 +1,5 @@
 export {
   writeFileAtomic,
-  writeFileAtomicAsync,
   replaceFileAtomic,
   atomicTempPath,
   isAtomicTempOf,

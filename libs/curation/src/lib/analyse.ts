@@ -32,7 +32,7 @@ import {
   type Silhouette,
   type SilhouetteChoice,
 } from '@portrait-forge/symmetry';
-import { writeFileAtomicAsync } from '@portrait-forge/files';
+import { writeFileAtomic } from '@portrait-forge/files';
 import { join } from 'node:path';
 import { atFaceBrisqueSize } from './face-brisque';
 import { differenceHash } from './hash';
@@ -80,27 +80,7 @@ export interface Analyzer {
   analyse(job: AnalysisJob): Promise<Analysis>;
 }
 
-/** `write`: waiting for the crop and thumbnail to be on disk (their writes overlap the later stages). */
-export type Stage =
-  | 'decode'
-  | 'detect'
-  | 'brisque'
-  | 'align'
-  | 'faceBrisque'
-  | 'symmetry'
-  | 'thumb'
-  | 'write';
-
-interface WriteFailure {
-  failed: unknown;
-}
-
-/** A write started now and awaited later: never rejects (no unhandled rejection meanwhile). */
-const started = (write: Promise<void>): Promise<WriteFailure | undefined> =>
-  write.then(
-    () => undefined,
-    (failed: unknown) => ({ failed }),
-  );
+export type Stage = 'decode' | 'detect' | 'brisque' | 'align' | 'faceBrisque' | 'symmetry' | 'thumb';
 
 /**
  * Faces are detected on a decode whose longer side is at most this (sharp's shrink-on-load): the
@@ -300,20 +280,14 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
       lap('brisque');
     }
 
-    // The crop's PNG encode and fsyncs run on libuv's pool while this thread scores the crop; both
-    // files are durable before the analysis is returned (and so before its manifest row is written).
-    let cropWritten: Promise<WriteFailure | undefined> = Promise.resolve(undefined);
     if (primary) {
       try {
         const aligned = await alignInRegion(photo, primary.detection, config.size);
         photo.release();
-        const alignedPath = `aligned/${stem}.png`;
-        cropWritten = started(
-          encodePng(aligned.image).then((png) =>
-            writeFileAtomicAsync(join(config.outDir, alignedPath), png, { mkdir: true }),
-          ),
-        );
-        out.alignedPath = alignedPath;
+        out.alignedPath = `aligned/${stem}.png`;
+        writeFileAtomic(join(config.outDir, out.alignedPath), await encodePng(aligned.image), {
+          mkdir: true,
+        });
         out.alignedQuad = aligned.quad.flatMap((p) => [p.x, p.y]);
         out.phash = await differenceHash(aligned.image);
         lap('align');
@@ -337,30 +311,15 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     const thumbHeight = Math.max(1, Math.round(photo.height * scale));
     out.thumbPath = `thumbs/${stem}.jpg`;
     out.thumbScale = thumbWidth / photo.width;
-    const thumb = await rawToSharp(reduced.image)
-      .resize(thumbWidth, thumbHeight, { fit: 'fill' })
-      .jpeg({ quality: 80 })
-      .toBuffer();
-    const thumbWritten = started(
-      writeFileAtomicAsync(join(config.outDir, out.thumbPath), thumb, { mkdir: true }),
+    writeFileAtomic(
+      join(config.outDir, out.thumbPath),
+      await rawToSharp(reduced.image)
+        .resize(thumbWidth, thumbHeight, { fit: 'fill' })
+        .jpeg({ quality: 80 })
+        .toBuffer(),
+      { mkdir: true },
     );
     lap('thumb');
-
-    const [crop, thumbFailure] = await Promise.all([cropWritten, thumbWritten]);
-    if (crop && out.alignedPath) {
-      // As when alignment itself fails: no crop, so nothing measured on it is stored.
-      const empty = emptyScores();
-      out.alignedPath = null;
-      out.alignedQuad = null;
-      out.phash = null;
-      out.scores.faceBrisque = empty.faceBrisque;
-      out.scores.symmetry = empty.symmetry;
-      out.scores.symmetryBackend = empty.symmetryBackend;
-      out.scores.symmetryNote = empty.symmetryNote;
-      log(`${job.path}: alignment failed (writing the crop: ${message(crop.failed)})`);
-    }
-    if (thumbFailure) throw thumbFailure.failed;
-    lap('write');
     return out;
   }
 

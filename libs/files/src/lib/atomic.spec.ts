@@ -2,13 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  atomicTempPath,
-  isAtomicTempOf,
-  replaceFileAtomic,
-  writeFileAtomic,
-  writeFileAtomicAsync,
-} from './atomic';
+import { atomicTempPath, isAtomicTempOf, replaceFileAtomic, writeFileAtomic } from './atomic';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'pf-files-'));
 const diskFull = (written: number): void => {
@@ -56,27 +50,6 @@ describe('writeFileAtomic', () => {
     expect(temps).toHaveLength(1);
     expect(isAtomicTempOf(temps[0], /^network-snapshot-\d+\.ckpt$/)).toBe(true);
     expect(isAtomicTempOf(temps[0], /^fakes/)).toBe(false);
-  });
-});
-
-describe('writeFileAtomicAsync', () => {
-  it('writes strings, bytes and chunk lists, replacing the old content, without a temp left', async () => {
-    const file = join(tempDir(), 'crop.png');
-    await writeFileAtomicAsync(file, 'old');
-    await writeFileAtomicAsync(file, [Buffer.from('ne'), Uint8Array.of(0x77)]);
-    expect(readFileSync(file, 'utf8')).toBe('new');
-    expect(readdirSync(join(file, '..'))).toEqual(['crop.png']);
-  });
-
-  it('creates the directory only when asked; a failed write leaves the previous file and no temp', async () => {
-    const dir = tempDir();
-    await expect(writeFileAtomicAsync(join(dir, 'sub', 'x'), 'x')).rejects.toThrow(/ENOENT/);
-    await writeFileAtomicAsync(join(dir, 'sub', 'x'), 'x', { mkdir: true });
-    expect(readFileSync(join(dir, 'sub', 'x'), 'utf8')).toBe('x');
-    // A directory where the target should be: the rename fails after the temp was written.
-    await writeFileAtomicAsync(join(dir, 'sub', 'taken', 'inner'), 'y', { mkdir: true });
-    await expect(writeFileAtomicAsync(join(dir, 'sub', 'taken'), 'z')).rejects.toThrow();
-    expect(readdirSync(join(dir, 'sub')).sort()).toEqual(['taken', 'x']);
   });
 });
 

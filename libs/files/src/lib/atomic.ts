@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Called with the running byte count while writing, so tests can simulate a crash or a full disk mid-write. */
@@ -75,38 +75,6 @@ export function writeFileAtomic(
   closeSync(fd);
   renameSync(tmp, file);
   fsyncDir(dirname(file));
-}
-
-/**
- * writeFileAtomic without blocking the thread: the writes and both fsyncs run on libuv's pool, so a
- * worker can go on computing while its output becomes durable (await it before recording the file).
- */
-export async function writeFileAtomicAsync(
-  file: string,
-  data: string | Uint8Array | readonly Uint8Array[],
-  opts: Pick<AtomicWriteOptions, 'mkdir'> = {},
-): Promise<void> {
-  if (opts.mkdir) await mkdir(dirname(file), { recursive: true });
-  const tmp = atomicTempPath(file);
-  try {
-    const handle = await open(tmp, 'w');
-    try {
-      for (const chunk of toChunks(data)) await handle.write(chunk);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  const dir = await open(dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
 }
 
 /**
