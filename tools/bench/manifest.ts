@@ -85,6 +85,8 @@ function row(i: number, random: () => number, faceCut: number): FileRecord {
         cutOff: 0,
         rotationDeg: null,
         landmarksAtBorder: 0,
+        meshYaw: null,
+        meshPitch: null,
       },
     ],
     alignedPath: `aligned/${i}.png`,

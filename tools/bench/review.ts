@@ -113,6 +113,8 @@ async function buildManifest(out: string): Promise<void> {
             cutOff: 0,
             rotationDeg: null,
             landmarksAtBorder: 0,
+            meshYaw: null,
+            meshPitch: null,
           },
         ],
         alignedPath: `aligned/${i}.png`,

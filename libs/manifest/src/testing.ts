@@ -26,6 +26,8 @@ export function faceRecord(overrides: Partial<FaceRecord> = {}): FaceRecord {
     cutOff: 0,
     rotationDeg: null,
     landmarksAtBorder: 0,
+    meshYaw: null,
+    meshPitch: null,
     ...overrides,
   };
 }

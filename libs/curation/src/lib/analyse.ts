@@ -185,6 +185,8 @@ export function faceRecord(face: DetectedFace, image: ImageSize): FaceRecord {
     cutOff: m.cutOff ?? null,
     rotationDeg: m.rotationDeg,
     landmarksAtBorder: m.landmarksAtBorder,
+    meshYaw: m.meshYaw,
+    meshPitch: m.meshPitch,
   };
 }
 

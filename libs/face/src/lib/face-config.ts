@@ -26,7 +26,9 @@ export const faceConfigSchema = z.strictObject({
   maxRollDeg: nonNegative,
   /** …or the l4rz rule's eye ΔY, % of face height, reaches this (l4rz: 10). */
   maxEyeDyPercent: nonNegative,
-  /** `turned` when |yaw estimate| exceeds this (degrees)… */
+  /** `turned` when |FaceMesh yaw| exceeds this (degrees)… */
+  maxMeshYawDeg: nonNegative,
+  /** …or, for a face without a FaceMesh yaw (older manifests), |68-point yaw estimate| exceeds this… */
   maxYawDeg: nonNegative,
   /** …or the l4rz rule's centreline offset delta % reaches this (l4rz: 90; README says why higher)… */
   maxCentreOffsetPercent: nonNegative,
@@ -72,6 +74,10 @@ export function defaultFaceConfig(detector: DetectorKind = DEFAULT_DETECTOR): Fa
     // (labelled ~10–12°), real tilts start at 18.8; faces-dev's synthetic tilts are 22–33°.
     maxRollDeg: 16.5,
     maxEyeDyPercent: 10,
+    // FaceMesh yaw (mesh-pose.ts): keepers reach 24.7° (faces-dev) and 26.5° (faces-wild-dev,
+    // insightface_yifei); the turned faces it separates start at 31.7° (human_person-tasia). Two turned
+    // faces read 22.7–23.0° and stay kept (README); the 68-point yaw could not part them either.
+    maxMeshYawDeg: 29,
     maxYawDeg: 35,
     maxCentreOffsetPercent: 250,
     // Keepers' pitch proxy starts at 0.39 (faces-dev) / 0.40 (faces-wild-dev); the head tipped back

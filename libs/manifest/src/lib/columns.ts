@@ -104,6 +104,20 @@ export const FACE_COLUMNS = {
     decides: false,
     doc: 'landmarks within 1 px of the photo border or beyond',
   },
+  meshYaw: {
+    sql: 'mesh_yaw',
+    type: 'REAL',
+    addedIn: 7,
+    decides: true,
+    doc: 'head yaw from FaceMesh depth, degrees (primary face; replaces `yaw` in the turned rule)',
+  },
+  meshPitch: {
+    sql: 'mesh_pitch',
+    type: 'REAL',
+    addedIn: 7,
+    decides: false,
+    doc: 'head pitch from FaceMesh depth, degrees, positive bowed (primary face)',
+  },
 } as const satisfies Record<string, FaceColumnSpec>;
 
 type ValueOf<C extends ColumnSpec> =
