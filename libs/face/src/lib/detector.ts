@@ -446,7 +446,7 @@ async function withMeshPose(
 ): Promise<DetectedFace[]> {
   const [best, ...others] = faces;
   if (best?.landmarks.length !== 68) return faces;
-  const crop = await uprightCrop(image, meshFrame(best.landmarks));
+  const crop = await uprightCrop(image, meshFrame(best.box, best.landmarks));
   if (!crop) return faces;
   const size = FACE_MESH_INPUT_SIZE;
   const input = tf.tidy(() =>

