@@ -7,6 +7,7 @@
  */
 import { defaultThresholds, mergeShards, redecide, storedThresholds } from '@portrait-forge/curation';
 import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { filterRun, syntheticFileRecord } from '@portrait-forge/manifest/testing';
 import { freezeDataset, readDatasetList, verifyFrozenCrops } from '@portrait-forge/training';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
@@ -38,68 +39,6 @@ function rng(seed: number): () => number {
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(2);
 const mb = (file: string) => (statSync(file).size / 2 ** 20).toFixed(0);
 
-function row(i: number, random: () => number, faceCut: number): FileRecord {
-  const brisque = 10 + random() * 60;
-  const roll = (random() - 0.5) * 40;
-  const faceSize = 60 + random() * 400;
-  const faceBrisque = brisque * 0.8 + random() * 10;
-  const yaw = (random() - 0.5) * 80;
-  // The nose/mouth pitch ratio of upright faces (libs/face README: keepers ≥ 0.39; turned below 0.35).
-  const pitch = 0.3 + random() * 0.4;
-  const reasons = [
-    ...(faceSize * 2 < 256 ? ['face_too_small'] : []),
-    ...(Math.abs(roll) > 12 ? ['tilted'] : []),
-    ...(Math.abs(yaw) > 35 || pitch < 0.35 ? ['turned'] : []),
-    ...(faceBrisque > faceCut ? ['blurry'] : []),
-  ];
-  return {
-    path: `photos/${String(i % 1000).padStart(3, '0')}/img${String(i).padStart(7, '0')}.jpg`,
-    size: 1e6,
-    mtimeMs: 0,
-    sha256: `sha${i}`,
-    width: 1024,
-    height: 768,
-    decodeError: null,
-    scores: {
-      faceCount: 1,
-      faceSize,
-      roll,
-      yaw,
-      brisque,
-      faceBrisque,
-      symmetry: random() * 0.3,
-      symmetryBackend: 'selfie',
-      symmetryNote: null,
-    },
-    faces: [
-      {
-        box: { x: 100, y: 100, width: 300, height: 300 },
-        score: 0.95,
-        landmarks: Array.from({ length: 136 }, (_, k) => 100 + k),
-        roll,
-        yaw,
-        pitch,
-        eyeDyPct: 1,
-        centerDeltaPct: 5,
-        qsize: faceSize,
-        cutOff: 0,
-        rotationDeg: null,
-        landmarksAtBorder: 0,
-        meshYaw: null,
-        meshPitch: null,
-      },
-    ],
-    alignedPath: `aligned/${i}.png`,
-    alignedQuad: [0, 0, 0, 1, 1, 1, 1, 0],
-    thumbPath: `thumbs/${i}.jpg`,
-    thumbScale: 0.25,
-    phash: null,
-    stageMs: { decode: 10 },
-    decision: reasons.length ? 'reject' : 'keep',
-    reasons,
-  };
-}
-
 /** Shard 0 written through Manifest.writeFiles; the others are copies with their own paths and hashes. */
 function buildShards(): string[] {
   const thresholds = defaultThresholds(256);
@@ -109,27 +48,17 @@ function buildShards(): string[] {
   const t0 = performance.now();
   const m = Manifest.open(first);
   const input = join(DIR, 'in');
-  const runId = m.startRun({
-    kind: 'filter',
-    inputRoot: input,
-    config: {
-      input,
-      size: 256,
-      workers: 1,
-      resume: true,
-      detector: 'blazeface',
-      silhouette: 'auto',
-      maxPixels: 1e8,
-      shard: `0/${SHARDS}`,
-    },
-    thresholds: { ...thresholds },
-    versions: {},
-  });
+  const runId = m.startRun(
+    filterRun(input, {
+      config: { resume: true, photoBrisque: true, shard: `0/${SHARDS}` },
+      thresholds: { ...thresholds },
+    }),
+  );
   const random = rng(17);
   for (let start = 0; start < PER_SHARD; start += 5000) {
     const batch: FileRecord[] = [];
     for (let i = start; i < Math.min(PER_SHARD, start + 5000); i++)
-      batch.push(row(i, random, thresholds.faceBrisque));
+      batch.push(syntheticFileRecord(i, random, thresholds.faceBrisque));
     m.writeFiles(batch, runId);
   }
   m.endRun(runId, { files: PER_SHARD });

@@ -9,6 +9,7 @@
  */
 import { defaultThresholds } from '@portrait-forge/curation';
 import { Manifest, type FileRecord } from '@portrait-forge/manifest';
+import { filterRun, syntheticFileRecord } from '@portrait-forge/manifest/testing';
 import { CHROMIUM_PATH } from '@portrait-forge/test-support';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -50,83 +51,13 @@ async function buildManifest(out: string): Promise<void> {
   }
   const m = Manifest.open(file);
   const thresholds = defaultThresholds(256);
-  m.startRun({
-    kind: 'filter',
-    inputRoot: join(out, 'in'),
-    config: {
-      input: join(out, 'in'),
-      size: 256,
-      workers: 1,
-      resume: false,
-      detector: 'blazeface',
-      silhouette: 'auto',
-      maxPixels: 1e8,
-    },
-    thresholds: { ...thresholds },
-    versions: {},
-  });
+  m.startRun(filterRun(join(out, 'in'), { config: { photoBrisque: true }, thresholds: { ...thresholds } }));
   const random = rng(17);
   const t0 = performance.now();
-  const landmarks = Array.from({ length: 136 }, (_, k) => 100 + k);
   for (let start = 0; start < ROWS; start += 5000) {
     const batch: FileRecord[] = [];
-    for (let i = start; i < Math.min(ROWS, start + 5000); i++) {
-      const brisque = 10 + random() * 60;
-      const roll = (random() - 0.5) * 40;
-      const faceSize = 60 + random() * 400;
-      const faceBrisque = brisque * 0.8 + random() * 10;
-      const reasons = [
-        ...(faceSize * 2 < 256 ? ['face_too_small'] : []),
-        ...(Math.abs(roll) > 12 ? ['tilted'] : []),
-        ...(faceBrisque > thresholds.faceBrisque ? ['blurry'] : []),
-      ];
-      batch.push({
-        path: `photos/${String(i % 1000).padStart(3, '0')}/img${String(i).padStart(7, '0')}.jpg`,
-        size: 1e6,
-        mtimeMs: 0,
-        sha256: `sha${i}`,
-        width: 1024,
-        height: 768,
-        decodeError: null,
-        scores: {
-          faceCount: 1,
-          faceSize,
-          roll,
-          yaw: (random() - 0.5) * 80,
-          brisque,
-          faceBrisque,
-          symmetry: random() * 0.3,
-          symmetryBackend: 'selfie',
-          symmetryNote: null,
-        },
-        faces: [
-          {
-            box: { x: 100, y: 100, width: 300, height: 300 },
-            score: 0.95,
-            landmarks,
-            roll,
-            yaw: 0,
-            pitch: 0,
-            eyeDyPct: 1,
-            centerDeltaPct: 5,
-            qsize: faceSize,
-            cutOff: 0,
-            rotationDeg: null,
-            landmarksAtBorder: 0,
-            meshYaw: null,
-            meshPitch: null,
-          },
-        ],
-        alignedPath: `aligned/${i}.png`,
-        alignedQuad: [0, 0, 0, 1, 1, 1, 1, 0],
-        thumbPath: `thumbs/${i % THUMBS}.jpg`,
-        thumbScale: 0.25,
-        phash: null,
-        stageMs: { decode: 10 },
-        decision: reasons.length ? 'reject' : 'keep',
-        reasons,
-      });
-    }
+    for (let i = start; i < Math.min(ROWS, start + 5000); i++)
+      batch.push(syntheticFileRecord(i, random, thresholds.faceBrisque, THUMBS));
     m.writeFiles(batch, null);
   }
   m.close();

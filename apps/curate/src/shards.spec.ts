@@ -1,4 +1,4 @@
-import { Manifest } from '@portrait-forge/manifest';
+import { lockManifest, Manifest } from '@portrait-forge/manifest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,6 +148,26 @@ describe('curate filter --shard and curate merge', () => {
     expect(second.stderr).toMatch(/being written by `filter` \(pid \d+ on .*\); wait for it to finish/);
     expect(await exited(first)).toBe(0);
     expect(rowCount(manifest)).toBe(2);
+    expect(existsSync(`${manifest}.lock`)).toBe(false);
+
+    // decide and dedupe are writers too: refused while a live process holds the lock (this one,
+    // standing in for a running filter), not while it does a dry run; they run once it is released.
+    const held = lockManifest(manifest, 'filter');
+    for (const args of [
+      ['decide', '--out', out],
+      ['dedupe', '--out', out],
+    ]) {
+      const refusedWriter = runCli(args);
+      expect(refusedWriter.status).toBe(1);
+      expect(refusedWriter.stderr).toMatch(
+        /being written by `filter` \(pid \d+ on .*\); wait for it to finish/,
+      );
+    }
+    expect(runCli(['decide', '--out', out, '--dry-run']).status).toBe(0);
+    held.release();
+    const decided = runCli(['decide', '--out', out]);
+    expect(decided.status).toBe(0);
+    expect(decided.stdout).toMatch(/2 files re-decided/);
     expect(existsSync(`${manifest}.lock`)).toBe(false);
   });
 });

@@ -1,30 +1,13 @@
+// The light entry (re-deciding, thresholds, CSV, review files), then the analysis and the pipeline.
+export * from './decide';
+export { photoBrisqueProblem } from './lib/thresholds';
 export {
   runFilter,
   defaultWorkers,
-  MANIFEST_FILE,
   filterOutDir,
   type FilterOptions,
   type FilterResult,
 } from './lib/filter';
-export {
-  decide,
-  decideAll,
-  symmetryCut,
-  REASONS,
-  type Reason,
-  type DecisionOutcome,
-  type DecideChange,
-} from './lib/decide';
-export {
-  defaultThresholds,
-  mergeThresholds,
-  parseThresholdsJson,
-  storedThresholds,
-  ThresholdsPatchSchema,
-  type Thresholds,
-  type ThresholdsPatch,
-  photoBrisqueProblem,
-} from './lib/thresholds';
 export {
   FILE_PROBLEM_REASONS,
   fileProblem,
@@ -54,8 +37,6 @@ export {
 } from './lib/shard';
 export { walkImages, type WalkEntry, type WalkResult } from './lib/walk';
 export { sha256, differenceHash, hammingDistance } from './lib/hash';
-export { decisionsCsv, writeDecisionsCsv, DECISIONS_CSV_HEADER, DECISIONS_FILE } from './lib/csv';
-export { redecide, type RedecideOptions, type RedecideResult } from './lib/redecide';
 export { summarise, formatSummary, formatTable, type Summary } from './lib/summary';
 export { evaluate, formatEvaluation, type Evaluation } from './lib/decision-evaluation';
 export {
@@ -66,7 +47,6 @@ export {
   type DedupeResult,
 } from './lib/dedupe';
 export { exportDataset, sg2adaName, type ExportFormat, type ExportResult } from './lib/export';
-export { parseReview, applyReview, ReviewFileSchema, type ReviewFile } from './lib/review';
 export { writeReport, histogramSvg, TILES_PER_PAGE, type ReportResult } from './lib/report';
 export {
   createAnalyzer,

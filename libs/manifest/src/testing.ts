@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyScores } from './lib/columns';
+import type { NewRun, RunConfig, StoredThresholds } from './lib/runs';
 import type { FaceRecord, FileRecord, StoredFile } from './lib/types';
 
 /** A fresh manifest path in its own temporary folder. */
@@ -64,6 +65,92 @@ export function fileRecord(path: string, overrides: Partial<FileRecord> = {}): F
     reasons: [],
     ...overrides,
   };
+}
+
+/** A `filter` run over `input` as `curate filter` records it (defaults: 256 px, 1 worker, BlazeFace). */
+export function filterRun(
+  input: string,
+  options: { config?: Partial<RunConfig<'filter'>>; thresholds?: StoredThresholds } = {},
+): NewRun<'filter'> {
+  return {
+    kind: 'filter',
+    inputRoot: input,
+    config: {
+      input,
+      size: 256,
+      workers: 1,
+      resume: false,
+      detector: 'blazeface',
+      silhouette: 'auto',
+      maxPixels: 1e8,
+      photoBrisque: false,
+      ...options.config,
+    },
+    thresholds: options.thresholds ?? {},
+    versions: {},
+  };
+}
+
+/**
+ * Row `i` of a synthetic dataset-scale manifest (benchmarks): one face with 68 landmarks, score spreads
+ * like a real run's (BRISQUE 10–70, |roll| ≤ 20°, yaw ±40°, pitch ratio 0.3–0.7 around the keepers'
+ * ≥ 0.39), and a decision from rules shaped like the curation's at `faceBrisqueCut`.
+ */
+export function syntheticFileRecord(
+  i: number,
+  random: () => number,
+  faceBrisqueCut: number,
+  thumbs: number | null = null,
+): FileRecord {
+  const brisque = 10 + random() * 60;
+  const roll = (random() - 0.5) * 40;
+  const faceSize = 60 + random() * 400;
+  const faceBrisque = brisque * 0.8 + random() * 10;
+  const yaw = (random() - 0.5) * 80;
+  const pitch = 0.3 + random() * 0.4;
+  const reasons = [
+    ...(faceSize * 2 < 256 ? ['face_too_small'] : []),
+    ...(Math.abs(roll) > 12 ? ['tilted'] : []),
+    ...(Math.abs(yaw) > 35 || pitch < 0.35 ? ['turned'] : []),
+    ...(faceBrisque > faceBrisqueCut ? ['blurry'] : []),
+  ];
+  return fileRecord(`photos/${String(i % 1000).padStart(3, '0')}/img${String(i).padStart(7, '0')}.jpg`, {
+    size: 1e6,
+    mtimeMs: 0,
+    sha256: `sha${i}`,
+    width: 1024,
+    height: 768,
+    scores: {
+      ...emptyScores(),
+      faceCount: 1,
+      faceSize,
+      roll,
+      yaw,
+      brisque,
+      faceBrisque,
+      symmetry: random() * 0.3,
+      symmetryBackend: 'selfie',
+      symmetryNote: null,
+    },
+    faces: [
+      faceRecord({
+        box: { x: 100, y: 100, width: 300, height: 300 },
+        score: 0.95,
+        landmarks: Array.from({ length: 136 }, (_, k) => 100 + k),
+        roll,
+        yaw,
+        pitch,
+        qsize: faceSize,
+      }),
+    ],
+    alignedPath: `aligned/${i}.png`,
+    thumbPath: `thumbs/${thumbs === null ? i : i % thumbs}.jpg`,
+    thumbScale: 0.25,
+    phash: null,
+    stageMs: { decode: 10 },
+    decision: reasons.length ? 'reject' : 'keep',
+    reasons,
+  });
 }
 
 /** A row as `Manifest.files()` returns it. */

@@ -1,5 +1,5 @@
 import { MANIFEST_FILE, redecide, storedThresholds } from '@portrait-forge/curation';
-import { Manifest } from '@portrait-forge/manifest';
+import { lockManifest, Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { DEFAULT_OUT, fail, outDir } from '../options';
@@ -21,10 +21,19 @@ export function decideCommand(): Command {
   addThresholdOptions(cmd, 'stored');
   return cmd.action((flags: DecideFlags) => {
     try {
-      const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
-      const thresholds = thresholdsFrom(flags, storedThresholds(manifest));
-      const { files, changes, ms } = redecide(manifest, thresholds, { dryRun: flags.dryRun });
-      manifest.close();
+      const manifestFile = join(outDir(flags.out), MANIFEST_FILE);
+      // A decide that stores takes the one-writer lock, so it never runs inside a filter's batches.
+      const lock = flags.dryRun ? null : lockManifest(manifestFile, 'decide');
+      let result: ReturnType<typeof redecide>;
+      try {
+        const manifest = Manifest.open(manifestFile, { readonly: !!flags.dryRun });
+        const thresholds = thresholdsFrom(flags, storedThresholds(manifest));
+        result = redecide(manifest, thresholds, { dryRun: flags.dryRun });
+        manifest.close();
+      } finally {
+        lock?.release();
+      }
+      const { files, changes, ms } = result;
       const limit = Number(flags.limit);
       for (const c of changes.slice(0, limit)) {
         process.stdout.write(

@@ -1,5 +1,5 @@
 import { DEFAULT_NEAR_DISTANCE, markDuplicates, MANIFEST_FILE } from '@portrait-forge/curation';
-import { Manifest } from '@portrait-forge/manifest';
+import { lockManifest, Manifest } from '@portrait-forge/manifest';
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { DEFAULT_OUT, fail, outDir } from '../options';
@@ -20,12 +20,17 @@ export function dedupeCommand(): Command {
     .option('--exact-only', 'only identical files')
     .action((flags: { out?: string; distance: number; exactOnly?: boolean }) => {
       try {
-        const manifest = Manifest.open(join(outDir(flags.out), MANIFEST_FILE));
-        const { groups, duplicates } = markDuplicates(manifest, {
-          distance: flags.distance,
-          exactOnly: !!flags.exactOnly,
-        });
-        manifest.close();
+        const manifestFile = join(outDir(flags.out), MANIFEST_FILE);
+        const lock = lockManifest(manifestFile, 'dedupe');
+        let marked: ReturnType<typeof markDuplicates>;
+        try {
+          const manifest = Manifest.open(manifestFile);
+          marked = markDuplicates(manifest, { distance: flags.distance, exactOnly: !!flags.exactOnly });
+          manifest.close();
+        } finally {
+          lock.release();
+        }
+        const { groups, duplicates } = marked;
         for (const g of groups)
           process.stdout.write(
             `${g.kind.padEnd(5)} keep ${g.best.path}\n${g.others.map((o) => `        dup  ${o.path}`).join('\n')}\n`,

@@ -1,4 +1,5 @@
 import { Manifest } from '@portrait-forge/manifest';
+import { filterRun } from '@portrait-forge/manifest/testing';
 import { U2NET_MODELS } from '@portrait-forge/symmetry';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,22 +13,7 @@ describe('runFilter --resume', () => {
     const input = mkdtempSync(join(tmpdir(), 'filter-in-'));
     const out = mkdtempSync(join(tmpdir(), 'filter-out-'));
     const manifest = Manifest.open(join(out, MANIFEST_FILE));
-    const runId = manifest.startRun({
-      kind: 'filter',
-      inputRoot: input,
-      config: {
-        input,
-        size: 256,
-        workers: 1,
-        resume: false,
-        detector: 'ssd',
-        silhouette: 'auto',
-        maxPixels: 1e8,
-        photoBrisque: false,
-      },
-      thresholds: {},
-      versions: {},
-    });
+    const runId = manifest.startRun(filterRun(input, { config: { detector: 'ssd' } }));
     manifest.endRun(runId, {});
     manifest.close();
     const run = (detector: 'blazeface' | 'ssd') =>

@@ -6,7 +6,7 @@
  * Usage: fork(redecide-child.ts, [MANIFEST, preview|apply, THRESHOLDS_JSON, CANDIDATES_SQL?]) with IPC.
  */
 import { redecide, type Thresholds } from '@portrait-forge/curation/decide';
-import { Manifest } from '@portrait-forge/manifest';
+import { lockManifest, Manifest, ManifestLockedError } from '@portrait-forge/manifest';
 import type { RedecideMessage } from './redecide-jobs';
 
 const [manifestFile, mode, json, onlyWhere] = process.argv.slice(2);
@@ -15,6 +15,15 @@ const send = (message: RedecideMessage) =>
 
 // The server checked the thresholds (mergeThresholds) before starting this child.
 const thresholds = JSON.parse(json) as Thresholds;
+// An apply is a writer like `curate decide`: it takes the manifest's lock, so it never interleaves with
+// a filter; the parent shows this stderr line when the child exits 1.
+let lock: ReturnType<typeof lockManifest> | null = null;
+try {
+  if (mode !== 'preview') lock = lockManifest(manifestFile, 'review apply');
+} catch (err) {
+  process.stderr.write(`${err instanceof ManifestLockedError ? err.message : String(err)}\n`);
+  process.exit(1);
+}
 const manifest = Manifest.open(manifestFile, { readonly: mode === 'preview' });
 let reported = 0;
 const result = redecide(manifest, thresholds, {
@@ -27,6 +36,7 @@ const result = redecide(manifest, thresholds, {
   },
 });
 manifest.close();
+lock?.release();
 const flips = result.changes
   .filter((c) => c.from.decision !== c.to.decision)
   .map((c) => ({ id: c.id, ...c.to }));

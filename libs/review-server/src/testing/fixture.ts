@@ -1,6 +1,6 @@
 import { defaultThresholds } from '@portrait-forge/curation';
 import { Manifest, type FileRecord } from '@portrait-forge/manifest';
-import { analysedPhoto } from '@portrait-forge/manifest/testing';
+import { analysedPhoto, filterRun } from '@portrait-forge/manifest/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -14,22 +14,9 @@ export async function writeFixture(base: string, count = 3): Promise<{ input: st
   const out = join(base, 'out');
   for (const dir of [input, join(out, 'thumbs'), join(out, 'aligned')]) mkdirSync(dir, { recursive: true });
   const manifest = Manifest.open(join(out, 'manifest.sqlite'));
-  manifest.startRun({
-    kind: 'filter',
-    inputRoot: input,
-    config: {
-      input,
-      size: 256,
-      workers: 1,
-      resume: false,
-      detector: 'blazeface',
-      silhouette: 'auto',
-      maxPixels: 1e8,
-      photoBrisque: false,
-    },
-    thresholds: { ...defaultThresholds(256) },
-    versions: {},
-  });
+  manifest.startRun(
+    filterRun(input, { config: { photoBrisque: true }, thresholds: { ...defaultThresholds(256) } }),
+  );
   const records: FileRecord[] = [];
   for (let i = 0; i < count; i++) {
     const background = { r: 40 + ((i * 53) % 200), g: 90, b: 160 };
