@@ -34,7 +34,12 @@ export const SCORE_COLUMNS = {
   },
   faceSize: { sql: 'face_size', type: 'REAL', addedIn: 1, doc: 'FFHQ quad side (px) of the primary face' },
   roll: { sql: 'roll', type: 'REAL', addedIn: 1, doc: 'primary face, degrees' },
-  yaw: { sql: 'yaw', type: 'REAL', addedIn: 1, doc: 'primary face, degrees (estimate)' },
+  yaw: {
+    sql: 'yaw',
+    type: 'REAL',
+    addedIn: 1,
+    doc: "primary face, degrees: FaceMesh's (mesh_yaw, what `turned` reads) since v7, the 68-point estimate before",
+  },
   brisque: {
     sql: 'brisque',
     type: 'REAL',
