@@ -82,6 +82,8 @@ function decideBench(rows: number) {
         cutOff: 0,
         rotationDeg: null,
         landmarksAtBorder: 0,
+        meshYaw: null,
+        meshPitch: null,
       },
     ],
     alignedPath: `aligned/${i}.png`,

@@ -172,6 +172,11 @@ async function main(): Promise<void> {
   await walk('sorted by face BRISQUE, paging', 'sort=faceBrisque', 30);
   await walk('rejected as blurry, sorted by BRISQUE', 'reason=blurry&sort=brisque', 10);
   await walk('kept only, sorted by symmetry', 'decision=keep&sort=symmetry', 10);
+  await walk(
+    'kept only, sorted by BRISQUE desc (kept at the far end)',
+    'decision=keep&sort=brisque&dir=desc',
+    10,
+  );
   await time('first page + total, sorted by BRISQUE', '/api/files?sort=brisque&total=1', 5);
   await time('first page + total, rejected as tilted', '/api/files?reason=tilted&total=1', 5);
   await time('counts (after each change)', '/api/counts', 5);

@@ -24,6 +24,14 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeContactSheet, type SheetTile } from './contact-sheet';
 
+const USAGE = `Usage: npx tsx tools/scripts/curate-eval.ts [--data DIR] [--workers N] [--out DIR] [--reuse] [--thresholds F]
+  --data DIR        labelled folder with labels.csv (default ../shared/data/faces-dev)
+  --workers N       filter workers (default: the pipeline's)
+  --out DIR         run folder (default data/curate-eval/<folder name>)
+  --reuse           re-decide the existing run's manifest (no image work) instead of re-running filter
+  --thresholds F    thresholds patch (JSON) over the defaults, for tuning with --reuse
+Prints the confusion table by category and writes contact sheets (kept crops, rejects by first reason).
+`;
 const SHEET_COLUMNS = 8;
 const TILE = 180;
 
@@ -64,8 +72,13 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       reuse: { type: 'boolean' },
       thresholds: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const input = resolve(values.data ?? sharedPath('data/faces-dev'));
   const labelsPath = join(input, 'labels.csv');
   if (!existsSync(labelsPath))

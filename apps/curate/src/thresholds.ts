@@ -42,9 +42,9 @@ const THRESHOLD_FLAGS = [
   {
     flags: '--max-yaw <deg>',
     attribute: 'maxYaw',
-    help: 'turned when |yaw| > deg',
-    read: (t: Thresholds): unknown => t.face.maxYawDeg,
-    patch: (n: number): ThresholdsPatch => ({ face: { maxYawDeg: n } }),
+    help: "turned when FaceMesh's |yaw| > deg (faces stored without it: face.maxYawDeg in --thresholds)",
+    read: (t: Thresholds): unknown => t.face.maxMeshYawDeg,
+    patch: (n: number): ThresholdsPatch => ({ face: { maxMeshYawDeg: n } }),
   },
   {
     flags: '--min-face-score <s>',

@@ -10,6 +10,7 @@ describe('trainer --help', () => {
         metrics: { real: 'a.npy', fake: 'b.npy' },
         features: { images: 'dir', out: 'x.npy' },
         report: { run: 'run' },
+        project: { network: 'x.ckpt', target: 'face.png' },
       }),
     ).toEqual([]);
   });

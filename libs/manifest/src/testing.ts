@@ -27,6 +27,8 @@ export function faceRecord(overrides: Partial<FaceRecord> = {}): FaceRecord {
     cutOff: 0,
     rotationDeg: null,
     landmarksAtBorder: 0,
+    meshYaw: null,
+    meshPitch: null,
     ...overrides,
   };
 }

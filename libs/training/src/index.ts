@@ -77,6 +77,7 @@ export {
   type ProjectOptions,
   type ProjectStep,
 } from './lib/projector';
+export { psnr } from './lib/psnr';
 export { PROJECTED_W_FILE, saveProjectedW, loadProjectedW } from './lib/projected-w';
 export { saveVideo } from './lib/video';
 export {

@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { backendOption, positiveInt, finiteNumber } from '@portrait-forge/cli';
+import {
+  backendOption,
+  commandAction,
+  finiteNumber,
+  nonNegativeNumber,
+  positiveInt,
+  UsageError,
+  withDefault,
+  type ArgParser,
+} from '@portrait-forge/cli';
 import { byteToRange } from '@portrait-forge/image-io';
 import { RUNS_DIR } from '@portrait-forge/run-format';
 import { BACKEND_PREFERENCE, initTf, type BackendChoice } from '@portrait-forge/tf-runtime';
@@ -11,28 +20,69 @@ import {
   loadImage,
   pixelPyramidDistance,
   project,
+  ProjectOptionsSchema,
+  psnr,
   resolveResume,
+  type ProjectOptions,
   saveImageGrid,
   saveProjectedW,
   saveVideo,
 } from '@portrait-forge/training';
 
-interface ProjectFlags {
+/** The projector options a person sets here; help text and default are ProjectOptionsSchema's. */
+const FLAGGED = [
+  { name: 'numSteps', flags: '--num-steps <n>', parse: positiveInt },
+  { name: 'initialLearningRate', flags: '--initial-learning-rate <lr>', parse: finiteNumber },
+  { name: 'initialNoiseFactor', flags: '--initial-noise-factor <f>', parse: nonNegativeNumber },
+  { name: 'seed', flags: '--seed <n>', parse: finiteNumber },
+] as const satisfies ReadonlyArray<{ name: keyof ProjectOptions; flags: string; parse: ArgParser<number> }>;
+
+type FlaggedName = (typeof FLAGGED)[number]['name'];
+
+const DEFAULTS = ProjectOptionsSchema.parse({});
+
+interface ProjectFlags extends Partial<Record<FlaggedName, number>> {
   network: string;
   target: string;
   outdir: string;
-  numSteps: number;
-  seed: number;
   saveVideo: boolean;
   video: 'webp' | 'mp4';
   backend: BackendChoice | 'auto';
+}
+
+/** What `project` runs with: the flags, and the projector options resolved through ProjectOptionsSchema. */
+interface ProjectSettings extends Omit<ProjectFlags, FlaggedName> {
+  options: ProjectOptions;
+}
+
+function projectSettings(flags: ProjectFlags): ProjectSettings {
+  const given = Object.fromEntries(
+    FLAGGED.flatMap(({ name }) => (flags[name] === undefined ? [] : [[name, flags[name]]])),
+  );
+  const parsed = ProjectOptionsSchema.safeParse(given);
+  if (!parsed.success)
+    throw new UsageError(
+      parsed.error.issues
+        .map((issue) => {
+          const flag = FLAGGED.find((f) => f.name === issue.path[0])?.flags.split(' ')[0];
+          return `${flag ?? issue.path.join('.')}: ${issue.message}`;
+        })
+        .join('\n'),
+    );
+  const { network, target, outdir, saveVideo, video, backend } = flags;
+  return { network, target, outdir, saveVideo, video, backend, options: parsed.data };
+}
+
+function settingValue({ options, ...flags }: ProjectSettings, attribute: string): unknown {
+  const flagged = FLAGGED.find(({ flags: f }) => new Option(f).attributeName() === attribute);
+  return flagged ? options[flagged.name] : flags[attribute as keyof typeof flags];
 }
 
 /** Frames in the progress video; projector.py renders every step, which is slow on CPU. */
 const VIDEO_FRAMES = 100;
 
 export function projectCommand(): Command {
-  return new Command('project')
+  const cmd = new Command('project')
     .description(
       `Invert an aligned photo into W (NVlabs projector.py: w_avg start, noise regularisation, LR ramp). Writes proj.png, target.png, ${PROJECTED_W_FILE} and proj.webp|mp4 to --outdir. ` +
         `Loss: ${pixelPyramidDistance.name} (VGG16/LPIPS features are not available here).`,
@@ -43,16 +93,22 @@ export function projectCommand(): Command {
     )
     .requiredOption('--target <image>', 'aligned face photo; cover-resized to the network resolution')
     .option('--outdir <dir>', 'where results go', 'data/projected')
-    .option('--num-steps <n>', 'optimisation steps (projector.py: 1000)', positiveInt, 1000)
-    .option('--seed <n>', 'seed of the w_avg samples and noise (projector.py: 303)', finiteNumber, 303)
     .option('--no-save-video', 'skip the progress video')
     .addOption(
       new Option('--video <format>', 'progress video format (mp4 needs ffmpeg)')
         .choices(['webp', 'mp4'])
         .default('webp'),
     )
-    .addOption(backendOption(BACKEND_PREFERENCE))
-    .action(async (f: ProjectFlags) => {
+    .addOption(backendOption(BACKEND_PREFERENCE));
+  for (const { name, flags, parse } of FLAGGED) {
+    const help = withDefault(ProjectOptionsSchema.shape[name].description ?? name, DEFAULTS[name]);
+    cmd.addOption(new Option(flags, help).argParser(parse));
+  }
+  return commandAction<ProjectSettings, ProjectFlags>(
+    cmd,
+    { resolve: projectSettings, valueAt: settingValue },
+    async (f) => {
+      const { numSteps } = f.options;
       const { tf } = await initTf({ backend: f.backend });
       const file = resolveResume(f.network, RUNS_DIR);
       const G = loadGenerator(tf, file);
@@ -64,25 +120,20 @@ export function projectCommand(): Command {
       );
       mkdirSync(f.outdir, { recursive: true });
       const started = Date.now();
-      const result = project(
-        tf,
-        G,
-        target,
-        { numSteps: f.numSteps, seed: f.seed },
-        pixelPyramidDistance,
-        (s) => {
-          if (s.step % 100 === 0 || s.step === f.numSteps - 1)
-            process.stdout.write(
-              `step ${s.step + 1}/${f.numSteps}: dist ${s.distance.toFixed(5)} loss ${s.loss.toFixed(5)}\n`,
-            );
-        },
-      );
+      const result = project(tf, G, target, f.options, pixelPyramidDistance, (s) => {
+        if (s.step % 100 === 0 || s.step === numSteps - 1)
+          process.stdout.write(
+            `step ${s.step + 1}/${numSteps}: dist ${s.distance.toFixed(5)} loss ${s.loss.toFixed(5)}\n`,
+          );
+      });
       const render = (w: Float32Array): Float32Array =>
         tf
           .tidy(() => G.synthesize(tf.tensor3d(w, [1, G.numWs, wDim]), { noiseMode: 'const' }))
           .dataSync() as Float32Array;
-      await saveImageGrid(join(f.outdir, 'proj.png'), render(result.w), [1, r, r, c], 1);
-      await saveImageGrid(join(f.outdir, 'target.png'), target.dataSync() as Float32Array, [1, r, r, c], 1);
+      const projected = render(result.w);
+      const targetData = target.dataSync() as Float32Array;
+      await saveImageGrid(join(f.outdir, 'proj.png'), projected, [1, r, r, c], 1);
+      await saveImageGrid(join(f.outdir, 'target.png'), targetData, [1, r, r, c], 1);
       await saveProjectedW(join(f.outdir, PROJECTED_W_FILE), result.w, G.numWs, wDim);
       if (f.saveVideo) {
         // Each frame: target | synthesis, as projector.py's proj.mp4.
@@ -91,7 +142,6 @@ export function projectCommand(): Command {
         const picks = Array.from({ length: count }, (_, i) =>
           Math.round((i * last) / Math.max(1, count - 1)),
         );
-        const targetData = target.dataSync();
         const frames = new Float32Array(picks.length * r * 2 * r * c);
         picks.forEach((step, k) => {
           const synth = render(result.steps[step]);
@@ -106,7 +156,8 @@ export function projectCommand(): Command {
       target.dispose();
       G.dispose();
       process.stdout.write(
-        `projected ${f.target} into ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s: final dist ${result.finalDistance.toFixed(5)}; wrote ${f.outdir}/proj.png, ${PROJECTED_W_FILE}\n`,
+        `projected ${f.target} into ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s: final dist ${result.finalDistance.toFixed(5)}, PSNR ${psnr(projected, targetData).toFixed(2)} dB against the target; wrote ${f.outdir}/proj.png, ${PROJECTED_W_FILE}\n`,
       );
-    });
+    },
+  );
 }

@@ -184,6 +184,8 @@ export function faceRecord(face: DetectedFace, image: ImageSize): FaceRecord {
     cutOff: m.cutOff ?? null,
     rotationDeg: m.rotationDeg,
     landmarksAtBorder: m.landmarksAtBorder,
+    meshYaw: m.meshYaw,
+    meshPitch: m.meshPitch,
   };
 }
 
@@ -268,7 +270,8 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     out.scores.faceCount = faceCount;
     out.scores.faceSize = primary?.record.qsize ?? null;
     out.scores.roll = primary?.record.roll ?? null;
-    out.scores.yaw = primary?.record.yaw ?? null;
+    // The yaw the turned rule reads: FaceMesh's when measured.
+    out.scores.yaw = primary ? (primary.record.meshYaw ?? primary.record.yaw) : null;
     lap('detect');
 
     if (config.photoBrisque && !describeImageProblem(size)) {

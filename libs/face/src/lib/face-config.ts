@@ -26,7 +26,9 @@ export const faceConfigSchema = z.strictObject({
   maxRollDeg: nonNegative,
   /** …or the l4rz rule's eye ΔY, % of face height, reaches this (l4rz: 10). */
   maxEyeDyPercent: nonNegative,
-  /** `turned` when |yaw estimate| exceeds this (degrees)… */
+  /** `turned` when |FaceMesh yaw| exceeds this (degrees)… */
+  maxMeshYawDeg: nonNegative,
+  /** …or, for a face without a FaceMesh yaw (older manifests), |68-point yaw estimate| exceeds this… */
   maxYawDeg: nonNegative,
   /** …or the l4rz rule's centreline offset delta % reaches this (l4rz: 90; README says why higher)… */
   maxCentreOffsetPercent: nonNegative,
@@ -72,6 +74,11 @@ export function defaultFaceConfig(detector: DetectorKind = DEFAULT_DETECTOR): Fa
     // (labelled ~10–12°), real tilts start at 18.8; faces-dev's synthetic tilts are 22–33°.
     maxRollDeg: 16.5,
     maxEyeDyPercent: 10,
+    // FaceMesh yaw (mesh-pose.ts): keepers reach 25.3° (faces-dev, lfw_0048) and 27.4° (faces-wild-dev,
+    // insightface_yifei, which the 68-point yaw read 38°); turned faces start at 30.6° (uniface_image5).
+    // Two turned photos read 21–23° and stay kept (libs/face README); the 68-point yaw did not part them either.
+    maxMeshYawDeg: 29,
+    // Only for faces without a mesh yaw (manifests from before v7): the former rule, unchanged.
     maxYawDeg: 35,
     maxCentreOffsetPercent: 250,
     // Keepers' pitch proxy starts at 0.39 (faces-dev) / 0.40 (faces-wild-dev); the head tipped back

@@ -30,6 +30,8 @@ export interface DetectedFace {
    * tragions (image left, right), as the detector read them. Undefined for ssd/tiny.
    */
   keypoints?: Point[];
+  /** Head yaw and pitch from FaceMesh's depth (mesh-pose.ts); the primary face only, when it has 68 landmarks. */
+  meshPose?: { yawDeg: number; pitchDeg: number };
 }
 
 /** FFHQ's oriented crop square: corners top-left, bottom-left, bottom-right, top-right (source pixels). */

@@ -82,7 +82,11 @@ export async function writeImageGrid(
   mkdirSync(dirname(file), { recursive: true });
   // libvips' arrayjoin needs two images or more.
   if (cells.length === 1) return void (await sharp(cells[0]).toFile(file));
+  // The join widens its cells to the background's RGBA; a 1-band (grey) cell is copied into all four
+  // bands, alpha included, which made dark pixels of grey grids transparent (washed out when viewed).
   await sharp(cells, {
     join: { across: options.columns, background: options.background ?? '#202020' },
-  }).toFile(file);
+  })
+    .removeAlpha()
+    .toFile(file);
 }

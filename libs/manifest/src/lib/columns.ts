@@ -34,7 +34,12 @@ export const SCORE_COLUMNS = {
   },
   faceSize: { sql: 'face_size', type: 'REAL', addedIn: 1, doc: 'FFHQ quad side (px) of the primary face' },
   roll: { sql: 'roll', type: 'REAL', addedIn: 1, doc: 'primary face, degrees' },
-  yaw: { sql: 'yaw', type: 'REAL', addedIn: 1, doc: 'primary face, degrees (estimate)' },
+  yaw: {
+    sql: 'yaw',
+    type: 'REAL',
+    addedIn: 1,
+    doc: "primary face, degrees: FaceMesh's (mesh_yaw, what `turned` reads) since v7, the 68-point estimate before",
+  },
   brisque: {
     sql: 'brisque',
     type: 'REAL',
@@ -103,6 +108,20 @@ export const FACE_COLUMNS = {
     addedIn: 4,
     decides: false,
     doc: 'landmarks within 1 px of the photo border or beyond',
+  },
+  meshYaw: {
+    sql: 'mesh_yaw',
+    type: 'REAL',
+    addedIn: 7,
+    decides: true,
+    doc: 'head yaw from FaceMesh depth, degrees (primary face; replaces `yaw` in the turned rule)',
+  },
+  meshPitch: {
+    sql: 'mesh_pitch',
+    type: 'REAL',
+    addedIn: 7,
+    decides: false,
+    doc: 'head pitch from FaceMesh depth, degrees, positive bowed (primary face)',
   },
 } as const satisfies Record<string, FaceColumnSpec>;
 

@@ -6,7 +6,10 @@ import {
   galleryPage,
   galleryPagePlan,
   GALLERY_SORT_SQL,
-  type GalleryCursor, type GalleryQuery, type GalleryTile } from './gallery';
+  type GalleryCursor,
+  type GalleryQuery,
+  type GalleryTile,
+} from './gallery';
 import { emptyScores } from './columns';
 import { Manifest } from './manifest';
 import { MIGRATIONS } from './schema';
@@ -207,8 +210,14 @@ describe('gallery queries', () => {
     m.refreshQueryStats();
     const plans = m.galleryPagePlan({ decision: 'keep', sort: 'symmetry', withTotal: true });
     const [keptPage, keptTotal] = [plans[0], plans[plans.length - 1]];
-    expect(keptPage).toMatch(/USING INDEX files_symmetry/);
+    // Few kept files (cached count ≤ FILTER_FIRST_MAX_ROWS): the first page reads the kept index; the
+    // next ones walk the key's index from the cursor.
+    expect(keptPage).toMatch(/USING (COVERING )?INDEX files_kept/);
     expect(keptTotal).toMatch(/USING (COVERING )?INDEX files_kept/);
+    const next = m.galleryPage({ decision: 'keep', sort: 'symmetry', limit: 3 }).next ?? undefined;
+    expect(m.galleryPagePlan({ decision: 'keep', sort: 'symmetry', after: next })[0]).toMatch(
+      /USING INDEX files_symmetry/,
+    );
     const after = { key: 3.5, id: 2 };
     for (const plan of m.galleryPagePlan({ sort: 'faceBrisque', near: 55, after }).slice(0, 2)) {
       expect(plan).toMatch(/SEARCH f USING INDEX files_face_brisque \(face_brisque[<>]/);
@@ -221,18 +230,22 @@ describe('gallery queries', () => {
     const m = open(300);
     m.refreshQueryStats();
     const db = new Database(m.file, { readonly: true });
-    const walk = { reasonCount: () => Infinity };
-    const rare = { reasonCount: () => 10 };
-    for (const q of [
-      { reason: 'blurry', sort: 'brisque', limit: 20, withTotal: true },
-      { reason: 'blurry', sort: 'roll', direction: 'desc', limit: 7 },
-      { reason: 'blurry', decision: 'reject', sort: 'faceSize', limit: 500 },
-    ] as GalleryQuery[]) {
+    const walk = { reasonCount: () => Infinity, keptCount: () => Infinity };
+    const rare = { reasonCount: () => 10, keptCount: () => 10 };
+    for (const [q, index] of [
+      [{ reason: 'blurry', sort: 'brisque', limit: 20, withTotal: true }, 'files_reasons'],
+      [{ reason: 'blurry', sort: 'roll', direction: 'desc', limit: 7 }, 'files_reasons'],
+      [{ reason: 'blurry', decision: 'reject', sort: 'faceSize', limit: 500 }, 'files_reasons'],
+      [{ reason: 'blurry', decision: 'keep', sort: 'brisque', limit: 20 }, 'files_reasons'],
+      [{ decision: 'keep', sort: 'brisque', direction: 'desc', limit: 20, withTotal: true }, 'files_kept'],
+      [{ decision: 'keep', sort: 'symmetry', limit: 500 }, 'files_kept'],
+    ] as Array<[GalleryQuery, string]>) {
       const walked = galleryPage(db, q, walk);
-      expect(walked.tiles.length).toBeGreaterThan(0);
+      if (!q.decision || q.decision === 'reject') expect(walked.tiles.length).toBeGreaterThan(0);
+      if (q.decision === 'keep' && !q.reason) expect(walked.tiles.length).toBeGreaterThan(0);
       expect(galleryPage(db, q, rare)).toEqual(walked);
-      expect(galleryPagePlan(db, q, rare)[0]).toMatch(/COVERING INDEX files_reasons/);
-      expect(galleryPagePlan(db, q, walk)[0]).not.toMatch(/files_reasons/);
+      expect(galleryPagePlan(db, q, rare)[0]).toMatch(new RegExp(`USING (COVERING )?INDEX ${index}`));
+      expect(galleryPagePlan(db, q, walk)[0]).not.toMatch(new RegExp(index));
     }
     // Later pages walk the key's index from the cursor (the matches are near it by then).
     const first = galleryPage(db, { reason: 'blurry', sort: 'brisque', limit: 5 }, rare);

@@ -162,33 +162,51 @@ function tileOf(r: TileRow): GalleryTile {
 }
 
 /**
- * A reason filter on a sorted first page: walking the sort key's index until enough rows match reads
- * (nearly) every row when the matching ones sit at the far end (blurry files sorted by BRISQUE
- * ascending: 319 ms at 200 k rows). Up to this many matching rows (their count from the cached
- * counts), the page reads those rows from the covering reasons index and sorts them instead.
+ * A filter on a sorted first page: walking the sort key's index until enough rows match reads (nearly)
+ * every row when the matching ones sit at the far end (blurry files sorted by BRISQUE ascending:
+ * 319 ms at 200 k rows; kept files sorted by BRISQUE descending, or no kept file at all: 770 ms). Up
+ * to this many matching rows (their count from the cached counts), the page reads those rows from
+ * the filter's own index (reasons, or the kept partial index) and sorts them instead.
  */
 export const FILTER_FIRST_MAX_ROWS = 60_000;
 
-/** What the planner choice may use: the cached number of files with a reason. */
+/** What the planner choice may use: the cached numbers of files with a reason, and of kept files. */
 export interface PageHints {
   reasonCount?: (reason: string) => number | undefined;
+  keptCount?: () => number | undefined;
+}
+
+/** Which filter's index a page reads first (see FILTER_FIRST_MAX_ROWS), if any. */
+type FilterFirst = 'reason' | 'kept' | null;
+
+function filterFirst(q: GalleryQuery, sort: GallerySort, hints: PageHints): FilterFirst {
+  if (q.after || q.near !== undefined || sort === 'path') return null;
+  const rare = (n: number | undefined) => (n ?? Infinity) <= FILTER_FIRST_MAX_ROWS;
+  if (q.reason && q.reason !== 'duplicate' && rare(hints.reasonCount?.(q.reason))) return 'reason';
+  if (q.decision === 'keep' && !q.reason && rare(hints.keptCount?.())) return 'kept';
+  return null;
 }
 
 /** WHERE terms and their parameters for a query's filters (no cursor). */
 function filterSql(
   q: GalleryQuery,
-  reasonFirst = false,
+  first: FilterFirst = null,
 ): { terms: string[]; params: Record<string, unknown> } {
   const terms: string[] = [];
   const params: Record<string, unknown> = {};
   // The kept view's condition inline (not `IN (SELECT id FROM kept)`, which builds the whole kept
   // list on every page); its partial index files_kept answers counts.
-  if (q.decision === 'keep') terms.push(`(${KEPT_WHERE})`);
+  if (q.decision === 'keep')
+    terms.push(
+      first === 'kept'
+        ? `f.id IN (SELECT id FROM files INDEXED BY files_kept WHERE ${KEPT_WHERE})`
+        : `(${KEPT_WHERE})`,
+    );
   if (q.decision === 'reject') terms.push(`NOT (${KEPT_WHERE})`);
   if (q.reason === 'duplicate') terms.push('f.duplicate_of IS NOT NULL');
   else if (q.reason) {
     terms.push(
-      reasonFirst
+      first === 'reason'
         ? `f.id IN (SELECT id FROM files INDEXED BY files_reasons WHERE instr(';' || reasons || ';', @reason) > 0)`
         : `instr(';' || f.reasons || ';', @reason) > 0`,
     );
@@ -236,14 +254,8 @@ function pageWith(db: Database.Database, q: GalleryQuery, hints: PageHints, run:
   const column = GALLERY_SORT_SQL[sort];
   const key = q.near === undefined ? column : `abs(${column} - @near)`;
   const dir = q.direction === 'desc' ? 'DESC' : 'ASC';
-  const reasonFirst =
-    !q.after &&
-    q.near === undefined &&
-    sort !== 'path' &&
-    !!q.reason &&
-    q.reason !== 'duplicate' &&
-    (hints.reasonCount?.(q.reason) ?? Infinity) <= FILTER_FIRST_MAX_ROWS;
-  const { terms, params } = filterSql(q, reasonFirst);
+  const first = filterFirst(q, sort, hints);
+  const { terms, params } = filterSql(q, first);
   if (q.near !== undefined) params['near'] = q.near;
   ensureSelectionTable(db);
 
@@ -265,8 +277,8 @@ function pageWith(db: Database.Database, q: GalleryQuery, hints: PageHints, run:
               `${key} IS NOT NULL`,
               ...(after ? [`(${key}, f.id) ${dir === 'ASC' ? '>' : '<'} (@ck, @cid)`] : []),
             ],
-            // Unary + keeps the planner off the key's index when the reason rows come first.
-            `${reasonFirst ? '+' : ''}${key} ${dir}, f.id ${dir}`,
+            // Unary + keeps the planner off the key's index when the filter's rows come first.
+            `${first ? '+' : ''}${key} ${dir}, f.id ${dir}`,
             limit + 1,
             { ck, cid: after?.id },
           )

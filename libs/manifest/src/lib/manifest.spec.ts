@@ -175,11 +175,21 @@ describe('Manifest', () => {
         pitch: null,
         cutOff: 0,
         qsize: 120,
+        meshYaw: null,
       },
     ]);
     expect(input.scores).toEqual(record('a.jpg').scores);
     expect(m.files()[0].faces[0].landmarks).toEqual(Array.from({ length: 136 }, (_, i) => i));
     expect(input.hasAligned).toBe(true);
+  });
+
+  it('stores the FaceMesh yaw and pitch (v7); the decision reads the yaw only', () => {
+    const m = Manifest.open(tmp());
+    m.writeFiles([record('a.jpg', { faces: [faceRecord({ meshYaw: -27.5, meshPitch: 12.25 })] })], null);
+    expect(m.files()[0].faces[0]).toMatchObject({ meshYaw: -27.5, meshPitch: 12.25 });
+    const [face] = m.decisionInputs()[0].faces;
+    expect(face.meshYaw).toBe(-27.5);
+    expect(face).not.toHaveProperty('meshPitch');
   });
 
   it('decisionInputs groups the joined face rows per file, in face order, and keeps faceless files', () => {

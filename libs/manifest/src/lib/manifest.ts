@@ -276,7 +276,10 @@ export class Manifest {
     return galleryPage(this.db, query, this.pageHints);
   }
 
-  private readonly pageHints = { reasonCount: (reason: string) => this.counts.get().byReason[reason] ?? 0 };
+  private readonly pageHints = {
+    reasonCount: (reason: string) => this.counts.get().byReason[reason] ?? 0,
+    keptCount: () => this.counts.get().kept,
+  };
 
   /** The review UI's counts (cached per manifest version, see GalleryCountsCache). */
   galleryCounts(): GalleryCounts {

@@ -84,14 +84,14 @@ export const THRESHOLD_FIELDS: readonly ThresholdField[] = [
     },
   },
   {
-    path: 'face.maxYawDeg',
+    path: 'face.maxMeshYawDeg',
     label: '|yaw| max (°)',
     reason: 'turned',
     score: {
       sort: 'yaw',
       label: '|yaw|°',
       value: (s) => abs(s.yaw),
-      cut: (t) => t.face.maxYawDeg,
+      cut: (t) => t.face.maxMeshYawDeg,
       rejectAbove: true,
     },
   },

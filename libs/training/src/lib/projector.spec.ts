@@ -3,12 +3,7 @@ import { Generator, stylegan2Config } from '@portrait-forge/stylegan2';
 import { initTf } from '@portrait-forge/tf-runtime';
 import { noiseRegularization, project, projectorSchedule, ProjectOptionsSchema } from './projector';
 import { latentsForSeeds } from './latents';
-
-function psnr(a: Float32Array, b: Float32Array): number {
-  let se = 0;
-  for (let i = 0; i < a.length; i++) se += ((a[i] - b[i]) / 2) ** 2; // [-1, 1] → peak 1
-  return 10 * Math.log10(1 / (se / a.length));
-}
+import { psnr } from './psnr';
 
 describe('projector (NVlabs projector.py)', () => {
   it('follows projector.py schedule: LR ramps up over 5 %, down over the last 25 %; w noise gone at 75 %', () => {
@@ -28,9 +23,12 @@ describe('projector (NVlabs projector.py)', () => {
     expect(noiseRegularization(tf, [smooth]).dataSync()[0]).toBeGreaterThan(1);
   });
 
-  // The issue asks for ≥ 25 dB; on a random-init small network 300 steps reach ~20.5 dB (measured), so
-  // this asserts what is reached; see the eco-pickles report.
-  it('moves from the w_avg image toward an image the generator made from its own w (small config)', async () => {
+  // projector.py's w noise (meant for its LPIPS loss) slows a pixel-loss projection: on random-init
+  // small 16 px networks (seeds 7, 1, 2; 1000 steps) NVlabs' defaults reached 25.5 / 28.0 / 26.9 dB,
+  // these options 30.0 / 30.4 / 32.4 dB. ~80 s on one core.
+  const RECOVERY = { numSteps: 1000, initialLearningRate: 0.2, initialNoiseFactor: 0, wAvgSamples: 2000 };
+
+  it('recovers an image the generator made from its own w (small config, ≥ 25 dB)', async () => {
     const { tf } = await initTf({ backend: 'wasm', log: () => undefined });
     const config = stylegan2Config('small', { resolution: 16, channels: 3 });
     const G = new Generator(config, 1);
@@ -44,17 +42,18 @@ describe('projector (NVlabs projector.py)', () => {
         .tidy(() => G.synthesize(tf.tensor3d(w, [1, G.numWs, config.wDim]), { noiseMode: 'const' }))
         .dataSync() as Float32Array;
     const start = performance.now();
-    const result = project(tf, G, target, { numSteps: 300, wAvgSamples: 2000 });
+    const result = project(tf, G, target, RECOVERY);
     const seconds = (performance.now() - start) / 1000;
     const targetData = target.dataSync() as Float32Array;
     const first = psnr(render(result.steps[0]), targetData);
     const db = psnr(render(result.w), targetData);
     console.log(
-      `projector small 16px, 300 steps: PSNR ${first.toFixed(1)} → ${db.toFixed(1)} dB in ${seconds.toFixed(1)} s`,
+      `projector small 16px, ${JSON.stringify(RECOVERY)}: PSNR ${first.toFixed(2)} → ${db.toFixed(2)} dB in ${seconds.toFixed(1)} s`,
     );
-    expect(result.steps).toHaveLength(300);
-    expect(db).toBeGreaterThanOrEqual(19);
-    expect(db - first).toBeGreaterThan(5);
+    expect(result.steps).toHaveLength(RECOVERY.numSteps);
+    expect(db).toBeGreaterThanOrEqual(25);
+    expect(db - first).toBeGreaterThan(10);
+    target.dispose();
     G.dispose();
   }, 300000);
 });

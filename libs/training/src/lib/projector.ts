@@ -8,17 +8,32 @@ import { Mulberry32, normalArray } from '@portrait-forge/random';
  * per-layer noise maps whose image matches a target, starting from w_avg. Defaults are projector.py's.
  */
 export const ProjectOptionsSchema = z.object({
-  numSteps: z.number().int().positive().default(1000),
+  numSteps: z.number().int().positive().default(1000).describe('optimisation steps (projector.py: 1000)'),
   /** Samples of z → w for w_avg and w_std (projector.py: 10000). */
   wAvgSamples: z.number().int().positive().default(10000),
-  initialLearningRate: z.number().positive().default(0.1),
-  /** Noise added to w early on, as a fraction of w_std, ramped to 0 over the first 75 % of steps. */
-  initialNoiseFactor: z.number().nonnegative().default(0.05),
+  initialLearningRate: z
+    .number()
+    .positive()
+    .default(0.1)
+    .describe(
+      'peak Adam learning rate, ramped up over the first 5 % of steps and down over the last 25 % (projector.py: 0.1)',
+    ),
+  initialNoiseFactor: z
+    .number()
+    .nonnegative()
+    .default(0.05)
+    .describe(
+      'noise added to w at the start, as a fraction of w_std, ramped to 0 over the first 75 % of steps (projector.py: 0.05)',
+    ),
   noiseRampLength: z.number().positive().default(0.75),
   lrRampdownLength: z.number().positive().default(0.25),
   lrRampupLength: z.number().positive().default(0.05),
   regularizeNoiseWeight: z.number().nonnegative().default(1e5),
-  seed: z.number().int().default(303),
+  seed: z
+    .number()
+    .int()
+    .default(303)
+    .describe('seed of the w_avg samples, the w noise and the initial noise maps (projector.py: 303)'),
 });
 export type ProjectOptions = z.output<typeof ProjectOptionsSchema>;
 
