@@ -9,7 +9,8 @@
  * --photo-brisque: also score the whole-photo BRISQUE (off by default in `filter`, as here).
  * "Steady" img/s counts from the first finished file (model loading excluded), what a long run sees.
  * Targets (issue 16, 2 workers): ≥ 20 img/s on faces-dev, ≥ 10 img/s on the 12 MP set.
- * Figures are taken on a shared machine: compare ratios within one run rather than absolutes.
+ * Figures are taken on a shared machine: compare ratios within one run rather than absolutes; CPU
+ * ms/img (every thread of the run, model loading included) moves less with other load than img/s.
  */
 import { decideAll, defaultThresholds, runFilter, walkImages } from '@portrait-forge/curation';
 import { emptyScores, Manifest, type FileRecord } from '@portrait-forge/manifest';
@@ -114,6 +115,7 @@ function decideBench(rows: number) {
 async function filterRun(input: string, detector: DetectorKind, workers: number, photoBrisque: boolean) {
   const out = mkdtempSync(join(tmpdir(), `bench-curate-${detector}-${workers}w-`));
   const finished: number[] = [];
+  const cpuAtStart = process.cpuUsage();
   const result = await runFilter({
     input,
     out,
@@ -126,7 +128,10 @@ async function filterRun(input: string, detector: DetectorKind, workers: number,
     onProgress: () => finished.push(performance.now()),
   });
   const span = (finished[finished.length - 1] - finished[0]) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
   return {
+    // Whole process (main + worker threads, model loading included): less sensitive to other load than img/s.
+    cpuMsPerImage: (cpu.user + cpu.system) / 1000 / result.analysed,
     analysed: result.analysed,
     elapsedMs: result.elapsedMs,
     overallRate: result.analysed / (result.elapsedMs / 1000),
@@ -139,6 +144,7 @@ async function filterRun(input: string, detector: DetectorKind, workers: number,
 
 interface RunFigures {
   steadyRate: number;
+  cpuMsPerImage: number;
   overallRate: number;
   analysed: number;
   elapsedMs: number;
@@ -212,6 +218,7 @@ async function main(): Promise<void> {
     const steady: Record<string, number> = {};
     for (const detector of detectors) {
       for (const workers of [1, 2]) {
+        const loadBefore = loadavg()[0];
         const run = runInChild(set, detector, workers, values.limit, values['photo-brisque'] ?? false);
         steady[`${detector}:${workers}`] = run.steadyRate;
         const vsOne = run.steadyRate / steady[`${detector}:1`];
@@ -219,7 +226,7 @@ async function main(): Promise<void> {
         process.stdout.write(
           `${set}, ${detector}, ${workers} worker(s): ${run.steadyRate.toFixed(2)} img/s steady (${vsOne.toFixed(2)}× 1 worker` +
             (detector === DEFAULT_DETECTOR ? '' : `, ${vsDefault.toFixed(2)}× ${DEFAULT_DETECTOR}`) +
-            `); ${run.analysed} images in ${(run.elapsedMs / 1000).toFixed(1)} s incl. model load = ${run.overallRate.toFixed(2)} img/s; peak RSS ${run.peakRssMb.toFixed(0)} MB; mean ms/stage: ${run.stages}\n`,
+            `); ${run.analysed} images in ${(run.elapsedMs / 1000).toFixed(1)} s incl. model load = ${run.overallRate.toFixed(2)} img/s; CPU ${run.cpuMsPerImage.toFixed(0)} ms/img; peak RSS ${run.peakRssMb.toFixed(0)} MB; mean ms/stage: ${run.stages}; load ${loadBefore.toFixed(1)}\n`,
         );
       }
     }

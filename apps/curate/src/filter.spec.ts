@@ -1,7 +1,7 @@
 import { FILE_PROBLEM_REASONS } from '@portrait-forge/curation';
 import { Manifest } from '@portrait-forge/manifest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -77,8 +77,8 @@ describe('curate filter', () => {
     manifest.close();
   });
 
-  it('resumes after SIGKILL to the same manifest as an uninterrupted run', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'curate-resume-'));
+  /** Seven small photos of every outcome, in `base`/in. */
+  async function resumeCorpus(base: string): Promise<string> {
     const input = join(base, 'in');
     mkdirSync(join(input, 'derived'), { recursive: true });
     const sources = [
@@ -96,6 +96,12 @@ describe('curate filter', () => {
       );
     }
     writeFileSync(join(input, 'extra.jpg'), await portrait(300).flop().jpeg().toBuffer());
+    return input;
+  }
+
+  it('resumes after SIGKILL to the same manifest as an uninterrupted run', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'curate-resume-'));
+    const input = await resumeCorpus(base);
     const full = join(base, 'full');
     const resumed = join(base, 'resumed');
     const common = ['--input', input, '--workers', '1', '--no-progress', '--batch-size', '1'];
@@ -152,5 +158,52 @@ describe('curate filter', () => {
       readFileSync(join(full, 'decisions.csv'), 'utf8'),
     );
     for (const f of b.files) if (f.alignedPath) expect(existsSync(join(resumed, f.alignedPath))).toBe(true);
+  });
+  it('SIGINT: the files in flight finish and every analysed row is committed; --resume finishes the run', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'curate-sigint-'));
+    const input = await resumeCorpus(base);
+    const full = join(base, 'full');
+    const stopped = join(base, 'stopped');
+    // One batch for the whole run: only the stop itself (or the 2 s flush) can commit the rows.
+    const common = ['--input', input, '--workers', '1', '--no-progress', '--batch-size', '1000'];
+    expect(runCli(['filter', ...common, '--out', full]).status).toBe(0);
+
+    const child = spawn(NODE, [...NODE_ARGS, CLI, 'filter', ...common, '--out', stopped], {
+      cwd: WORKSPACE,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const thumbs = join(stopped, 'thumbs');
+    const thumbsOnDisk = () =>
+      existsSync(thumbs) ? readdirSync(thumbs).filter((f) => f.endsWith('.jpg')) : [];
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setInterval(() => {
+        if (thumbsOnDisk().length >= 1) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 20);
+      child.on('exit', (exitCode) => {
+        clearInterval(timer);
+        resolve(exitCode);
+      });
+    });
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/interrupted: run again with --resume/);
+    const m = Manifest.open(join(stopped, 'manifest.sqlite'), { readonly: true });
+    const rows = m.files();
+    m.close();
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.length).toBeLessThan(7);
+    // Every file that got as far as its thumbnail has its row.
+    expect(rows.map((r) => r.thumbPath?.replace('thumbs/', '')).sort()).toEqual(thumbsOnDisk().sort());
+
+    const res = runCli(['filter', ...common, '--out', stopped, '--resume']);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(new RegExp(`unchanged \\(resume\\)\\s+${rows.length}`));
+    expect(readFileSync(join(stopped, 'decisions.csv'), 'utf8')).toBe(
+      readFileSync(join(full, 'decisions.csv'), 'utf8'),
+    );
   });
 });

@@ -19,6 +19,7 @@ export {
   type Photo,
   type Region,
   type ReducedView,
+  type ShrunkRegion,
   type OpenPhotoOptions,
 } from './lib/photo';
 export { sniffFormat, type SniffedFormat, type RasterFormat } from './lib/sniff';

@@ -153,6 +153,16 @@ export function filterCommand(): Command {
         : null;
       const meter = new RateMeter();
       let started = false;
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stop.signal.aborted) process.exit(130);
+        process.stderr.write(
+          `\n${signal}: starting no new file; the files in flight finish and every analysed row is committed (${signal} again to quit at once; --resume goes on)\n`,
+        );
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const result = await runFilter({
         input,
         out: outDir(flags.out),
@@ -182,6 +192,10 @@ export function filterCommand(): Command {
           });
         },
         log: (line) => process.stderr.write(`${bar && started ? '\n' : ''}${line}\n`),
+        signal: stop.signal,
+      }).finally(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       });
       bar?.stop();
       const cwd = process.cwd();
@@ -201,6 +215,10 @@ export function filterCommand(): Command {
           ['seconds', (result.elapsedMs / 1000).toFixed(1)],
         ])}\n\nby outcome:\n${formatSummary(result.summary)}\n\nmanifest  ${relative(cwd, result.manifestPath)}\ndecisions ${relative(cwd, result.decisionsPath)}\n`,
       );
+      if (result.interrupted) {
+        process.stdout.write('interrupted: run again with --resume to analyse the rest\n');
+        process.exitCode = 130;
+      }
     } catch (err) {
       fail(err);
     }

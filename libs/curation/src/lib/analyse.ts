@@ -17,7 +17,6 @@ import {
 } from '@portrait-forge/face';
 import {
   clipRegion,
-  cropRaw,
   encodePng,
   openPhoto,
   rawToSharp,
@@ -103,34 +102,34 @@ function inPhotoPixels(face: DetectedFace, toPhoto: number): DetectedFace {
 
 /**
  * FFHQ alignment on the pixels of the face quad's region only, at the scale FFHQ warps from: when the
- * quad is ≥ 4 × the output (recreate_aligned_images' shrink ≥ 2) the photo is decoded reduced by that
- * shrink (sharp's shrink-on-load + Lanczos, as FFHQ resizes the whole image first) and alignFace then
- * has nothing left to shrink; otherwise a full-resolution region. alignFace reads the quad's bounding
- * box plus a border of 0.1 × qsize (its crop step); reflect padding only happens where the quad
- * leaves the photo, and there the region is clipped by the same photo border.
+ * quad is ≥ 4 × the output (recreate_aligned_images' shrink ≥ 2) the region comes from the photo
+ * reduced by that shrink (sharp's shrink-on-load + Lanczos, as FFHQ resizes the whole image first;
+ * Photo.shrunkRegion gives exactly those pixels without reducing the rest of the photo) and alignFace
+ * then has nothing left to shrink; otherwise a full-resolution region. alignFace reads the quad's
+ * bounding box plus a border of 0.1 × qsize (its crop step); reflect padding only happens where the
+ * quad leaves the photo, and there the region is clipped by the same photo border.
  */
 async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
   const { quad, qsize } = ffhqQuad(face.landmarks);
   const shrink = Math.floor((qsize / size) * 0.5);
-  const { source, toPhoto } =
-    shrink > 1
-      ? await photo
-          .reduced(Math.round(Math.max(photo.width, photo.height) / shrink), { fastShrinkOnLoad: false })
-          .then((r) => ({ source: r.image, toPhoto: r.toPhoto }))
-      : { source: null, toPhoto: 1 };
   const margin = Math.ceil(qsize * 0.15) + 8;
   const xs = quad.map((p) => p.x);
   const ys = quad.map((p) => p.y);
-  const left = Math.floor((Math.min(...xs) - margin) / toPhoto);
-  const top = Math.floor((Math.min(...ys) - margin) / toPhoto);
+  const left = Math.min(...xs) - margin;
+  const top = Math.min(...ys) - margin;
   const wanted = {
     left,
     top,
-    width: Math.ceil((Math.max(...xs) + margin) / toPhoto) - left,
-    height: Math.ceil((Math.max(...ys) + margin) / toPhoto) - top,
+    width: Math.max(...xs) + margin - left,
+    height: Math.max(...ys) + margin - top,
   };
-  const region = source ? clipRegion(wanted, source) : clipRegion(wanted, photo);
-  const pixels = source ? cropRaw(source, region) : await photo.region(region);
+  const {
+    image: pixels,
+    region,
+    toPhoto,
+  } = shrink > 1
+    ? await photo.shrunkRegion(Math.round(Math.max(photo.width, photo.height) / shrink), wanted)
+    : await photo.region(wanted).then((image) => ({ image, region: clipRegion(wanted, photo), toPhoto: 1 }));
   const shifted = face.landmarks.map((p) => ({
     x: p.x / toPhoto - region.left,
     y: p.y / toPhoto - region.top,

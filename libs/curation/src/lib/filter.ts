@@ -64,8 +64,14 @@ export interface FilterOptions {
   /** Called after every file (for the progress bar). */
   onProgress?: (done: number, total: number, path: string) => void;
   log?: (line: string) => void;
-  /** Files per manifest transaction. */
+  /** Files per manifest transaction (at most; a slow run also commits every FLUSH_EVERY_MS). */
   batchSize?: number;
+  /**
+   * Stops the run early (the CLI aborts it on SIGINT/SIGTERM): no new file is started, the files in
+   * flight finish, every analysed row is committed and the result says `interrupted`; a shard is not
+   * marked done, so the next run resumes it.
+   */
+  signal?: AbortSignal;
   /** Test hooks of the worker pool (fault injection). */
   pool?: WorkerPoolOptions;
   /** Where and from what pin `--silhouette u2net|u2netp` fetches its weights (tests: an unreachable URL). */
@@ -85,6 +91,8 @@ export interface FilterResult {
   pruned: boolean;
   /** The shard was already complete (its marker exists): nothing was done. */
   alreadyDone: boolean;
+  /** Stopped by `signal` before every file was seen (the rows analysed so far are committed). */
+  interrupted: boolean;
   summary: Summary;
   elapsedMs: number;
   /** Mean ms per analysed file, per stage. */
@@ -93,6 +101,12 @@ export interface FilterResult {
 }
 
 export const defaultWorkers = () => availableParallelism();
+
+/**
+ * A batch is also committed once its oldest row waited this long, so a kill -9 of a slow run (12 MP
+ * photos, one worker) loses at most this much work, not batchSize files.
+ */
+export const FLUSH_EVERY_MS = 2000;
 
 /** Detector scores are on different scales: a resumed run must not mix two detectors' rows. */
 function checkSameDetector(manifest: Manifest, manifestPath: string, detector: DetectorKind): void {
@@ -157,6 +171,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
         missing: 0,
         pruned: false,
         alreadyDone: true,
+        interrupted: false,
         summary: summarise(files),
         elapsedMs: performance.now() - started,
         stageMs: {},
@@ -246,6 +261,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
 
     const pending: FileRecord[] = [];
     const batchSize = options.batchSize ?? 32;
+    let oldestPendingAt = 0;
     const flush = () => {
       if (pending.length) manifest.writeFiles(pending.splice(0), runId);
     };
@@ -312,10 +328,15 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
 
     // Keep every worker busy plus one file read ahead each.
     const inFlight = new Set<Promise<void>>();
+    let interrupted = false;
     for (const entry of entries) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
       const task: Promise<void> = processEntry(entry).then((rec) => {
-        if (rec) pending.push(rec);
-        if (pending.length >= batchSize) flush();
+        if (rec && pending.push(rec) === 1) oldestPendingAt = performance.now();
+        if (pending.length >= batchSize || performance.now() - oldestPendingAt >= FLUSH_EVERY_MS) flush();
         options.onProgress?.(++done, entries.length, entry.path);
       });
       const tracked = task.finally(() => inFlight.delete(tracked));
@@ -335,10 +356,11 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       skipped,
       ignored,
       ...summary.byReason,
+      ...(interrupted ? { interrupted: 1 } : {}),
     };
     manifest.endRun(runId, counts);
     const decisionsPath = writeDecisionsCsv(manifest, files);
-    if (shard)
+    if (shard && !interrupted)
       writeShardDone(out, {
         shard: shardLabel(shard),
         inputRoot: input,
@@ -358,6 +380,7 @@ export async function runFilter(options: FilterOptions): Promise<FilterResult> {
       missing: missing.length,
       pruned: options.prune ?? false,
       alreadyDone: false,
+      interrupted,
       summary,
       elapsedMs: performance.now() - started,
       stageMs,

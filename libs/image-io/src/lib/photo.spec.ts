@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { decodeImage } from './decode';
-import { cropRaw, openPhoto } from './photo';
+import { clipRegion, cropRaw, openPhoto } from './photo';
 
 const gradient = (width: number, height: number) => {
   const data = Buffer.alloc(width * height * 3);
@@ -27,6 +27,53 @@ describe('openPhoto', () => {
     expect([cut.width, cut.height]).toEqual([10, 15]);
     expect(cut).toEqual(cropRaw(full, { left: 390, top: 0, width: 10, height: 15 }));
     expect(decoded).toEqual(cut);
+  });
+
+  it('shrunkRegion: the pixels of the reduced view under a region, at every EXIF orientation', async () => {
+    for (const orientation of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const jpeg = await gradient(1200, 900).withMetadata({ orientation }).jpeg({ quality: 90 }).toBuffer();
+      const photo = await openPhoto(jpeg, `o${orientation}.jpg`);
+      expect([photo.width, photo.height]).toEqual(orientation >= 5 ? [900, 1200] : [1200, 900]);
+      for (const maxSide of [300, 700]) {
+        const whole = await photo.reduced(maxSide, { fastShrinkOnLoad: false });
+        for (const wanted of [
+          { left: 101.5, top: 333.2, width: 250.1, height: 410 },
+          { left: -40, top: 700, width: 300, height: 400 },
+        ]) {
+          const shrunk = await photo.shrunkRegion(maxSide, wanted);
+          expect(shrunk.toPhoto).toBe(whole.toPhoto);
+          const left = Math.floor(wanted.left / whole.toPhoto);
+          const top = Math.floor(wanted.top / whole.toPhoto);
+          const expected = clipRegion(
+            {
+              left,
+              top,
+              width: Math.ceil((wanted.left + wanted.width) / whole.toPhoto) - left,
+              height: Math.ceil((wanted.top + wanted.height) / whole.toPhoto) - top,
+            },
+            whole.image,
+          );
+          expect({ orientation, maxSide, region: shrunk.region }).toEqual({
+            orientation,
+            maxSide,
+            region: expected,
+          });
+          expect(shrunk.image).toEqual(cropRaw(whole.image, expected));
+        }
+      }
+    }
+  });
+
+  it('shrunkRegion: with an ICC profile, and of a photo no larger than maxSide', async () => {
+    const p3 = await gradient(800, 600).withIccProfile('p3').jpeg({ quality: 95 }).toBuffer();
+    const photo = await openPhoto(p3, 'p3.jpg');
+    const whole = await photo.reduced(400, { fastShrinkOnLoad: false });
+    const shrunk = await photo.shrunkRegion(400, { left: 100, top: 80, width: 500, height: 300 });
+    expect(shrunk.region).toEqual({ left: 50, top: 40, width: 250, height: 150 });
+    expect(shrunk.image).toEqual(cropRaw(whole.image, shrunk.region));
+    const unreduced = await photo.shrunkRegion(800, { left: 10, top: 20, width: 30, height: 40 });
+    expect(unreduced.toPhoto).toBe(1);
+    expect(unreduced.image).toEqual(await photo.region({ left: 10, top: 20, width: 30, height: 40 }));
   });
 
   it('applies EXIF orientation to the size and every view', async () => {

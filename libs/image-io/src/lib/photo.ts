@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { rawToSharp } from './raw-image';
 import { checkIsPhoto, decodeImage, DEFAULT_MAX_PIXELS, ImageDecodeError, type RawImage } from './decode';
 
 /** A rectangle in the photo as shown (EXIF orientation applied), whole pixels. */
@@ -13,6 +14,11 @@ export interface Region {
 export interface ReducedView {
   image: RawImage;
   toPhoto: number;
+}
+
+/** Pixels of part of a reduced view: `region` is where they sit in it (reduced pixels). */
+export interface ShrunkRegion extends ReducedView {
+  region: Region;
 }
 
 /**
@@ -37,6 +43,13 @@ export interface Photo {
   reduced(maxSide: number, options?: { fastShrinkOnLoad?: boolean }): Promise<ReducedView>;
   /** Colour-managed full-resolution pixels of `region` (clipped to the photo). */
   region(region: Region): Promise<RawImage>;
+  /**
+   * The pixels of `reduced(maxSide, { fastShrinkOnLoad: false })` that `region` (photo pixels, rounded
+   * outwards, clipped) covers, equal to cropping that view, without holding the whole reduced photo:
+   * libvips resizes only the tiles the region needs (on a 12 MP JPEG the rows below it are not even
+   * decoded).
+   */
+  shrunkRegion(maxSide: number, region: Region): Promise<ShrunkRegion>;
   /** Drops the full-resolution pixels (memory is bounded by the stage that needs them). */
   release(): void;
 }
@@ -70,6 +83,56 @@ function reducedSize(width: number, height: number, maxSide: number) {
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/** Where an upright rectangle lies in the stored (EXIF-unoriented) frame of size `stored`. */
+function storedRegion(
+  upright: Region,
+  stored: { width: number; height: number },
+  orientation: number,
+): Region {
+  const { left: l, top: t, width: w, height: h } = upright;
+  const { width: sw, height: sh } = stored;
+  switch (orientation) {
+    case 2:
+      return { left: sw - l - w, top: t, width: w, height: h };
+    case 3:
+      return { left: sw - l - w, top: sh - t - h, width: w, height: h };
+    case 4:
+      return { left: l, top: sh - t - h, width: w, height: h };
+    case 5:
+      return { left: t, top: l, width: h, height: w };
+    case 6:
+      return { left: t, top: sh - l - w, width: h, height: w };
+    case 7:
+      return { left: sw - t - h, top: sh - l - w, width: h, height: w };
+    case 8:
+      return { left: sw - t - h, top: l, width: h, height: w };
+    default:
+      return upright;
+  }
+}
+
+/** Turns stored-frame pixels upright as EXIF `orientation` says (sharp mirrors before it rotates). */
+function orient(pipeline: sharp.Sharp, orientation: number): sharp.Sharp {
+  switch (orientation) {
+    case 2:
+      return pipeline.flop();
+    case 3:
+      return pipeline.rotate(180);
+    case 4:
+      return pipeline.flip();
+    case 5:
+      return pipeline.flip().rotate(90);
+    case 6:
+      return pipeline.rotate(90);
+    case 7:
+      return pipeline.flop().rotate(90);
+    case 8:
+      return pipeline.rotate(270);
+    default:
+      return pipeline;
+  }
+}
+
 async function toRaw(pipeline: sharp.Sharp): Promise<RawImage> {
   const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return {
@@ -97,7 +160,8 @@ export async function openPhoto(
     await decodeImage(buffer, { maxPixels }, label);
     throw new ImageDecodeError(label, err instanceof Error ? err.message : String(err), { cause: err });
   }
-  const turned = (meta.orientation ?? 1) >= 5 && (meta.orientation ?? 1) <= 8;
+  const orientation = meta.orientation ?? 1;
+  const turned = orientation >= 5 && orientation <= 8;
   const width = (turned ? meta.height : meta.width) ?? 0;
   const height = (turned ? meta.width : meta.height) ?? 0;
   const sharesOpenCvPixels = !meta.icc && !meta.hasAlpha;
@@ -105,8 +169,9 @@ export async function openPhoto(
 
   const openCvView = () =>
     (full ??= decodeImage(buffer, { ignoreIcc: true, alpha: 'drop', maxPixels }, label));
-  const managed = () =>
-    sharp(buffer, input).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
+  const unturned = () =>
+    sharp(buffer, input).flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
+  const managed = () => unturned().rotate();
   const decoded = <T>(work: () => Promise<T>) =>
     work().catch((err: unknown) => {
       throw err instanceof ImageDecodeError
@@ -116,7 +181,7 @@ export async function openPhoto(
 
   const held = () => (sharesOpenCvPixels ? full : null);
 
-  return {
+  const photo: Photo = {
     width,
     height,
     sharesOpenCvPixels,
@@ -139,8 +204,41 @@ export async function openPhoto(
         const cached = held();
         return cached ? cropRaw(await cached, clipped) : toRaw(managed().extract(clipped));
       }),
+    shrunkRegion: (maxSide, region) =>
+      decoded(async () => {
+        if (Math.max(width, height) <= maxSide) {
+          const clipped = clipRegion(region, { width, height });
+          return { image: await photo.region(clipped), toPhoto: 1, region: clipped };
+        }
+        const size = reducedSize(width, height, maxSide);
+        const toPhoto = width / size.width;
+        const left = Math.floor(region.left / toPhoto);
+        const top = Math.floor(region.top / toPhoto);
+        const inReduced = clipRegion(
+          {
+            left,
+            top,
+            width: Math.ceil((region.left + region.width) / toPhoto) - left,
+            height: Math.ceil((region.top + region.height) / toPhoto) - top,
+          },
+          size,
+        );
+        // With auto-orientation and an extract after the resize, sharp turns the photo at full
+        // resolution first (other pixels than reduced()'s); resizing and extracting in the stored
+        // frame, then turning the small region, gives reduced()'s pixels exactly (photo.spec.ts).
+        const stored = turned ? { width: size.height, height: size.width } : size;
+        const storedPixels = await toRaw(
+          unturned()
+            .resize(stored.width, stored.height, { fit: 'fill', fastShrinkOnLoad: false })
+            .extract(storedRegion(inReduced, stored, orientation)),
+        );
+        const image =
+          orientation === 1 ? storedPixels : await toRaw(orient(rawToSharp(storedPixels), orientation));
+        return { image, toPhoto, region: inReduced };
+      }),
     release: () => {
       full = null;
     },
   };
+  return photo;
 }
