@@ -96,6 +96,34 @@ describe('failure-mode monitor', () => {
     );
   });
 
+  it('does not call a recall of ~0 that stays ~0 a collapse (the 32² smoke run: 0.015 → 0 on 200 images)', () => {
+    // The cfg e smoke run's metric snapshots: recall, NDB/K and grid diversity as it logged them.
+    const snapshots = [
+      [0.015, 0.5, 0.444],
+      [0.01, 0.6, 0.417],
+      [0.005, 0.6, 0.404],
+      [0, 0.7, 0.404],
+      [0, 0.6, 0.391],
+      [0, 0.7, 0.408],
+      [0, 0.7, 0.44],
+    ];
+    const metrics = (k: number) => ({
+      [STAT_KEYS.recall]: snapshots[k][0],
+      [STAT_KEYS.ndbOverK]: snapshots[k][1],
+      [STAT_KEYS.gridDiversity]: snapshots[k][2],
+    });
+    const trace = () =>
+      Array.from({ length: 70 }, (_, i) =>
+        lossRecord(i, { ...healthyLosses(i), ...(i % 10 === 0 ? metrics(i / 10) : {}) }),
+      );
+    expect(run(trace())).toEqual([]);
+    // The same fall from a recall that meant something (cfg a: 0.16 → 0) is one.
+    snapshots[2][0] = 0.16;
+    const alerts = run(trace());
+    expect(new Set(alerts.map((a) => a.name))).toEqual(new Set(['mode-collapse']));
+    expect(alerts[0].kimg).toBe(30 * 4); // the first snapshot with recall 0 after 0.16
+  });
+
   it('flags vanishing gradients and D overfitting when D wins outright', () => {
     const trace = Array.from({ length: 40 }, (_, i) => {
       const win = Math.min(1, Math.max(0, (i - 15) / 15)); // 0 → 1 over records 15..30

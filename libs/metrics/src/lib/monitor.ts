@@ -76,6 +76,12 @@ export interface MonitorThresholds {
   diversityCollapseRatio: number;
   /** Recall below this fraction of its best value… */
   recallDropRatio: number;
+  /**
+   * …and at least this far below it: recall from a few hundred metric images is a binomial count
+   * (standard error ≈ 0.015 at 0.05 with 200), so a fall from near 0 to 0 is noise (a healthy 32²
+   * smoke run went 0.015 → 0 and was flagged).
+   */
+  recallDropMin: number;
   /** …while NDB/K rose by at least this much over its best value. */
   ndbRise: number;
 }
@@ -94,6 +100,7 @@ export const DEFAULT_THRESHOLDS: MonitorThresholds = {
   dLossDropRatio: 0.5,
   diversityCollapseRatio: 0.25,
   recallDropRatio: 0.5,
+  recallDropMin: 0.05,
   ndbRise: 0.2,
 };
 
@@ -338,7 +345,9 @@ function modeCollapse(trace: TraceRecord[], t: MonitorThresholds): Alert | undef
     const bestNdb = Math.min(...ndb.map((p) => p.value));
     const nowRecall = recall[recall.length - 1].value;
     const nowNdb = ndb[ndb.length - 1].value;
-    if (nowRecall < t.recallDropRatio * bestRecall.value && nowNdb >= bestNdb + t.ndbRise) {
+    const fell =
+      nowRecall < t.recallDropRatio * bestRecall.value && bestRecall.value - nowRecall >= t.recallDropMin;
+    if (fell && nowNdb >= bestNdb + t.ndbRise) {
       evidence.push(
         `${STAT_KEYS.recall} fell to ${fmt(nowRecall)} from ${fmt(bestRecall.value)} (kimg ${bestRecall.kimg})`,
       );
