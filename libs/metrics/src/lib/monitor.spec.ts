@@ -99,13 +99,13 @@ describe('failure-mode monitor', () => {
   it('does not call a recall of ~0 that stays ~0 a collapse (the 32² smoke run: 0.015 → 0 on 200 images)', () => {
     // The cfg e smoke run's metric snapshots: recall, NDB/K and grid diversity as it logged them.
     const snapshots = [
-      [0.015, 0.5, 0.444],
-      [0.01, 0.6, 0.417],
-      [0.005, 0.6, 0.404],
-      [0, 0.7, 0.404],
-      [0, 0.6, 0.391],
-      [0, 0.7, 0.408],
-      [0, 0.7, 0.44],
+      [0.015, 0.7, 0.4436],
+      [0, 0.7, 0.4167],
+      [0, 0.7, 0.4042],
+      [0.005, 0.7, 0.4036],
+      [0.005, 0.5, 0.3905],
+      [0.015, 0.9, 0.4079],
+      [0, 0.7, 0.4404],
     ];
     const metrics = (k: number) => ({
       [STAT_KEYS.recall]: snapshots[k][0],
@@ -118,10 +118,10 @@ describe('failure-mode monitor', () => {
       );
     expect(run(trace())).toEqual([]);
     // The same fall from a recall that meant something (cfg a: 0.16 → 0) is one.
-    snapshots[2][0] = 0.16;
+    snapshots[4][0] = 0.16;
     const alerts = run(trace());
     expect(new Set(alerts.map((a) => a.name))).toEqual(new Set(['mode-collapse']));
-    expect(alerts[0].kimg).toBe(30 * 4); // the first snapshot with recall 0 after 0.16
+    expect(alerts[0].kimg).toBe(50 * 4); // recall 0.015 and NDB/K 0.9 ≥ 0.5 + 0.2 after the 0.16
   });
 
   it('flags vanishing gradients and D overfitting when D wins outright', () => {
