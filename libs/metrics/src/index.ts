@@ -45,6 +45,7 @@ export {
   type TraceRecord,
   type MetricPoint,
   type MonitorThresholds,
+  metricPoints,
 } from './lib/monitor';
 export { imageVariant, type ImageVariant } from './lib/image-variants';
 export {

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toTraceRecord } from '@portrait-forge/metrics';
-import { alertMarkers, metricPoints, readRun, runReport } from './report';
+import { metricPoints } from '@portrait-forge/metrics';
+import { alertMarkers, readRun, runReport } from './report';
 
 function stat(mean: number | null): { num: number; mean: number | null; std: number } {
   return { num: 8, mean, std: 0 };

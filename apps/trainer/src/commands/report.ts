@@ -7,6 +7,7 @@ import { UsageError } from '@portrait-forge/cli';
 import {
   FailureMonitor,
   formatAlert,
+  metricPoints,
   toTraceRecord,
   withSnapshotMetrics,
   type Alert,
@@ -16,7 +17,6 @@ import {
 import { lineChart, type Series } from '@portrait-forge/svg-chart';
 import {
   METRIC_FILE_RE,
-  MetricRecordSchema,
   REPORT_FILE,
   ALERT_STAT_RE,
   SAMPLE_GRID_RE,
@@ -84,16 +84,6 @@ export function parseJsonLines(text: string, label: string): Record<string, unkn
         );
       }
     });
-}
-
-/** SG2-ADA metric-*.jsonl line: {results: {fid50k_full: 3.1}, snapshot_pkl: 'network-snapshot-000200.pkl'} (or a `kimg` field). */
-export function metricPoints(json: Record<string, unknown>): MetricPoint[] {
-  const parsed = MetricRecordSchema.safeParse(json);
-  if (!parsed.success) return [];
-  const record = parsed.data;
-  const snapshot = record.snapshot_pkl ? /(\d+)\.\w+$/.exec(record.snapshot_pkl) : null;
-  const kimg = record.kimg ?? (snapshot ? Number(snapshot[1]) : NaN);
-  return Object.entries(record.results).map(([metric, value]) => ({ metric, kimg, value }));
 }
 
 function traceSeries(trace: TraceRecord[], keys: string[]): Series[] {

@@ -4,7 +4,7 @@
  * from the seed write-ups (000: failure modes/tests/configs; 002: how to identify GAN failures).
  */
 
-import { SNAPSHOT_METRIC, STAT, metricTraceKey } from '@portrait-forge/run-format';
+import { MetricRecordSchema, SNAPSHOT_METRIC, STAT, metricTraceKey } from '@portrait-forge/run-format';
 
 export type AlertName =
   | 'divergence'
@@ -140,6 +140,16 @@ export interface MetricPoint {
   metric: string;
   kimg: number;
   value: number;
+}
+
+/** SG2-ADA metric-*.jsonl line: {results: {fid50k_full: 3.1}, snapshot_pkl: 'network-snapshot-000200.pkl'} (or a `kimg` field). */
+export function metricPoints(json: Record<string, unknown>): MetricPoint[] {
+  const parsed = MetricRecordSchema.safeParse(json);
+  if (!parsed.success) return [];
+  const record = parsed.data;
+  const snapshot = record.snapshot_pkl ? /(\d+)\.\w+$/.exec(record.snapshot_pkl) : null;
+  const kimg = record.kimg ?? (snapshot ? Number(snapshot[1]) : NaN);
+  return Object.entries(record.results).map(([metric, value]) => ({ metric, kimg, value }));
 }
 
 /**

@@ -1,13 +1,21 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   FailureMonitor,
   formatAlert,
+  metricPoints,
   toTraceRecord,
+  withSnapshotMetrics,
   type Alert,
   type MonitorThresholds,
 } from '@portrait-forge/metrics';
-import { STATS_FILE, alertStatKey, metricTraceKey, type StatsRecord } from '@portrait-forge/run-format';
+import {
+  METRIC_FILE_RE,
+  STATS_FILE,
+  alertStatKey,
+  metricTraceKey,
+  type StatsRecord,
+} from '@portrait-forge/run-format';
 import type { SnapshotFigures } from './snapshot';
 
 /**
@@ -22,16 +30,26 @@ export class LiveMonitor {
     this.monitor = new FailureMonitor(thresholds);
   }
 
-  /** A resumed run's monitor: the run's stats.jsonl records up to the checkpoint's kimg, replayed. */
+  /**
+   * A resumed run's monitor: the run's stats.jsonl records up to the checkpoint's kimg, replayed with
+   * their snapshot metrics (metric-*.jsonl), as the live run saw them — without the metrics, the
+   * rules that compare recall or diversity with their best would start from nothing after a resume.
+   */
   static replay(runDir: string, upToKimg: number, thresholds: Partial<MonitorThresholds> = {}): LiveMonitor {
     const live = new LiveMonitor(thresholds);
     const file = join(runDir, STATS_FILE);
     if (!existsSync(file)) return live;
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const record = toTraceRecord(JSON.parse(line) as Record<string, unknown>);
+    const lines = (path: string) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const trace = lines(file).map(toTraceRecord);
+    const metrics = readdirSync(runDir)
+      .filter((name) => METRIC_FILE_RE.test(name))
+      .flatMap((name) => lines(join(runDir, name)).flatMap(metricPoints));
+    for (const record of withSnapshotMetrics(trace, metrics))
       if (record.kimg <= upToKimg) live.monitor.observe(record);
-    }
     return live;
   }
 
