@@ -126,7 +126,13 @@ describeNvlabs('trainer convert: NVlabs pickles both ways', () => {
     runConvertStep(env, 'tf-random-pkl', [join(dir, 'config.json'), pkl]);
     // (G, D, Gs) as dnnlib.tflib.network.Network objects, the class legacy.py unpickles as _TFNetworkStub.
     const bytes = readFileSync(pkl);
-    for (const name of ['dnnlib.tflib.network', 'G_main', 'G_synthesis_stylegan2', 'D_stylegan2', '4x4/Const/const'])
+    for (const name of [
+      'dnnlib.tflib.network',
+      'G_main',
+      'G_synthesis_stylegan2',
+      'D_stylegan2',
+      '4x4/Const/const',
+    ])
       expect([name, bytes.includes(name)]).toEqual([name, true]);
     expect(bytes.includes('training.networks')).toBe(false);
     const ckpt = join(dir, 'stylegan2-tf.ckpt');
