@@ -5,6 +5,7 @@
   convert.py from-pkl   NET.pkl  OUT.ckpt  --nvlabs DIR   # SG2-ADA or TF StyleGAN2 pickle (legacy.py) -> ours
   convert.py generate   NET.pkl  Z.npy OUT.npy --nvlabs DIR   # NVlabs G_ema(z), noise const, NHWC rows
   convert.py random-pkl CONFIG.json OUT.pkl --nvlabs DIR  # NVlabs networks from random init (tests)
+  convert.py tf-random-pkl CONFIG.json OUT.pkl --nvlabs DIR  # a TF StyleGAN2 pickle, random weights (tests; tf_stylegan2.py)
 
 The pickle is what NVlabs' training_loop writes (dict of G, D, G_ema as persistent-class modules,
 training_set_kwargs, augment_pipe); `portrait_forge_meta` adds our config so the way back is exact.
@@ -22,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, dirname(__file__))
 import nvlabs  # noqa: E402
+import tf_stylegan2  # noqa: E402
 
 IMPORT_FORMAT = 'nvlabs-import/1'  # libs/training network-checkpoint.ts reads it
 GROUPS = ('G', 'D', 'G_ema')
@@ -100,9 +102,17 @@ def random_pkl(a):
         pickle.dump(data, f)
 
 
+def tf_random_pkl(a):
+    tf_stylegan2.write_random_tf_pickle(json.load(open(a.input)), a.output, a.seed)
+
+
+COMMANDS = {'to-pkl': to_pkl, 'from-pkl': from_pkl, 'generate': generate, 'random-pkl': random_pkl,
+            'tf-random-pkl': tf_random_pkl}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('command', choices=['to-pkl', 'from-pkl', 'generate', 'random-pkl'])
+    p.add_argument('command', choices=list(COMMANDS))
     p.add_argument('input')
     p.add_argument('output')
     p.add_argument('extra', nargs='?')
@@ -114,7 +124,7 @@ def main():
         a.z, a.output = a.output, a.extra
         if not a.output:
             raise SystemExit('generate needs NET.pkl Z.npy OUT.npy')
-    {'to-pkl': to_pkl, 'from-pkl': from_pkl, 'generate': generate, 'random-pkl': random_pkl}[a.command](a)
+    COMMANDS[a.command](a)
 
 
 if __name__ == '__main__':

@@ -56,11 +56,26 @@ def config_from_kwargs(g, d):
         notes.append('fp16 layers run in float32 here')
     if ek.get('mbstd_num_channels', 1) != 1:
         raise SystemExit(f'mbstd_num_channels {ek["mbstd_num_channels"]}: only 1 is implemented')
+    if mk.get('layer_features') not in (None, g['w_dim']):
+        raise SystemExit(f'mapping layers of {mk["layer_features"]} features (TF mapping_fmaps) with w_dim {g["w_dim"]}; '
+                         'portrait-forge mapping layers are w_dim wide')
+    for kind, kwargs in (('G', sk), ('D', dict(d.get('block_kwargs', {})))):
+        if kwargs.get('activation', 'lrelu') != 'lrelu' or list(kwargs.get('resample_filter', [1, 3, 3, 1])) != [1, 3, 3, 1]:
+            raise SystemExit(f'{kind} activation {kwargs.get("activation")} / resample filter '
+                             f'{kwargs.get("resample_filter")}: only lrelu and [1,3,3,1] are implemented')
+    if not sk.get('use_noise', True):
+        raise SystemExit('synthesis without noise inputs (use_noise False) is not implemented')
+    mbstd_group_size = ek.get('mbstd_group_size', 4)
+    if mbstd_group_size is None:
+        # legacy.py reads no group size from TF pickles (None: the whole minibatch in NVlabs' D); TF's
+        # D_stylegan2 trained with its default.
+        mbstd_group_size = 4
+        notes.append('minibatch-stddev group size not in the pickle (TF StyleGAN2); D_stylegan2\'s default 4 used')
     cfg = dict(zDim=g['z_dim'], wDim=g['w_dim'], resolution=g['img_resolution'], channels=g['img_channels'],
                mappingLayers=mk.get('num_layers', 8), mappingLrMultiplier=mk.get('lr_multiplier', 0.01),
                wAvgBeta=mk.get('w_avg_beta', 0.995), channelBase=sk.get('channel_base', 32768),
                channelMax=sk.get('channel_max', 512), gArchitecture=sk.get('architecture', 'skip'),
-               dArchitecture=d.get('architecture', 'resnet'), mbstdGroupSize=ek.get('mbstd_group_size', 4))
+               dArchitecture=d.get('architecture', 'resnet'), mbstdGroupSize=mbstd_group_size)
     if cfg['channelBase'] != d.get('channel_base', 32768) or cfg['channelMax'] != d.get('channel_max', 512):
         raise SystemExit('G and D have different channel_base/channel_max; portrait-forge configs share one pair')
     return cfg, notes

@@ -117,6 +117,36 @@ describeNvlabs('trainer convert: NVlabs pickles both ways', () => {
     expect(loadNetworks(ckpt).config.name).toBe('stylegan2');
   }, 120000);
 
+  it('a TF StyleGAN2 pickle converts through NVlabs legacy.py and renders the same here', async () => {
+    const { tf } = await initTf({ backend: 'wasm', log: () => undefined });
+    const dir = tempDir();
+    const config = stylegan2Config('small', { resolution: 16, channels: 3 });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const pkl = join(dir, 'stylegan2-tf.pkl');
+    runConvertStep(env, 'tf-random-pkl', [join(dir, 'config.json'), pkl]);
+    // (G, D, Gs) as dnnlib.tflib.network.Network objects, the class legacy.py unpickles as _TFNetworkStub.
+    const bytes = readFileSync(pkl);
+    for (const name of [
+      'dnnlib.tflib.network',
+      'G_main',
+      'G_synthesis_stylegan2',
+      'D_stylegan2',
+      '4x4/Const/const',
+    ])
+      expect([name, bytes.includes(name)]).toEqual([name, true]);
+    expect(bytes.includes('training.networks')).toBe(false);
+    const ckpt = join(dir, 'stylegan2-tf.ckpt');
+    const summary = convert({ ...env, network: pkl, out: ckpt });
+    expect(summary).toMatch(/16² × 3, cbase 2048, cmax 64, map 2, G skip, D resnet/);
+    expect(summary).toMatch(/group size not in the pickle/);
+    const G = loadGenerator(tf, ckpt);
+    const diff = await maxDiffVsNvlabs(G, pkl, dir);
+    console.log(`TF StyleGAN2 pickle → legacy.py → ours: max |diff| = ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThan(1e-4);
+    const { config: imported } = loadNetworks(ckpt);
+    expect([imported.zDim, imported.wDim, imported.mbstdGroupSize]).toEqual([config.zDim, config.wDim, 4]);
+  }, 120000);
+
   it('names the fix for a wrong output extension', () => {
     expect(() => convert({ ...env, network: 'x.pkl', out: 'x.pt' })).toThrow(/converts into a \.ckpt/);
     expect(() => convert({ ...env, network: 'x.ckpt', out: 'x.ckpt' })).toThrow(/NVlabs \.pkl/);

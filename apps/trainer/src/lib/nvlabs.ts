@@ -11,7 +11,7 @@ export const DEFAULT_PYTHON =
   process.env['PYTHON'] ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 /** Where tools/parity/run.sh extracts NVlabs' checkout; override with --nvlabs or env NVLABS_DIR. */
 export const DEFAULT_NVLABS_DIR = process.env['NVLABS_DIR'] ?? 'tmp/parity/stylegan2-ada-pytorch';
-export type ConvertStep = 'to-pkl' | 'from-pkl' | 'generate' | 'random-pkl';
+export type ConvertStep = 'to-pkl' | 'from-pkl' | 'generate' | 'random-pkl' | 'tf-random-pkl';
 
 export interface NvlabsEnv {
   /** Checkout of NVlabs/stylegan2-ada-pytorch (its training/, dnnlib/, torch_utils/ are imported). */
