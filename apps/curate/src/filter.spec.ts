@@ -40,6 +40,53 @@ function parseCsv(text: string): Array<Record<string, string>> {
   });
 }
 
+/** Seven small photos of every outcome, in `base`/in. */
+async function resumeCorpus(base: string): Promise<string> {
+  const input = join(base, 'in');
+  mkdirSync(join(input, 'derived'), { recursive: true });
+  const sources = [
+    'grace_hopper.jpg',
+    'astronaut.png',
+    'derived/grace_hopper_tilted.jpg',
+    'derived/grace_hopper_blurred.jpg',
+    'derived/hopper_and_astronaut_multi.jpg',
+    'coffee.png',
+  ];
+  for (const s of sources) {
+    writeFileSync(
+      join(input, s.replace(/\.png$/, '.jpg')),
+      await sharp(join(SAMPLES, s)).resize({ width: 320 }).jpeg().toBuffer(),
+    );
+  }
+  writeFileSync(join(input, 'extra.jpg'), await portrait(300).flop().jpeg().toBuffer());
+  return input;
+}
+
+/** A reference run of the resume corpus to completion, then a second run of it spawned for the test to interrupt. */
+async function referenceThenSecondRun(prefix: string, batchSize: number, stdout: 'ignore' | 'pipe') {
+  const base = mkdtempSync(join(tmpdir(), prefix));
+  const input = await resumeCorpus(base);
+  const full = join(base, 'full');
+  const out = join(base, 'second');
+  const common = ['--input', input, '--workers', '1', '--no-progress', '--batch-size', String(batchSize)];
+  expect(runCli(['filter', ...common, '--out', full]).status).toBe(0);
+  const child = spawn(NODE, [...NODE_ARGS, CLI, 'filter', ...common, '--out', out], {
+    cwd: WORKSPACE,
+    stdio: ['ignore', stdout, stdout],
+  });
+  return { common, full, out, child };
+}
+
+/** `--resume` keeps the `committed` rows the interrupted run recorded and ends with the reference's decisions.csv. */
+function resumeMatchesReference(common: string[], out: string, full: string, committed: number): void {
+  const res = runCli(['filter', ...common, '--out', out, '--resume']);
+  expect(res.status).toBe(0);
+  expect(res.stdout).toMatch(new RegExp(`unchanged \\(resume\\)\\s+${committed}`));
+  expect(readFileSync(join(out, 'decisions.csv'), 'utf8')).toBe(
+    readFileSync(join(full, 'decisions.csv'), 'utf8'),
+  );
+}
+
 describe('curate filter', () => {
   it('runs a corpus of bad inputs to completion with a clear reason per file and the right kept count', async () => {
     const base = mkdtempSync(join(tmpdir(), 'curate-bad-'));
@@ -77,41 +124,10 @@ describe('curate filter', () => {
     manifest.close();
   });
 
-  /** Seven small photos of every outcome, in `base`/in. */
-  async function resumeCorpus(base: string): Promise<string> {
-    const input = join(base, 'in');
-    mkdirSync(join(input, 'derived'), { recursive: true });
-    const sources = [
-      'grace_hopper.jpg',
-      'astronaut.png',
-      'derived/grace_hopper_tilted.jpg',
-      'derived/grace_hopper_blurred.jpg',
-      'derived/hopper_and_astronaut_multi.jpg',
-      'coffee.png',
-    ];
-    for (const s of sources) {
-      writeFileSync(
-        join(input, s.replace(/\.png$/, '.jpg')),
-        await sharp(join(SAMPLES, s)).resize({ width: 320 }).jpeg().toBuffer(),
-      );
-    }
-    writeFileSync(join(input, 'extra.jpg'), await portrait(300).flop().jpeg().toBuffer());
-    return input;
-  }
-
   it('resumes after SIGKILL to the same manifest as an uninterrupted run', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'curate-resume-'));
-    const input = await resumeCorpus(base);
-    const full = join(base, 'full');
-    const resumed = join(base, 'resumed');
-    const common = ['--input', input, '--workers', '1', '--no-progress', '--batch-size', '1'];
-    expect(runCli(['filter', ...common, '--out', full]).status).toBe(0);
+    const { common, full, out: resumed, child } = await referenceThenSecondRun('curate-resume-', 1, 'ignore');
 
     // Kill the second run once a couple of rows are committed, then resume it.
-    const child = spawn(NODE, [...NODE_ARGS, CLI, 'filter', ...common, '--out', resumed], {
-      cwd: WORKSPACE,
-      stdio: 'ignore',
-    });
     await new Promise<number>((resolve, reject) => {
       const timer = setInterval(() => {
         try {
@@ -139,9 +155,7 @@ describe('curate filter', () => {
     const killedAfter = killed.files().length;
     killed.close();
     expect(killedAfter).toBeLessThan(7);
-    const res = runCli(['filter', ...common, '--out', resumed, '--resume']);
-    expect(res.status).toBe(0);
-    expect(res.stdout).toMatch(new RegExp(`unchanged \\(resume\\)\\s+${killedAfter}`));
+    resumeMatchesReference(common, resumed, full, killedAfter);
 
     const snapshot = (out: string) => {
       const m = Manifest.open(join(out, 'manifest.sqlite'), { readonly: true });
@@ -154,26 +168,18 @@ describe('curate filter', () => {
     const b = snapshot(resumed);
     expect(b.files.map((f) => f.path)).toEqual(a.files.map((f) => f.path));
     expect(b).toEqual(a);
-    expect(readFileSync(join(resumed, 'decisions.csv'), 'utf8')).toBe(
-      readFileSync(join(full, 'decisions.csv'), 'utf8'),
-    );
     for (const f of b.files) if (f.alignedPath) expect(existsSync(join(resumed, f.alignedPath))).toBe(true);
   });
   it('SIGINT: the files in flight finish and every analysed row is committed; --resume finishes the run', async () => {
-    const base = mkdtempSync(join(tmpdir(), 'curate-sigint-'));
-    const input = await resumeCorpus(base);
-    const full = join(base, 'full');
-    const stopped = join(base, 'stopped');
     // One batch for the whole run: only the stop itself (or the 2 s flush) can commit the rows.
-    const common = ['--input', input, '--workers', '1', '--no-progress', '--batch-size', '1000'];
-    expect(runCli(['filter', ...common, '--out', full]).status).toBe(0);
-
-    const child = spawn(NODE, [...NODE_ARGS, CLI, 'filter', ...common, '--out', stopped], {
-      cwd: WORKSPACE,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const {
+      common,
+      full,
+      out: stopped,
+      child,
+    } = await referenceThenSecondRun('curate-sigint-', 1000, 'pipe');
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     const thumbs = join(stopped, 'thumbs');
     const thumbsOnDisk = () =>
       existsSync(thumbs) ? readdirSync(thumbs).filter((f) => f.endsWith('.jpg')) : [];
@@ -199,11 +205,6 @@ describe('curate filter', () => {
     // Every file that got as far as its thumbnail has its row.
     expect(rows.map((r) => r.thumbPath?.replace('thumbs/', '')).sort()).toEqual(thumbsOnDisk().sort());
 
-    const res = runCli(['filter', ...common, '--out', stopped, '--resume']);
-    expect(res.status).toBe(0);
-    expect(res.stdout).toMatch(new RegExp(`unchanged \\(resume\\)\\s+${rows.length}`));
-    expect(readFileSync(join(stopped, 'decisions.csv'), 'utf8')).toBe(
-      readFileSync(join(full, 'decisions.csv'), 'utf8'),
-    );
+    resumeMatchesReference(common, stopped, full, rows.length);
   });
 });

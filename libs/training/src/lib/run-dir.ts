@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '@portrait-forge/cli';
 import { writeFileAtomic } from '@portrait-forge/files';
-import { RUN_DIR_RE, TRAINING_OPTIONS_FILE, runDirName } from '@portrait-forge/run-format';
+import {
+  METRIC_FILE_RE,
+  RUN_DIR_RE,
+  STAT,
+  STATS_FILE,
+  TRAINING_OPTIONS_FILE,
+  runDirName,
+} from '@portrait-forge/run-format';
 import { StyleGAN2ConfigSchema } from '@portrait-forge/stylegan2';
 import { listCheckpoints } from './checkpoint';
 import { describeIssues, TrainOptionsSchema } from './options';
@@ -90,4 +97,45 @@ export class RunLog {
 
 export function appendJsonl(file: string, record: object): void {
   appendFileSync(file, JSON.stringify(record) + '\n');
+}
+
+/** Where a resumed run's records past its checkpoint go: beside the file, not matching its name pattern. */
+export const ABANDONED_SUFFIX = '.abandoned';
+
+/** The kimg a stats.jsonl or metric-*.jsonl line was written at (stats: Progress/kimg; metrics: kimg). */
+function recordKimg(line: string): number | undefined {
+  const record = JSON.parse(line) as Record<string, unknown>;
+  const progress = record[STAT.kimg] as { mean?: unknown } | undefined;
+  const kimg = progress?.mean ?? record['kimg'];
+  return typeof kimg === 'number' ? kimg : undefined;
+}
+
+/**
+ * A run that died past its last checkpoint (SIGKILL, a lost machine) has stats and metric lines for
+ * ticks its weights never reached; resuming in place would log those ticks twice. Before a resume,
+ * the lines after `kimg` move to `<file>.abandoned` (appended, so nothing recorded is lost) and each
+ * file keeps exactly what the checkpoint saw. Returns the number of lines moved per file.
+ */
+export function setAsideRecordsAfter(runDir: string, kimg: number): Record<string, number> {
+  const moved: Record<string, number> = {};
+  const files = readdirSync(runDir).filter((name) => name === STATS_FILE || METRIC_FILE_RE.test(name));
+  for (const name of files) {
+    const path = join(runDir, name);
+    const lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim());
+    const after = (line: string) => (recordKimg(line) ?? -Infinity) > kimg + 1e-9;
+    const late = lines.filter(after);
+    if (!late.length) continue;
+    appendFileSync(path + ABANDONED_SUFFIX, late.join('\n') + '\n');
+    writeFileAtomic(
+      path,
+      lines
+        .filter((line) => !after(line))
+        .map((line) => line + '\n')
+        .join(''),
+    );
+    moved[name] = late.length;
+  }
+  return moved;
 }

@@ -68,7 +68,9 @@ function tensorsOf(ckpt: TrainingCheckpoint): Record<string, number[]> {
 describe('train (tiny config, synthetic data, wasm)', () => {
   it('resumed from a mid-run checkpoint gives bit-identical weights, optimiser state and ADA p', async () => {
     const outA = tempDir();
-    const a = await train(await tinyOptions(outA), { ...quiet, onSnapshot: async () => ({ probe: 1.25 }) });
+    const optsA = await tinyOptions(outA);
+    const probeHooks = { ...quiet, onSnapshot: async () => ({ probe: 1.25 }) };
+    const a = await train(optsA, probeHooks);
     expect(a.stoppedBy).toBe('done');
     const runA = readdirSync(outA)[0];
     for (const f of [
@@ -175,6 +177,22 @@ describe('train (tiny config, synthetic data, wasm)', () => {
     expect(statsLines(c.runDir)).toEqual(statsLines(dirA));
     expect(tickNumbers(c.runDir)).toEqual(ticks);
     expect(fakesGrids(c.runDir)).toEqual(fakesGrids(dirA));
+
+    // …and in place, in a run that went on past that checkpoint (as one killed after it would have):
+    // the lines past it move to *.abandoned instead of being logged twice.
+    const uninterrupted = statsLines(dirA);
+    const probeLines = readFileSync(join(dirA, 'metric-probe.jsonl'), 'utf8');
+    await train({ ...optsA, resume: join(dirA, 'network-snapshot-000000048.ckpt') }, probeHooks);
+    expect(statsLines(dirA)).toEqual(uninterrupted);
+    const abandoned = readFileSync(join(dirA, 'stats.jsonl.abandoned'), 'utf8').trim().split('\n');
+    expect(abandoned.map((l) => JSON.parse(l)['Progress/kimg'].mean)).toEqual([0.064, 0.072]);
+    const probeKimg = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).kimg);
+    expect(probeKimg(readFileSync(join(dirA, 'metric-probe.jsonl'), 'utf8'))).toEqual(probeKimg(probeLines));
+    expect(probeKimg(readFileSync(join(dirA, 'metric-probe.jsonl.abandoned'), 'utf8'))).toEqual([0.072]);
   }, 300_000);
 
   it('feeds the failure-mode monitor every tick: Alerts/<rule> in stats.jsonl, the remedy in log.txt, --on-alert stop', async () => {

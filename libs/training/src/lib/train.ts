@@ -22,7 +22,15 @@ import {
   type TrainOptionsInput,
 } from './options';
 import { formatTick } from './progress';
-import { RunLog, appendJsonl, createRunDir, resolveResume, writeTrainingOptions } from './run-dir';
+import {
+  ABANDONED_SUFFIX,
+  RunLog,
+  appendJsonl,
+  createRunDir,
+  resolveResume,
+  setAsideRecordsAfter,
+  writeTrainingOptions,
+} from './run-dir';
 import {
   recordSnapshotFigures,
   sampleGenerator,
@@ -135,7 +143,12 @@ export async function train(given: TrainOptionsInput, hooks: TrainHooks = {}): P
   const trainer = new Trainer(tf, opts, runDir, log, hooks.checkpointWriteHook);
   if (resumed) {
     trainer.restore(resumed.ckpt, resumed.file);
-    log.line(`resumed from ${resumed.file} at kimg ${(trainer.state.curNimg / 1000).toFixed(3)}`);
+    const kimg = trainer.state.curNimg / 1000;
+    log.line(`resumed from ${resumed.file} at kimg ${kimg.toFixed(3)}`);
+    for (const [file, lines] of Object.entries(setAsideRecordsAfter(runDir, kimg)))
+      log.line(
+        `  ${file}: ${lines} line(s) past kimg ${kimg.toFixed(3)} (the run went on past its last checkpoint) moved to ${file}${ABANDONED_SUFFIX}`,
+      );
   } else {
     if (transfer) {
       checkTransferArchitecture(trainer.config, transfer.networks.config, transfer.file);
