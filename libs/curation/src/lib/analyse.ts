@@ -144,6 +144,12 @@ async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
   };
 }
 
+/**
+ * zlib level of the aligned crops (lossless whatever the level). On faces-dev's 256² crops level 1
+ * encodes in ~40 % of level 6's CPU for files ~20 % larger (tools/bench/curate.ts, apps/curate README).
+ */
+export const ALIGNED_PNG_COMPRESSION = 1;
+
 /** BRISQUE of the aligned crop (what training sees), at face-brisque.ts's FACE_BRISQUE_SIZE. */
 async function faceBrisque(aligned: RawImage): Promise<number> {
   return brisqueScore(await atFaceBrisqueSize(aligned));
@@ -288,7 +294,7 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         const aligned = await alignInRegion(photo, primary.detection, config.size);
         photo.release();
         out.alignedPath = `aligned/${stem}.png`;
-        writeFileAtomic(join(config.outDir, out.alignedPath), await encodePng(aligned.image), {
+        writeFileAtomic(join(config.outDir, out.alignedPath), await encodePng(aligned.image, { compressionLevel: ALIGNED_PNG_COMPRESSION }), {
           mkdir: true,
         });
         out.alignedQuad = aligned.quad.flatMap((p) => [p.x, p.y]);
