@@ -98,7 +98,12 @@ describe('openPhoto', () => {
     for (let i = 0; i < rgba.length; i++) rgba[i] = (i * 37) % 256;
     const photos: Array<[string, Promise<Buffer>]> = [
       ['p3 jpeg', gradient(90, 70).withIccProfile('p3').jpeg({ quality: 90 }).toBuffer()],
-      ['rgba png', sharp(rgba, { raw: { width: 90, height: 70, channels: 4 } }).png().toBuffer()],
+      [
+        'rgba png',
+        sharp(rgba, { raw: { width: 90, height: 70, channels: 4 } })
+          .png()
+          .toBuffer(),
+      ],
       ['gray jpeg', gradient(90, 70).greyscale().jpeg().toBuffer()],
       ...[3, 6, 8].map((orientation): [string, Promise<Buffer>] => [
         `orientation ${orientation}`,
@@ -113,7 +118,10 @@ describe('openPhoto', () => {
       expect(reduced.toPhoto).toBe(1);
       const cut = await photo.region(wanted);
       expect({ name, pixels: cut }).toEqual({ name, pixels: fresh });
-      expect({ name, pixels: cut }).toEqual({ name, pixels: cropRaw(reduced.image, clipRegion(wanted, photo)) });
+      expect({ name, pixels: cut }).toEqual({
+        name,
+        pixels: cropRaw(reduced.image, clipRegion(wanted, photo)),
+      });
     }
   });
 });

@@ -68,7 +68,8 @@ class TfjsSilhouette implements Silhouette {
     probabilities.dispose();
     // A plain loop: Uint8Array.from with a map function cost ~8 ms per 256² mask.
     const quantised = new Uint8Array(values.length);
-    for (let i = 0; i < values.length; i++) quantised[i] = Math.round(Math.min(1, Math.max(0, values[i])) * 255);
+    for (let i = 0; i < values.length; i++)
+      quantised[i] = Math.round(Math.min(1, Math.max(0, values[i])) * 255);
     return quantised;
   }
 
