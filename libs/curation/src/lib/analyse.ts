@@ -220,7 +220,10 @@ export function measureFaces(
 
 /** Loads the detector and silhouette models once; then analyses files one decode each. */
 export async function createAnalyzer(config: AnalysisConfig, log: (line: string) => void): Promise<Analyzer> {
-  const detector: FaceDetector = await createFaceDetector({ detector: config.detector });
+  const detector: FaceDetector = await createFaceDetector({
+    detector: config.detector,
+    meshMinScore: config.face.minFaceScore,
+  });
   const silhouette: Silhouette | NotAvailable = await createSilhouette({
     backend: config.silhouette,
     u2netModel: config.u2netModel,
