@@ -145,12 +145,6 @@ async function alignInRegion(photo: Photo, face: DetectedFace, size: number) {
   };
 }
 
-/**
- * zlib level of the aligned crops (lossless whatever the level). On faces-dev's 256² crops level 1
- * encodes in ~40 % of level 6's CPU for files ~20 % larger (tools/bench/curate.ts, apps/curate README).
- */
-export const ALIGNED_PNG_COMPRESSION = 1;
-
 /** BRISQUE of the aligned crop (what training sees), at face-brisque.ts's FACE_BRISQUE_SIZE. */
 async function faceBrisque(aligned: RawImage): Promise<number> {
   return brisqueScore(await atFaceBrisqueSize(aligned));
@@ -301,7 +295,7 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         const aligned = await alignInRegion(photo, primary.detection, config.size);
         photo.release();
         out.alignedPath = `aligned/${stem}.png`;
-        const png = await encodePng(aligned.image, { compressionLevel: ALIGNED_PNG_COMPRESSION });
+        const png = await encodePng(aligned.image);
         // The crop is fsynced while it is measured; a failed write is caught below like any other.
         const cropWritten = writeOut(out.alignedPath, png);
         cropWritten.catch(() => undefined); // awaited below: an early failure is not an unhandled one

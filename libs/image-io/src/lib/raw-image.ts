@@ -36,9 +36,8 @@ export function toGray(image: RawImage): RawImage {
   return { data: gray, width: image.width, height: image.height, channels: 1 };
 }
 
-/** Lossless PNG; `compressionLevel` 0–9 (zlib) trades file size for CPU, default sharp's 6. */
-export function encodePng(image: RawImage, options: { compressionLevel?: number } = {}): Promise<Buffer> {
-  return rawToSharp(image).png(options).toBuffer();
+export function encodePng(image: RawImage): Promise<Buffer> {
+  return rawToSharp(image).png().toBuffer();
 }
 
 export function encodeJpeg(image: RawImage, quality = 92): Promise<Buffer> {
