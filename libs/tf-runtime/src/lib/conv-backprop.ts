@@ -196,12 +196,13 @@ const framedConv2dBackpropInput = inputBackprop(false, (framed, filter) => {
 });
 
 /**
- * Whether the forward conv tiles its input: a square filter as large as its stride, undilated, with no
+ * Whether the forward conv tiles its input: a square filter (> 1×1) as large as its stride, undilated, with no
  * padding. Then every input pixel belongs to exactly one window (MediaPipe selfie's 2×2 stride-2 upsampling).
  */
 function tilesInput(info: Info): boolean {
   const { top, bottom, left, right } = info.padInfo;
   return (
+    info.filterHeight > 1 &&
     info.filterHeight === info.filterWidth &&
     info.strideHeight === info.filterHeight &&
     info.strideWidth === info.filterWidth &&
