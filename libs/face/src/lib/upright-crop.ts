@@ -80,17 +80,11 @@ export function sampleUpright(
     x >= 0 && y >= 0 && x < source.width && y < source.height
       ? source.data[y * stride + x * channels + c]
       : 0;
-  // cropToSource per pixel, written out with the same operations in the same order (same floats),
-  // without an object or a cos/sin per pixel.
-  const cos = Math.cos(frame.angle);
-  const sin = Math.sin(frame.angle);
-  const { centre, scale } = frame;
   for (let v = 0; v < height; v++) {
-    const dv = (v + 0.5 - height / 2) * scale;
     for (let u = 0; u < width; u++) {
-      const du = (u + 0.5 - width / 2) * scale;
-      const sx = (centre.x + du * cos - dv * sin - origin.x) / sourceScale - 0.5;
-      const sy = (centre.y + du * sin + dv * cos - origin.y) / sourceScale - 0.5;
+      const p = cropToSource(frame, { x: u + 0.5, y: v + 0.5 });
+      const sx = (p.x - origin.x) / sourceScale - 0.5;
+      const sy = (p.y - origin.y) / sourceScale - 0.5;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
       const fx = sx - x0;
