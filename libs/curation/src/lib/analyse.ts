@@ -32,7 +32,8 @@ import {
   type Silhouette,
   type SilhouetteChoice,
 } from '@portrait-forge/symmetry';
-import { writeFileAtomic } from '@portrait-forge/files';
+import { replaceFileAtomic } from '@portrait-forge/files';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atFaceBrisqueSize } from './face-brisque';
 import { differenceHash } from './hash';
@@ -213,7 +214,10 @@ export function measureFaces(
 
 /** Loads the detector and silhouette models once; then analyses files one decode each. */
 export async function createAnalyzer(config: AnalysisConfig, log: (line: string) => void): Promise<Analyzer> {
-  const detector: FaceDetector = await createFaceDetector({ detector: config.detector });
+  const detector: FaceDetector = await createFaceDetector({
+    detector: config.detector,
+    meshMinScore: config.face.minFaceScore,
+  });
   const silhouette: Silhouette | NotAvailable = await createSilhouette({
     backend: config.silhouette,
     u2netModel: config.u2netModel,
@@ -238,6 +242,9 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
       out.scores.symmetryNote = formatSymmetryNote(symmetryNotScored(`symmetry failed (${message(err)})`));
     }
   }
+
+  const writeOut = (path: string, data: Uint8Array) =>
+    replaceFileAtomic(join(config.outDir, path), (temp) => writeFile(temp, data), { mkdir: true });
 
   async function analyse(job: AnalysisJob): Promise<Analysis> {
     const stageMs: Record<string, number> = {};
@@ -288,9 +295,10 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         const aligned = await alignInRegion(photo, primary.detection, config.size);
         photo.release();
         out.alignedPath = `aligned/${stem}.png`;
-        writeFileAtomic(join(config.outDir, out.alignedPath), await encodePng(aligned.image), {
-          mkdir: true,
-        });
+        const png = await encodePng(aligned.image);
+        // The crop is fsynced while it is measured; a failed write is caught below like any other.
+        const cropWritten = writeOut(out.alignedPath, png);
+        cropWritten.catch(() => undefined); // awaited below: an early failure is not an unhandled one
         out.alignedQuad = aligned.quad.flatMap((p) => [p.x, p.y]);
         out.phash = await differenceHash(aligned.image);
         lap('align');
@@ -298,9 +306,17 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
         lap('faceBrisque');
         // On the aligned crop the face sits on the centre line, which the seed's metric mirrors around.
         await scoreSymmetryInto(out, aligned.image);
+        await cropWritten;
         lap('symmetry');
       } catch (err) {
-        out.alignedPath = null;
+        // Nothing measured on a crop that is not stored.
+        Object.assign(out, { alignedPath: null, alignedQuad: null, phash: null });
+        Object.assign(out.scores, {
+          faceBrisque: null,
+          symmetry: null,
+          symmetryBackend: null,
+          symmetryNote: null,
+        });
         log(`${job.path}: alignment failed (${message(err)})`);
         lap('align');
       }
@@ -314,13 +330,12 @@ export async function createAnalyzer(config: AnalysisConfig, log: (line: string)
     const thumbHeight = Math.max(1, Math.round(photo.height * scale));
     out.thumbPath = `thumbs/${stem}.jpg`;
     out.thumbScale = thumbWidth / photo.width;
-    writeFileAtomic(
-      join(config.outDir, out.thumbPath),
+    await writeOut(
+      out.thumbPath,
       await rawToSharp(reduced.image)
         .resize(thumbWidth, thumbHeight, { fit: 'fill' })
         .jpeg({ quality: 80 })
         .toBuffer(),
-      { mkdir: true },
     );
     lap('thumb');
     return out;

@@ -103,6 +103,18 @@ describe('BlazeFace + 68 landmarks on bundled photos (data/samples)', () => {
     }
   });
 
+  it('FaceMesh pose only for a best face scoring at least meshMinScore', async () => {
+    const image = await decodeImage(join(samples, 'grace_hopper.jpg'));
+    const [face] = await detector.detect(image);
+    expect(face.meshPose?.yawDeg).toEqual(expect.any(Number));
+    const atScore = await createFaceDetector({ detector: 'blazeface', meshMinScore: face.score });
+    expect((await atScore.detect(image))[0].meshPose).toEqual(face.meshPose);
+    const above = await createFaceDetector({ detector: 'blazeface', meshMinScore: face.score + 1e-6 });
+    const [unmeshed] = await above.detect(image);
+    expect(unmeshed.meshPose).toBeUndefined();
+    expect(unmeshed).toEqual({ ...face, meshPose: undefined });
+  });
+
   it('a gray copy gives the same face (1-channel input is replicated to RGB)', async () => {
     const image = await decodeImage(join(samples, 'grace_hopper.jpg'));
     const [colour] = await detector.detect(image);

@@ -56,6 +56,11 @@ export interface FaceDetectorOptions {
    * on no-face photos (coffee.png) from `no_face` into faces. 0.7 searches whenever no face is confident.
    */
   turnedSearchBelow?: number;
+  /**
+   * FaceMesh head pose only for a best face scoring at least this (default 0: always). Curation passes
+   * its minFaceScore: a weaker best face is no primary, and decisions read the primary's pose only.
+   */
+  meshMinScore?: number;
 }
 
 export interface FaceDetector {
@@ -112,6 +117,7 @@ function loadFaceApiNet(net: faceapi.NeuralNetwork<unknown>, modelDir: string): 
 export async function createFaceDetector(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
   const kind = options.detector ?? DEFAULT_DETECTOR;
   const minScore = options.minScore ?? DEFAULT_DETECTOR_MIN_SCORE;
+  const meshMinScore = options.meshMinScore ?? 0;
   const maxInputSide = options.maxInputSide ?? DEFAULT_MAX_INPUT_SIDE;
   const modelDir = options.modelDir ?? defaultModelDir();
   if (!DETECTOR_KINDS.includes(kind))
@@ -146,6 +152,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
             mesh,
             image,
             await detectWithBlazeface(tf, model, image, minScore, options.turnedSearchBelow),
+            meshMinScore,
           ),
       };
     }
@@ -173,7 +180,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
       const faces = results
         .map((r) => toDetectedFace(r.detection, r.landmarks.positions, scale))
         .sort((a, b) => b.score - a.score);
-      return await withMeshPose(tf, mesh, image, faces);
+      return await withMeshPose(tf, mesh, image, faces, meshMinScore);
     } finally {
       tensor.dispose();
     }
@@ -437,21 +444,20 @@ async function landmarksInFrames(tf: Tf, image: RawImage, frames: UprightFrame[]
   }
 }
 
-/** `faces` with the best one's FaceMesh pose added (the only face decisions read a pose of). */
+/** `faces` with the best one's FaceMesh pose added (the only face decisions read a pose of), when it scores ≥ minScore. */
 async function withMeshPose(
   tf: Tf,
   mesh: GraphModel,
   image: RawImage,
   faces: DetectedFace[],
+  minScore: number,
 ): Promise<DetectedFace[]> {
   const [best, ...others] = faces;
-  if (best?.landmarks.length !== 68) return faces;
+  if (best?.landmarks.length !== 68 || best.score < minScore) return faces;
   const crop = await uprightCrop(image, meshFrame(best.box, best.landmarks));
   if (!crop) return faces;
   const size = FACE_MESH_INPUT_SIZE;
-  const input = tf.tidy(() =>
-    tf.tensor4d(rgbFloats(crop), [1, size, size, 3], 'float32').div(255),
-  );
+  const input = tf.tidy(() => tf.tensor4d(rgbFloats(crop), [1, size, size, 3], 'float32').div(255));
   const outputs = mesh.execute(input) as Tensor[];
   try {
     const points = outputs.find((t) => t.shape[t.shape.length - 1] === FACE_MESH_POINTS * 3);

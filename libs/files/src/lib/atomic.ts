@@ -78,8 +78,9 @@ export function writeFileAtomic(
 }
 
 /**
- * The async form for writers that stream (downloads, zips): `write(tmp)` fills the temp path; when it
- * resolves the temp is fsynced and renamed over `file`; when it throws, the temp is removed and `file`
+ * The async form, for writers that stream (downloads, zips) and for callers that go on working while
+ * the disk syncs (curation's crops): `write(tmp)` fills the temp path; when it resolves the temp is
+ * fsynced and renamed over `file`, then the directory is fsynced; when it throws, the temp is removed and `file`
  * is untouched. `write` may throw after writing to reject the content (e.g. a checksum mismatch).
  */
 export async function replaceFileAtomic(
@@ -102,5 +103,10 @@ export async function replaceFileAtomic(
     await rm(tmp, { force: true });
     throw err;
   }
-  fsyncDir(dirname(file));
+  const dir = await open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
 }

@@ -92,4 +92,36 @@ describe('openPhoto', () => {
     expect(await photo.region({ left: 0, top: 0, width: 64, height: 64 })).toEqual(managed);
     expect((await photo.reduced(64)).image).toEqual(managed);
   });
+
+  it('after reduced() decoded the whole photo, regions are cut from it with the pixels a fresh decode gives', async () => {
+    const rgba = Buffer.alloc(90 * 70 * 4);
+    for (let i = 0; i < rgba.length; i++) rgba[i] = (i * 37) % 256;
+    const photos: Array<[string, Promise<Buffer>]> = [
+      ['p3 jpeg', gradient(90, 70).withIccProfile('p3').jpeg({ quality: 90 }).toBuffer()],
+      [
+        'rgba png',
+        sharp(rgba, { raw: { width: 90, height: 70, channels: 4 } })
+          .png()
+          .toBuffer(),
+      ],
+      ['gray jpeg', gradient(90, 70).greyscale().jpeg().toBuffer()],
+      ...[3, 6, 8].map((orientation): [string, Promise<Buffer>] => [
+        `orientation ${orientation}`,
+        gradient(90, 70).withMetadata({ orientation }).jpeg({ quality: 90 }).toBuffer(),
+      ]),
+    ];
+    for (const [name, bytes] of photos) {
+      const wanted = { left: 13.5, top: -4, width: 40, height: 51 };
+      const fresh = await (await openPhoto(await bytes, name)).region(wanted);
+      const photo = await openPhoto(await bytes, name);
+      const reduced = await photo.reduced(100);
+      expect(reduced.toPhoto).toBe(1);
+      const cut = await photo.region(wanted);
+      expect({ name, pixels: cut }).toEqual({ name, pixels: fresh });
+      expect({ name, pixels: cut }).toEqual({
+        name,
+        pixels: cropRaw(reduced.image, clipRegion(wanted, photo)),
+      });
+    }
+  });
 });

@@ -27,7 +27,8 @@ export interface ShrunkRegion extends ReducedView {
  * libvips extract just that rectangle; both are colour-managed. The full-resolution `openCvView`
  * (what `cv2.imread` returns: ICC profile ignored, alpha dropped) is decoded on demand and, while it
  * is held and the photo has neither an ICC profile nor alpha (then its pixels are the colour-managed
- * ones), regions and a photo smaller than `maxSide` are cut from it instead of decoded again.
+ * ones), regions and a photo smaller than `maxSide` are cut from it instead of decoded again; so are
+ * regions once `reduced` has decoded the whole photo (no larger than its maxSide).
  */
 export interface Photo {
   readonly width: number;
@@ -179,7 +180,10 @@ export async function openPhoto(
         : new ImageDecodeError(label, err instanceof Error ? err.message : String(err), { cause: err });
     });
 
-  const held = () => (sharesOpenCvPixels ? full : null);
+  // The whole photo decoded colour-managed at full resolution, when `reduced` had to (a photo no larger
+  // than its maxSide): the same libvips steps as `region`'s extract, so regions are cut from it.
+  let whole: Promise<RawImage> | null = null;
+  const held = () => whole ?? (sharesOpenCvPixels ? full : null);
 
   const photo: Photo = {
     width,
@@ -189,8 +193,8 @@ export async function openPhoto(
     reduced: (maxSide, { fastShrinkOnLoad = true } = {}) =>
       decoded(async () => {
         if (Math.max(width, height) <= maxSide) {
-          const image = await (held() ?? decodeImage(buffer, { maxPixels }, label));
-          return { image, toPhoto: 1 };
+          whole ??= held() ?? decodeImage(buffer, { maxPixels }, label);
+          return { image: await whole, toPhoto: 1 };
         }
         const size = reducedSize(width, height, maxSide);
         const image = await toRaw(
@@ -238,6 +242,7 @@ export async function openPhoto(
       }),
     release: () => {
       full = null;
+      whole = null;
     },
   };
   return photo;

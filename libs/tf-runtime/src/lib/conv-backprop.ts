@@ -150,13 +150,17 @@ function padOrCrop(t: tf.Tensor4D, top: number, bottom: number, left: number, ri
  * dy laid out for a transposed conv as a stride-1 'valid' conv with the flipped filter: zeros inserted
  * by the forward stride, then padded (or cropped) so the output lands on the input grid.
  */
-function frameForTransposedConv(dy: tf.Tensor4D, info: Info): tf.Tensor4D {
+function checkDyShape(dy: tf.Tensor4D, info: Info): void {
   const expected = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
   if (dy.shape.some((d, i) => d !== expected[i])) {
     throw new Error(
       `conv backprop input: dy has shape [${dy.shape}] but the forward conv of [${info.inShape}] gives [${expected}]; check inputShape, strides and padding.`,
     );
   }
+}
+
+function frameForTransposedConv(dy: tf.Tensor4D, info: Info): tf.Tensor4D {
+  checkDyShape(dy, info);
   const spread = insertZeros(dy, info.strideHeight, info.strideWidth);
   const reachH = (info.filterHeight - 1) * info.dilationHeight;
   const reachW = (info.filterWidth - 1) * info.dilationWidth;
@@ -186,14 +190,51 @@ function inputBackprop(
     });
 }
 
-/**
- * dL/dx of conv2d (= conv2dTranspose) as an XNNPACK conv of the framed dy with the flipped, in/out-swapped
- * filter; wasm's own Conv2DBackpropInput is a plain loop ~8× slower than its forward conv here.
- */
-export const conv2dBackpropInput = inputBackprop(false, (framed, filter) => {
+const framedConv2dBackpropInput = inputBackprop(false, (framed, filter) => {
   const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
   return tf.conv2d(framed, flipped, 1, 'valid');
 });
+
+/**
+ * Whether the forward conv tiles its input: a square filter (> 1×1) as large as its stride, undilated, with no
+ * padding. Then every input pixel belongs to exactly one window (MediaPipe selfie's 2×2 stride-2 upsampling).
+ */
+function tilesInput(info: Info): boolean {
+  const { top, bottom, left, right } = info.padInfo;
+  return (
+    info.filterHeight > 1 &&
+    info.filterHeight === info.filterWidth &&
+    info.strideHeight === info.filterHeight &&
+    info.strideWidth === info.filterWidth &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    top === 0 &&
+    bottom === 0 &&
+    left === 0 &&
+    right === 0 &&
+    info.inHeight === info.outHeight * info.strideHeight &&
+    info.inWidth === info.outWidth * info.strideWidth
+  );
+}
+
+/**
+ * dL/dx of conv2d (= conv2dTranspose) as an XNNPACK conv of the framed dy with the flipped, in/out-swapped
+ * filter; wasm's own Conv2DBackpropInput is a plain loop ~8× slower than its forward conv here. When
+ * the forward conv tiles its input, each dy pixel alone makes one k×k block of dx: a 1×1 conv to
+ * k·k·inC channels and depthToSpace, without the zero-inserted dy (k² times larger, mostly zeros).
+ */
+export const conv2dBackpropInput: InputBackprop = (inputShape, dy, filter, geo) => {
+  const info = convInfo(inputShape, filter.shape, geo, false);
+  if (!tilesInput(info)) return framedConv2dBackpropInput(inputShape, dy, filter, geo);
+  checkDyShape(dy, info);
+  return tf.tidy(() => {
+    const [k, , inC, outC] = filter.shape;
+    // Output channel (a·k + b)·inC + c of the 1×1 filter is tap (a, b), input channel c: depthToSpace's order.
+    const perPixel = tf.reshape(tf.transpose(filter, [3, 0, 1, 2]), [1, 1, outC, k * k * inC]);
+    const blocks = tf.conv2d(dy, perPixel as tf.Tensor4D, 1, 'valid');
+    return tf.depthToSpace(blocks, k, 'NHWC');
+  });
+};
 
 /**
  * dL/dx of depthwise conv = the transposed depthwise conv: a stride-1 depthwise conv of the framed dy

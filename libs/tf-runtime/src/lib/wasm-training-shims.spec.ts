@@ -68,6 +68,25 @@ const CASES: KernelCase[] = [
     attrs: { strides: [1, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 5, 7, 4] },
   },
   {
+    // The forward conv tiles its input (filter = stride, no padding): the 1×1 conv + depthToSpace path.
+    name: 'Conv2DBackpropInput 2×2 stride 2 same, 16 → 1 channel (MediaPipe selfie upsampling)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [1, 6, 5, 16], filter: [2, 2, 1, 16] },
+    attrs: { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 12, 10, 1] },
+  },
+  {
+    name: 'Conv2DBackpropInput 3×3 stride 3 valid, batch 2, 4 → 3 channels (tiled)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 3, 4, 4], filter: [3, 3, 3, 4] },
+    attrs: { strides: 3, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 9, 12, 3] },
+  },
+  {
+    name: 'Conv2DBackpropInput 2×2 stride 2 valid, odd input (last row and column untouched, framed path)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [1, 3, 3, 4], filter: [2, 2, 2, 4] },
+    attrs: { strides: 2, pad: 'valid', dataFormat: 'NHWC', inputShape: [1, 7, 7, 2] },
+  },
+  {
     name: 'DepthwiseConv2dNativeBackpropInput stride 2 valid, even size',
     kernel: 'DepthwiseConv2dNativeBackpropInput',
     inputs: { dy: [2, 3, 4, 3], filter: [3, 3, 3, 1] },
