@@ -219,6 +219,11 @@ export class SynthesisNetwork {
     this.lodValue = checkLod(this.config, value);
   }
 
+  /** The ws the current lod runs (NVlabs' cur_layers = num_layers − 2·⌊lod⌋): each skipped level has 2 layers. */
+  get activeWs(): number {
+    return this.numWs - 2 * Math.floor(this.lodValue);
+  }
+
   /** ws [N, numWs, wDim] → images [N, res, res, channels] (NHWC). */
   apply(ws: tf.Tensor3D, noiseMode: NoiseMode, rng: Mulberry32): tf.Tensor4D {
     if (ws.shape[1] !== this.numWs)
