@@ -28,11 +28,16 @@ function nvlabsGSynthesis(G: Generator, ws: tf.Tensor3D): tf.Tensor4D {
     return tf.conv2d(x, w, 1, 'same', 'NCHW');
   };
   const dense = (x: tf.Tensor2D, weight: tf.Tensor, gain: number) =>
-    tf.matMul(x, tf.mul(weight, gain / Math.sqrt(weight.shape[1])), false, true);
+    tf.matMul(x, tf.mul(weight, gain / Math.sqrt(weight.shape[1] as number)), false, true);
   const channelBias = (b: tf.Tensor) => tf.reshape(b, [1, -1, 1, 1]);
   const upscale2d = (x: tf.Tensor4D) => {
     const [b, c, h, w] = x.shape;
-    return tf.reshape(tf.tile(tf.reshape(x, [b, c, h, 1, w, 1]), [1, 1, 1, 2, 1, 2]), [b, c, 2 * h, 2 * w]);
+    return tf.reshape(tf.tile(tf.reshape(x, [b, c, h, 1, w, 1]), [1, 1, 1, 2, 1, 2]), [
+      b,
+      c,
+      2 * h,
+      2 * w,
+    ]) as tf.Tensor4D;
   };
   const blur2d = (x: tf.Tensor4D) => {
     const f = tf.div(tf.outerProduct(tf.tensor1d([1, 2, 1]), tf.tensor1d([1, 2, 1])), 16);
