@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
 import { initTf } from '@portrait-forge/tf-runtime';
 import {
   createStyleGAN2,
@@ -35,9 +36,9 @@ async function main(): Promise<void> {
   for (const store of [sg.G.store, sg.D.store])
     for (const [, v] of store.entries())
       v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.2, 'float32', seed++)));
-  const dump = (t: tf.Tensor) => ({ shape: [...t.shape], data: Array.from(t.dataSync()) });
-  const z = tf.randomNormal([config.batch, config.zDim], 0, 1, 'float32', 1) as tf.Tensor2D;
-  const real = tf.randomUniform([config.batch, 16, 16, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+  const dump = (t: tfjs.Tensor) => ({ shape: [...t.shape], data: Array.from(t.dataSync()) });
+  const z = tf.randomNormal([config.batch, config.zDim], 0, 1, 'float32', 1) as tfjs.Tensor2D;
+  const real = tf.randomUniform([config.batch, 16, 16, 3], -1, 1, 'float32', 3) as tfjs.Tensor4D;
   const ws = sg.G.map(z);
   const images: Record<string, unknown> = {};
   const logits: Record<string, unknown> = {};
