@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Parity of libs/stylegan2 (TensorFlow.js) against NVlabs stylegan2-ada-pytorch on CPU.
+# Parity of libs/stylegan2 (TensorFlow.js) against NVlabs stylegan2-ada-pytorch on CPU, and of config a against
+# NVlabs stylegan2 networks_stylegan.py (G_style, D_basic) restated in PyTorch.
 # Usage: tools/parity/run.sh [NVLABS_DIR]   (default: extracted from the local mirror of NVlabs/stylegan2-ada-pytorch)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,3 +16,6 @@ for spec in "16 3" "8 1"; do
   npx tsx tools/parity/export.ts "tmp/parity/export-$1-$2.json" --res "$1" --channels "$2"
   /usr/bin/python3 tools/parity/parity.py "tmp/parity/export-$1-$2.json" "$SRC"
 done
+# Config a (G_style + D_basic): NVlabs stylegan2's networks_stylegan.py, written out in PyTorch (TF 1.x is not here).
+npx tsx tools/parity/export-stylegan1.ts tmp/parity/export-stylegan1.json
+/usr/bin/python3 tools/parity/stylegan1.py tmp/parity/export-stylegan1.json

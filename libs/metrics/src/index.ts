@@ -47,6 +47,14 @@ export {
   type MonitorThresholds,
   metricPoints,
 } from './lib/monitor';
+export {
+  alertStory,
+  formatRecordedAlert,
+  parseAlertLog,
+  recordedAlerts,
+  type AlertStory,
+  type RecordedAlert,
+} from './lib/alert-record';
 export { imageVariant, type ImageVariant } from './lib/image-variants';
 export {
   INCEPTION_DETECTOR,

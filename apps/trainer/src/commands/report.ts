@@ -6,19 +6,24 @@ import { Eta } from 'eta';
 import { UsageError } from '@portrait-forge/cli';
 import {
   FailureMonitor,
+  alertStory,
   formatAlert,
+  formatRecordedAlert,
   metricPoints,
+  parseAlertLog,
+  recordedAlerts,
   toTraceRecord,
   withSnapshotMetrics,
   type Alert,
+  type AlertStory,
   type MetricPoint,
   type TraceRecord,
 } from '@portrait-forge/metrics';
 import { lineChart, type Series } from '@portrait-forge/svg-chart';
 import {
+  LOG_FILE,
   METRIC_FILE_RE,
   REPORT_FILE,
-  ALERT_STAT_RE,
   SAMPLE_GRID_RE,
   STAT,
   metricTraceKey,
@@ -39,6 +44,8 @@ export interface RunData {
   trace: TraceRecord[];
   metrics: MetricPoint[];
   grids: SampleGrid[];
+  /** The ALERT blocks of log.txt (the figures and remedy of each live alert); empty without a log. */
+  loggedAlerts: Alert[];
 }
 
 export async function readRun(dir: string): Promise<RunData> {
@@ -67,7 +74,9 @@ export async function readRun(dir: string): Promise<RunData> {
     }
   }
   grids.sort((a, b) => a.kimg - b.kimg);
-  return { dir, options: readTrainingOptions(dir), trace, metrics, grids };
+  const logPath = join(dir, LOG_FILE);
+  const loggedAlerts = existsSync(logPath) ? parseAlertLog(await readFile(logPath, 'utf8')) : [];
+  return { dir, options: readTrainingOptions(dir), trace, metrics, grids, loggedAlerts };
 }
 
 export function parseJsonLines(text: string, label: string): Record<string, unknown>[] {
@@ -115,13 +124,23 @@ const TEMPLATE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Run report: <%= it.title %></title>
 <style>body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em}
 figure{display:inline-block;margin:4px}figure img{max-width:256px;image-rendering:pixelated}
-pre{background:#fff4f4;border-left:4px solid #d62728;padding:6px;white-space:pre-wrap}</style></head>
+pre{background:#fff4f4;border-left:4px solid #d62728;padding:6px;white-space:pre-wrap}
+pre.rediagnosed{background:#f4f4ff;border-left-color:#1f77b4}</style></head>
 <body>
 <h1>Run report: <%= it.title %></h1>
 <p><%= it.summary %></p>
 <h2>Failure-mode monitor</h2>
-<% if (it.alerts.length === 0) { %><p>No alerts.</p><% } %>
-<% it.alerts.forEach(function (a) { %><pre><%= a %></pre><% }) %>
+<h3>Raised during training</h3>
+<p>What the run's live monitor raised (<code>Alerts/&lt;rule&gt;</code> in stats.jsonl, figures and remedy from log.txt); the charts mark these as <q>ALERT</q>.</p>
+<% if (it.monitor.raised.length === 0) { %><p>None.</p><% } %>
+<% it.monitor.raised.forEach(function (a) { %><pre><%= a %></pre><% }) %>
+<% if (it.monitor.differs) { %>
+<h3>Re-diagnosis with the current rules (differs from the above)</h3>
+<p>The monitor's rules as they are now, applied to the whole trace after the fact; the charts mark alerts found only here as <q>re-diagnosed</q>.</p>
+<% it.monitor.notRediagnosed.forEach(function (a) { %><p>Not raised by the current rules: <%= a %>.</p><% }) %>
+<% if (it.monitor.onlyRediagnosed.length === 0) { %><p>The current rules raise no other alert.</p><% } %>
+<% it.monitor.onlyRediagnosed.forEach(function (a) { %><pre class="rediagnosed"><%= a %></pre><% }) %>
+<% } else if (it.monitor.raised.length > 0) { %><p>The current rules, re-applied to the whole trace, raise the same alerts.</p><% } %>
 <h2>Losses</h2>
 <%~ it.charts.losses %>
 <%~ it.charts.regularizers %>
@@ -137,24 +156,20 @@ pre{background:#fff4f4;border-left:4px solid #d62728;padding:6px;white-space:pre
 </body></html>
 `;
 
-/**
- * Where alerts fired, for the charts: the trainer's live `Alerts/<rule>` (each rising edge); for runs
- * without them (older runs, other trainers) the monitor's verdict over the whole trace.
- */
-export function alertMarkers(trace: TraceRecord[], alerts: Alert[]): { x: number; label: string }[] {
-  const live: { x: number; label: string }[] = [];
-  const active = new Set<string>();
-  for (const r of trace) {
-    const now = new Set(
-      Object.keys(r.values)
-        .map((k) => ALERT_STAT_RE.exec(k)?.[1])
-        .filter((rule): rule is string => rule !== undefined),
-    );
-    for (const rule of now) if (!active.has(rule)) live.push({ x: r.kimg, label: `ALERT ${rule}` });
-    active.clear();
-    for (const rule of now) active.add(rule);
-  }
-  return live.length ? live : alerts.map((a) => ({ x: a.kimg, label: `ALERT ${a.name}` }));
+/** Chart markers for exactly the alerts the monitor section lists: the live ones, then those only re-diagnosed. */
+export function alertMarkers(story: AlertStory): { x: number; label: string }[] {
+  return [
+    ...story.raised.map((a) => ({ x: a.kimg, label: `ALERT ${a.rule}` })),
+    ...story.onlyRediagnosed.map((a) => ({ x: a.kimg, label: `re-diagnosed ${a.name}` })),
+  ];
+}
+
+/** The run's live alerts and today's re-diagnosis of its trace (with the snapshot metrics). */
+export function monitorStory(run: RunData): AlertStory {
+  return alertStory(
+    recordedAlerts(run.trace, run.loggedAlerts),
+    runAlerts(withSnapshotMetrics(run.trace, run.metrics)),
+  );
 }
 
 /** `cfg at res² × channels on dataset (N images), backend; ` from training_options.json. */
@@ -173,13 +188,18 @@ export function renderReport(run: RunData, outPath: string): string {
       Object.keys(last?.values ?? {}).filter((k) => k.startsWith(metricTraceKey(''))),
     ).flatMap((s) => s.points.map(([kimg, value]) => ({ metric: s.name, kimg, value }))),
   ]).map((s) => lineChart([s], { title: s.name }));
-  const alerts = runAlerts(withSnapshotMetrics(trace, run.metrics));
-  const markers = alertMarkers(trace, alerts);
+  const story = monitorStory(run);
+  const markers = alertMarkers(story);
   const eta = new Eta({ autoEscape: true, autoTrim: false });
   return eta.renderString(TEMPLATE, {
     title: run.dir,
     summary: `${runDescription(run.options)}${trace.length} stats records, last at kimg ${last ? last.kimg : '–'}; ${run.metrics.length} metric results; ${run.grids.length} sample grids.`,
-    alerts: alerts.map(formatAlert),
+    monitor: {
+      raised: story.raised.map(formatRecordedAlert),
+      differs: story.onlyRediagnosed.length > 0 || story.notRediagnosed.length > 0,
+      notRediagnosed: story.notRediagnosed.map((a) => `${a.rule} at kimg ${a.kimg}`),
+      onlyRediagnosed: story.onlyRediagnosed.map(formatAlert),
+    },
     charts: {
       losses: lineChart(traceSeries(trace, [STAT.gLoss, STAT.dLoss]), { title: 'G and D loss', markers }),
       regularizers: lineChart(traceSeries(trace, [STAT.r1Penalty, STAT.plPenalty, STAT.gGradNorm]), {

@@ -1,11 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { channelsAt, checkLod, type StyleGAN2Config } from './config';
-import { Conv2dLayer, FullyConnectedLayer, type LayerContext } from './layers';
+import {
+  biasCoefficient,
+  Conv2dLayer,
+  FullyConnectedLayer,
+  type GainPlacement,
+  type LayerContext,
+} from './layers';
 import { biasAct, blur121, boxDownsample } from './ops';
 import { Mulberry32 } from '@portrait-forge/random';
 import { ParamStore } from './weights';
 
 const SQRT_HALF = Math.SQRT1_2;
+
+/** D_basic is StyleGAN's (networks_stylegan.py): its He gains sit in the weights (see GainPlacement). */
+const gainPlacementOf = (config: StyleGAN2Config): GainPlacement =>
+  config.dArchitecture === 'basic' ? 'in-weight' : 'after-activation';
 
 /** D_basic's Conv1_down: [1,2,1] blur, 3×3 conv, 2×2 box pooling, then bias and lrelu (StyleGAN networks_stylegan.py). */
 class BlurPoolConv {
@@ -18,7 +28,8 @@ class BlurPoolConv {
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    return biasAct(boxDownsample(this.conv.apply(blur121(x)), 2), this.bias, 'lrelu') as tf.Tensor4D;
+    const bias = tf.mul(this.bias, biasCoefficient('lrelu', 'in-weight'));
+    return biasAct(boxDownsample(this.conv.apply(blur121(x)), 2), bias, 'lrelu') as tf.Tensor4D;
   }
 }
 
@@ -36,10 +47,11 @@ class DiscriminatorBlock {
     const name = `b${res}`;
     const tmp = channelsAt(config, res);
     const out = channelsAt(config, res / 2);
+    const placement = gainPlacementOf(config);
     this.fromrgb = hasFromRgb
-      ? new Conv2dLayer(ctx, `${name}.fromrgb`, config.channels, tmp, 1, 'lrelu', false)
+      ? new Conv2dLayer(ctx, `${name}.fromrgb`, config.channels, tmp, 1, 'lrelu', false, true, placement)
       : null;
-    this.conv0 = new Conv2dLayer(ctx, `${name}.conv0`, tmp, tmp, 3, 'lrelu', false);
+    this.conv0 = new Conv2dLayer(ctx, `${name}.conv0`, tmp, tmp, 3, 'lrelu', false, true, placement);
     this.conv1 =
       config.dArchitecture === 'basic'
         ? new BlurPoolConv(ctx, `${name}.conv1`, tmp, out)
@@ -98,8 +110,9 @@ class DiscriminatorEpilogue {
     private readonly config: StyleGAN2Config,
     private readonly channels: number,
   ) {
-    this.conv = new Conv2dLayer(ctx, 'b4.conv', channels + 1, channels, 3, 'lrelu', false);
-    this.fc = new FullyConnectedLayer(ctx, 'b4.fc', channels * 16, channels, 'lrelu');
+    const placement = gainPlacementOf(config);
+    this.conv = new Conv2dLayer(ctx, 'b4.conv', channels + 1, channels, 3, 'lrelu', false, true, placement);
+    this.fc = new FullyConnectedLayer(ctx, 'b4.fc', channels * 16, channels, 'lrelu', 1, 0, placement);
     this.out = new FullyConnectedLayer(ctx, 'b4.out', channels, 1, 'linear');
   }
 

@@ -39,10 +39,21 @@ export class MappingNetwork {
     private readonly numWs: number,
   ) {
     const { zDim, wDim, mappingLayers, mappingLrMultiplier } = config;
+    // G_style's G_mapping is StyleGAN's (networks_stylegan.py), the others SG2's.
+    const placement = config.gArchitecture === 'style' ? 'in-weight' : 'after-activation';
     for (let i = 0; i < mappingLayers; i++) {
       const inFeatures = i === 0 ? zDim : wDim;
       this.layers.push(
-        new FullyConnectedLayer(ctx, `mapping.fc${i}`, inFeatures, wDim, 'lrelu', mappingLrMultiplier),
+        new FullyConnectedLayer(
+          ctx,
+          `mapping.fc${i}`,
+          inFeatures,
+          wDim,
+          'lrelu',
+          mappingLrMultiplier,
+          0,
+          placement,
+        ),
       );
     }
     this.wAvg = ctx.store.add('mapping.w_avg', tf.zeros([wDim]), false);
@@ -217,6 +228,11 @@ export class SynthesisNetwork {
 
   set lod(value: number) {
     this.lodValue = checkLod(this.config, value);
+  }
+
+  /** The ws the current lod runs (NVlabs' cur_layers = num_layers − 2·⌊lod⌋): each skipped level has 2 layers. */
+  get activeWs(): number {
+    return this.numWs - 2 * Math.floor(this.lodValue);
   }
 
   /** ws [N, numWs, wDim] → images [N, res, res, channels] (NHWC). */

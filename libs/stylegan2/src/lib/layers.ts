@@ -21,11 +21,25 @@ export function randn(rng: Mulberry32, shape: number[]): tf.Tensor {
   );
 }
 
+/**
+ * Where a layer's He gain √2 sits. SG2 (and SG2-ADA) apply it after the activation, √2·lrelu(Wx + b);
+ * StyleGAN's networks_stylegan.py (G_mapping, D_basic: config a) put it in the weight, lrelu(√2·Wx + b).
+ * lrelu is positively homogeneous, so 'in-weight' is the same function with the bias scaled by 1/√2 at
+ * runtime, which keeps the stored bias and its Adam steps those of NVlabs' parameter.
+ */
+export type GainPlacement = 'after-activation' | 'in-weight';
+
+/** Runtime coefficient of a bias that feeds an lrelu with gain √2 (1 when the gain follows the activation). */
+export function biasCoefficient(activation: Activation, placement: GainPlacement): number {
+  return activation === 'lrelu' && placement === 'in-weight' ? Math.SQRT1_2 : 1;
+}
+
 /** Equalised-LR fully connected layer (NVlabs FullyConnectedLayer). */
 export class FullyConnectedLayer {
   private readonly weight: tf.Variable;
   private readonly bias: tf.Variable;
   private readonly weightGain: number;
+  private readonly biasGain: number;
 
   constructor(
     ctx: LayerContext,
@@ -33,8 +47,9 @@ export class FullyConnectedLayer {
     inFeatures: number,
     outFeatures: number,
     private readonly activation: Activation = 'linear',
-    private readonly lrMultiplier = 1,
+    lrMultiplier = 1,
     biasInit = 0,
+    gainPlacement: GainPlacement = 'after-activation',
   ) {
     this.weight = ctx.store.add(
       `${name}.weight`,
@@ -42,11 +57,12 @@ export class FullyConnectedLayer {
     );
     this.bias = ctx.store.add(`${name}.bias`, tf.fill([outFeatures], biasInit));
     this.weightGain = lrMultiplier / Math.sqrt(inFeatures);
+    this.biasGain = lrMultiplier * biasCoefficient(activation, gainPlacement);
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
     const y = tf.matMul(x, tf.mul(this.weight, this.weightGain), false, true);
-    const b = this.lrMultiplier === 1 ? this.bias : tf.mul(this.bias, this.lrMultiplier);
+    const b = this.biasGain === 1 ? this.bias : tf.mul(this.bias, this.biasGain);
     return biasAct(y, b, this.activation) as tf.Tensor2D;
   }
 }
@@ -58,6 +74,7 @@ export class Conv2dLayer {
   private readonly weight: tf.Variable;
   private readonly bias: tf.Variable | null;
   private readonly weightGain: number;
+  private readonly biasGain: number;
 
   constructor(
     ctx: LayerContext,
@@ -68,10 +85,12 @@ export class Conv2dLayer {
     private readonly activation: Activation,
     private readonly down: boolean,
     withBias = true,
+    gainPlacement: GainPlacement = 'after-activation',
   ) {
     this.weight = ctx.store.add(`${name}.weight`, randn(ctx.rng, [outChannels, inChannels, kernel, kernel]));
     this.bias = withBias ? ctx.store.add(`${name}.bias`, tf.zeros([outChannels])) : null;
     this.weightGain = 1 / Math.sqrt(inChannels * kernel * kernel);
+    this.biasGain = biasCoefficient(activation, gainPlacement);
   }
 
   apply(x: tf.Tensor4D, gain = 1): tf.Tensor4D {
@@ -79,7 +98,8 @@ export class Conv2dLayer {
     let y: tf.Tensor4D;
     if (!this.down) y = conv2dSame(x, w);
     else y = this.kernel === 3 ? conv3x3Down(x, w) : conv1x1Down(x, w);
-    return biasAct(y, this.bias, this.activation, gain) as tf.Tensor4D;
+    const b = this.bias && this.biasGain !== 1 ? tf.mul(this.bias, this.biasGain) : this.bias;
+    return biasAct(y, b, this.activation, gain) as tf.Tensor4D;
   }
 }
 

@@ -122,6 +122,19 @@ export class StyleGAN2 {
     return phases;
   }
 
+  /**
+   * The first w index taken from the second latent, numWs for no mixing (NVlabs G_style / G_main StyleMix):
+   * with probability styleMixingProb a cutoff in [1, cur_layers), where cur_layers = numWs − 2·⌊lod⌋ are the
+   * ws the synthesis uses at the current level of detail, so mixing never lands in layers that are not run.
+   */
+  drawMixCutoff(): number {
+    const { styleMixingProb } = this.config;
+    const numWs = this.G.numWs;
+    if (!(styleMixingProb > 0 && this.rng.next() < styleMixingProb)) return numWs;
+    const active = this.G.synthesis.activeWs;
+    return active > 1 ? this.rng.between(1, active) : numWs;
+  }
+
   /** ws for z with style mixing at `mixCutoff` (NVlabs run_G). */
   runMapping(inputs: PhaseInputs, z: tf.Tensor2D): tf.Tensor3D {
     const ws = this.G.map(z, { updateWAvg: inputs.updateWAvg ?? false });
@@ -236,8 +249,8 @@ export class StyleGAN2 {
     let stats: PhaseStats | undefined;
     tf.tidy(() => {
       const z = batch.z ?? tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', this.rng.tfSeed());
-      const mixing = cfg.styleMixingProb > 0 && this.rng.next() < cfg.styleMixingProb;
-      const mixCutoff = mixing ? this.rng.between(1, this.G.numWs) : this.G.numWs;
+      const mixCutoff = this.drawMixCutoff();
+      const mixing = mixCutoff < this.G.numWs;
       const mixZ = mixing ? tf.randomNormal([n, cfg.zDim], 0, 1, 'float32', this.rng.tfSeed()) : undefined;
       const inputs: PhaseInputs = {
         real: batch.real,

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { stylegan2Config, type ConfigName, type StyleGAN2Config } from './config';
 import { Discriminator } from './discriminator';
 import { Generator } from './generator';
+import { createStyleGAN2 } from './model';
 import { boxDownsample, nearestUpsample } from './ops';
 
 beforeAll(async () => {
@@ -80,6 +81,35 @@ describe('progressive growing (configs a–d)', () => {
       D.dispose();
     }
   });
+});
+
+describe('style mixing while growing (NVlabs StyleMix cur_layers)', () => {
+  it.each(['a', 'b'] as const)(
+    'config %s at lod 1 mixes only within the ws the 8 px level runs, with probability 0.9',
+    (name) => {
+      const sg = createStyleGAN2(small(name), 12);
+      sg.setLod(1);
+      const active = sg.G.synthesis.activeWs;
+      expect(active).toBe(sg.G.numWs - 2);
+      // The ws past `active` do not reach the image at lod 1, so mixing there would be no mixing.
+      tf.tidy(() => {
+        const ws = sg.G.map(tf.randomNormal([2, 16], 0, 1, 'float32', 13) as tf.Tensor2D);
+        const other = sg.G.map(tf.randomNormal([2, 16], 0, 1, 'float32', 14) as tf.Tensor2D);
+        const tail = [sg.G.numWs - active];
+        const swapped = tf.concat(
+          [ws.slice([0, 0, 0], [-1, active, -1]), other.slice([0, active, 0], [-1, tail[0], -1])],
+          1,
+        );
+        expect(maxAbs(imageAt(sg.G, ws, 1), imageAt(sg.G, swapped as tf.Tensor3D, 1))).toBeLessThan(1e-6);
+      });
+      const draws = Array.from({ length: 2000 }, () => sg.drawMixCutoff());
+      const mixed = draws.filter((c) => c < sg.G.numWs);
+      expect(mixed.every((c) => c >= 1 && c < active)).toBe(true);
+      expect(new Set(mixed).size).toBe(active - 1);
+      expect(mixed.length / draws.length).toBeCloseTo(0.9, 1);
+      sg.dispose();
+    },
+  );
 });
 
 describe('noConst (Aydao: the 4×4 input is a dense layer of w)', () => {

@@ -8,14 +8,14 @@ import {
   randn,
   type SynthesisStage,
 } from './layers';
-import { blur121, lrelu, nearestUpsample } from './ops';
+import { blur121, lrelu, nearestUpsample, SQRT2 } from './ops';
 
 /**
  * The original StyleGAN synthesis (NVlabs stylegan2 training/networks_stylegan.py G_synthesis, used by
  * G_style for SG2 config a): AdaIN after every layer, no weight (de)modulation. Differences, on purpose:
  * the 2× up-conv is always nearest-upsample → conv → blur (NVlabs fuses it into a transposed conv from
- * 128 px on), and the √2 gain sits after the activation as everywhere in this library (the instance
- * norm that follows removes any scale, so the functions are the same).
+ * 128 px on). The convs carry NVlabs' He gain √2 in the weight, before noise and bias are added: with the
+ * gain after the activation instead, noise and bias would weigh √2× more against the conv than in NVlabs.
  */
 
 /** Instance norm over H, W (NVlabs instance_norm, ε 1e-8). */
@@ -117,10 +117,10 @@ export class StyleSynthesisBlock implements SynthesisStage {
       h = tf.tile(tf.expandDims(c, 0), [n, 1, 1, 1]) as tf.Tensor4D;
     } else {
       if (!x || !this.conv0) throw new Error(`G_style b${r}: missing input of ${this.inChannels} channels`);
-      h = blur121(this.conv0.apply(nearestUpsample(x, 2)));
+      h = blur121(this.conv0.apply(nearestUpsample(x, 2), SQRT2));
     }
     h = this.epilogue0.apply(h, ws[0], noiseMode, rng);
-    return this.epilogue1.apply(this.conv1.apply(h), ws[1], noiseMode, rng);
+    return this.epilogue1.apply(this.conv1.apply(h, SQRT2), ws[1], noiseMode, rng);
   }
 
   toRgb(h: tf.Tensor4D): tf.Tensor4D {
