@@ -143,7 +143,11 @@ describe('curate filter --shard and curate merge', () => {
     cpSync(parked, join(input, 'b.jpg'));
     const first = startCli(['filter', ...flags]);
     await waitFor(() => existsSync(`${manifest}.lock`) || first.exitCode !== null, 'the lock');
+    // Paused while the second run starts, so a first run faster than a CLI start cannot end the race
+    // early; a stopped process is still a live holder.
+    expect(first.kill('SIGSTOP')).toBe(true);
     const second = runCli(['filter', ...flags]);
+    first.kill('SIGCONT');
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/being written by `filter` \(pid \d+ on .*\); wait for it to finish/);
     expect(await exited(first)).toBe(0);
