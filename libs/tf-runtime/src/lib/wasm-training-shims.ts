@@ -7,6 +7,7 @@ import {
   type ConvGeometry,
 } from './conv-backprop';
 import { isOrtKernelFunc } from './ort-conv-kernels';
+import { collapsedSliceKernel } from './wasm-slice';
 import { resizeAdjoint, type ResizeFlags, type ResizeMode } from './resize-adjoint';
 
 /**
@@ -164,6 +165,7 @@ function registerMissingKernels(): void {
   const wrapped: Record<string, (native: tf.KernelConfig | undefined) => tf.KernelFunc> = {
     Conv2DBackpropInput: conv2dBackpropInputKernel,
     Identity: identitySharingKernel,
+    Slice: (native) => shimKernel(collapsedSliceKernel(native)),
     ResizeBilinearGrad: (native) => resizeGradKernel('bilinear', native),
     ResizeNearestNeighborGrad: (native) => resizeGradKernel('nearest', native),
   };
