@@ -57,7 +57,7 @@ class Converter {
   private readonly values = new Map<string, Value>();
   private serial = 0;
 
-  constructor(private readonly weights: tfjs.NamedTensorMap) {}
+  constructor(private readonly weights: Record<string, tfjs.Tensor[]>) {}
 
   fresh(hint: string): string {
     return `${hint}_${this.serial++}`;
