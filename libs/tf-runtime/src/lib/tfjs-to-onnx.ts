@@ -269,7 +269,8 @@ function activate(c: Converter, activation: string, x: string, node: TfGraphNode
     case 'sigmoid':
       return c.add('Sigmoid', [x]);
     case 'prelu':
-      return c.add('PRelu', [x, alpha!]);
+      if (alpha === undefined) throw new Error(`tfjs→ONNX: prelu without alpha in ${node.name}`);
+      return c.add('PRelu', [x, alpha]);
     case 'leakyrelu':
       return c.add('LeakyRelu', [x], [floatAttribute('alpha', attr<number>(node, 'leakyreluAlpha'))]);
     default:
