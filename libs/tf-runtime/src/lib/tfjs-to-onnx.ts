@@ -420,7 +420,11 @@ export const OP_CONVERTERS: Record<string, OpConverter> = {
 };
 
 /** The non-constant nodes needed for `outputs`, inputs before users. */
-function topologicalOrder(graph: TfGraph, isConst: (name: string) => boolean): TfGraphNode[] {
+function topologicalOrder(
+  graph: TfGraph,
+  outputs: TfGraphNode[],
+  isConst: (name: string) => boolean,
+): TfGraphNode[] {
   const order: TfGraphNode[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (node: TfGraphNode) => {
@@ -437,7 +441,7 @@ function topologicalOrder(graph: TfGraph, isConst: (name: string) => boolean): T
     state.set(node.name, 'done');
     order.push(node);
   };
-  graph.outputs.forEach(visit);
+  outputs.forEach(visit);
   return order;
 }
 
@@ -448,15 +452,20 @@ function executorGraph(model: tfjs.GraphModel): TfGraph {
   return graph;
 }
 
+export interface TfjsToOnnxOptions {
+  /** Graph nodes to output instead of the model's outputs (to compare intermediate tensors). */
+  outputNodes?: string[];
+}
+
 /**
  * `model` (one NHWC float input of static size; the batch is fixed to 1 where it is -1) as an ONNX
  * model. Throws naming the first op it does not convert.
  */
-export function tfjsGraphToOnnx(
-  model: tfjs.GraphModel,
-  producerName = 'portrait-forge tfjsGraphToOnnx',
-): OnnxGraphModel {
+export function tfjsGraphToOnnx(model: tfjs.GraphModel, options: TfjsToOnnxOptions = {}): OnnxGraphModel {
   const graph = executorGraph(model);
+  const outputNodes = options.outputNodes?.map((name) => graph.nodes[name]) ?? graph.outputs;
+  const unknown = options.outputNodes?.filter((name) => !graph.nodes[name]) ?? [];
+  if (unknown.length > 0) throw new Error(`tfjs→ONNX: no nodes ${unknown.join(', ')}`);
   if (graph.placeholders.length !== 1)
     throw new Error(`tfjs→ONNX: ${graph.placeholders.length} inputs, want 1`);
   const c = new Converter(model.weights);
@@ -466,19 +475,19 @@ export function tfjsGraphToOnnx(
   const inputName = 'input';
   const nchw = c.add('Transpose', [inputName], [intsAttribute('perm', NHWC_TO_NCHW)], 'nchw');
   c.set(placeholder.name, { name: nchw, shape: inputShape, nchw: true });
-  for (const node of topologicalOrder(graph, (name) => c.isConst(name))) {
+  for (const node of topologicalOrder(graph, outputNodes, (name) => c.isConst(name))) {
     if (node === placeholder) continue;
     const convert = OP_CONVERTERS[node.op];
     if (!convert) throw new Error(`tfjs→ONNX: op ${node.op} (${node.name}) is not supported`);
     c.set(node.name, convert(c, node));
   }
-  const outputs = graph.outputs.map((node, i) => {
+  const outputs = outputNodes.map((node, i) => {
     const value = c.value(node.name);
     const name = `output_${i}`;
     c.nodes.push({ opType: 'Identity', input: [c.nhwc(value)], output: [name] });
     return { name, shape: value.shape };
   });
-  const bytes = writeOnnxModel(producerName, {
+  const bytes = writeOnnxModel('portrait-forge tfjsGraphToOnnx', {
     name: 'tfjs-graph',
     input: [floatValue(inputName, inputShape)],
     output: outputs.map((o) => floatValue(o.name, o.shape)),
