@@ -398,9 +398,10 @@ async function runBlazeface(
   minScore: number,
 ): Promise<BlazeDetection[]> {
   const turned = turns === 0 ? input : turnInput(tf, input, turns);
+  const { shape } = turned;
   const data = (await turned.data()) as Float32Array;
   if (turned !== input) turned.dispose();
-  const parts = await model.run(data, turned.shape);
+  const parts = await model.run(data, shape);
   return weightedSuppression(decodeBlazeface(blazefaceRows(parts), ANCHORS, minScore));
 }
 
