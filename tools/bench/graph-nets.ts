@@ -62,6 +62,10 @@ async function main(): Promise<void> {
       Math.sin(i * 0.37),
     );
     const runners = [false, true].map((preferOrt) => createGraphRunner(tf, model, { name, preferOrt }));
+    if (runners[1].runtime !== 'onnxruntime') {
+      console.log(`| ${name} | | not converted (see the line above) | |`);
+      continue;
+    }
     const timings: Timing[][] = [[], []];
     for (let r = 0; r < rounds; r++)
       for (const [i, runner] of runners.entries()) timings[i].push(await time(runner, input, shape, passes));

@@ -111,8 +111,8 @@ function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
 }
 
 /**
- * BlazeFace and FaceMesh run as whole ONNX models in onnxruntime (1 thread): 3.5 vs 15.5–17.6 ms and
- * 1.3 vs 3.7–4.3 ms per pass on tfjs-wasm (libs/tf-runtime README). PORTRAIT_FORGE_ORT_NETS=0 turns it off.
+ * BlazeFace and FaceMesh run as whole ONNX models in onnxruntime (1 thread), ~4× faster per pass than
+ * on tfjs-wasm (libs/tf-runtime README, "Curation nets in onnxruntime"). PORTRAIT_FORGE_ORT_NETS=0: tfjs.
  */
 export const FACE_NETS_ON_ORT = true;
 

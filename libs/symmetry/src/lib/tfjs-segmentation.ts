@@ -44,8 +44,8 @@ export const TFJS_SEGMENTERS: Record<'selfie' | 'meet', TfjsSegmenterSpec> = {
 };
 
 /**
- * selfie runs as one ONNX model in onnxruntime (1 thread): 2.0 vs 10.3–10.7 ms per pass on tfjs-wasm
- * (libs/tf-runtime README). meet (opt-in) keeps tfjs; PORTRAIT_FORGE_ORT_NETS=1|0 overrides both.
+ * selfie runs as one ONNX model in onnxruntime (1 thread), ~5× faster per pass than on tfjs-wasm
+ * (libs/tf-runtime README, "Curation nets in onnxruntime"). meet (opt-in) keeps tfjs: its MatMul (a Tensordot) does not convert.
  */
 export const SEGMENTERS_ON_ORT: Record<'selfie' | 'meet', boolean> = { selfie: true, meet: false };
 
