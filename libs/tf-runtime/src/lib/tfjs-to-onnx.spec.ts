@@ -187,6 +187,18 @@ const CASES: OpCase[] = [
     nodes: [{ name: 'y', op: 'Reshape', input: ['x', 's'] }],
     weights: [{ name: 's', shape: [3], dtype: 'int32', values: [1, -1, 3] }],
   },
+  {
+    name: 'Conv2D of a 4-D Reshape output (NHWC back to NCHW)',
+    input: [1, 4, 5, 6],
+    nodes: [
+      { name: 'r', op: 'Reshape', input: ['x', 's'] },
+      { name: 'y', op: 'Conv2D', input: ['r', 'w'], attr: window(2, 'SAME') },
+    ],
+    weights: [
+      { name: 's', shape: [4], dtype: 'int32', values: [1, 5, 4, 6] },
+      { name: 'w', shape: [3, 3, 6, 2] },
+    ],
+  },
   binary('Add, bias [C]', 'Add', [3]),
   binary('AddV2, scalar', 'AddV2', []),
   binary('Mul, [1, 1, 1, C]', 'Mul', [1, 1, 1, 3]),

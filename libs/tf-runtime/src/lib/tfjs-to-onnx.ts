@@ -115,6 +115,15 @@ class Converter {
     return this.floatConst(permute(floats, nhwc, NHWC_TO_NCHW), permuteDims(nhwc, NHWC_TO_NCHW), 'const');
   }
 
+  /** The 4-D activation `tfName` as NCHW (a 4-D Reshape output is NHWC until here). */
+  image(tfName: string): Value {
+    const value = this.value(tfName);
+    if (value.nchw) return value;
+    if (value.shape.length !== 4) throw new Error(`tfjs→ONNX: ${tfName} [${value.shape}] is not 4-D`);
+    const name = this.add('Transpose', [value.name], [intsAttribute('perm', NHWC_TO_NCHW)], 'nchw');
+    return { ...value, name, nchw: true };
+  }
+
   /** `value` in tfjs' own layout (NHWC for 4-D). */
   nhwc(value: Value): string {
     if (!value.nchw) return value.name;
@@ -157,34 +166,27 @@ interface Window {
   dilations: [number, number];
 }
 
-/** ONNX pads [top, left, bottom, right] and the output size, for tfjs' 'same' / 'valid' / 'explicit'. */
-function windowPads(node: TfGraphNode, inShape: number[], w: Window): { pads: number[]; outHW: number[] } {
+/** [before, after] padding of one spatial axis, as tfjs pads 'same' (the odd row after), 'valid', 'explicit'. */
+function axisPads(node: TfGraphNode, axis: number, size: number, span: number, stride: number): number[] {
   const pad = attr<string>(node, 'pad');
-  const before: number[] = [];
-  const after: number[] = [];
-  const explicit = (node.attrParams['explicitPaddings']?.value as number[] | undefined) ?? [];
-  for (const axis of [0, 1]) {
-    const size = inShape[axis + 1];
-    const span = (w.kernel[axis] - 1) * w.dilations[axis] + 1;
-    if (pad === 'same') {
-      const total = Math.max((Math.ceil(size / w.strides[axis]) - 1) * w.strides[axis] + span - size, 0);
-      before.push(Math.floor(total / 2));
-      after.push(total - Math.floor(total / 2));
-    } else if (pad === 'valid') {
-      before.push(0);
-      after.push(0);
-    } else if (pad === 'explicit') {
-      before.push(explicit[2 * (axis + 1)]);
-      after.push(explicit[2 * (axis + 1) + 1]);
-    } else throw new Error(`tfjs→ONNX: ${node.op} padding "${pad}"`);
+  if (pad === 'valid') return [0, 0];
+  if (pad === 'explicit') {
+    const explicit = attr<number[]>(node, 'explicitPaddings');
+    return [explicit[2 * (axis + 1)], explicit[2 * (axis + 1) + 1]];
   }
-  const outHW = [0, 1].map(
-    (a) =>
-      Math.floor(
-        (inShape[a + 1] + before[a] + after[a] - ((w.kernel[a] - 1) * w.dilations[a] + 1)) / w.strides[a],
-      ) + 1,
+  if (pad !== 'same') throw new Error(`tfjs→ONNX: ${node.op} padding "${pad}"`);
+  const total = Math.max((Math.ceil(size / stride) - 1) * stride + span - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/** ONNX pads [top, left, bottom, right] and the output height and width of a window op on `inShape`. */
+function windowPads(node: TfGraphNode, inShape: number[], w: Window): { pads: number[]; outHW: number[] } {
+  const spans = [0, 1].map((a) => (w.kernel[a] - 1) * w.dilations[a] + 1);
+  const [rows, columns] = [0, 1].map((a) => axisPads(node, a, inShape[a + 1], spans[a], w.strides[a]));
+  const outHW = [rows, columns].map(
+    ([before, after], a) => Math.floor((inShape[a + 1] + before + after - spans[a]) / w.strides[a]) + 1,
   );
-  return { pads: [...before, ...after], outHW };
+  return { pads: [rows[0], columns[0], rows[1], columns[1]], outHW };
 }
 
 function nhwcPair(node: TfGraphNode, name: string): [number, number] {
@@ -216,7 +218,7 @@ function convAttributes(w: Window, pads: number[], group = 1): onnx.IAttributePr
 /** Conv (or depthwise Conv) of the node's input 0 with filter input 1; returns the NCHW output value. */
 function conv(c: Converter, node: TfGraphNode, depthwise: boolean, bias?: string): Value {
   checkNhwc(node);
-  const x = c.value(node.inputNames[0]);
+  const x = c.image(node.inputNames[0]);
   const filter = c.constTensor(node.inputNames[1]);
   const [kh, kw, inC, outOrMult] = filter.shape;
   const w = windowOf(node, [kh, kw]);
@@ -307,7 +309,7 @@ function unary(c: Converter, node: TfGraphNode, activation: string): Value {
 
 function pool(c: Converter, node: TfGraphNode, opType: 'MaxPool' | 'AveragePool'): Value {
   checkNhwc(node);
-  const x = c.value(node.inputNames[0]);
+  const x = c.image(node.inputNames[0]);
   const w = windowOf(node, nhwcPair(node, 'kernelSize'));
   const { pads, outHW } = windowPads(node, x.shape, w);
   // tfjs' 'same' average excludes the padding from the count: ONNX's default count_include_pad=0.
@@ -342,8 +344,7 @@ function reshape(c: Converter, node: TfGraphNode): Value {
 }
 
 function resizeBilinear(c: Converter, node: TfGraphNode): Value {
-  const x = c.value(node.inputNames[0]);
-  if (!x.nchw) throw new Error(`tfjs→ONNX: ${node.name} resizes a non-4-D tensor`);
+  const x = c.image(node.inputNames[0]);
   const [height, width] = c.constInts(node.inputNames[1]);
   const mode = attr<boolean>(node, 'alignCorners')
     ? 'align_corners'
@@ -371,7 +372,7 @@ function convTranspose(c: Converter, node: TfGraphNode): Value {
   checkNhwc(node);
   const outShape = c.constInts(node.inputNames[0]);
   const filter = c.constTensor(node.inputNames[1]);
-  const dy = c.value(node.inputNames[2]);
+  const dy = c.image(node.inputNames[2]);
   const [kh, kw, outC, inC] = filter.shape;
   const w = windowOf(node, [kh, kw]);
   const { pads } = windowPads(node, outShape, w);
