@@ -1,7 +1,7 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { initTf, resetTfRuntimeForTests } from './backend';
 import { makeRng, normals } from './gradient-check';
-import { createGraphRunner, type GraphOutput } from './graph-runner';
+import { createGraphRunner, ortNetsRequested, type GraphOutput } from './graph-runner';
 import { OP_CONVERTERS, permute, tfjsGraphToOnnx } from './tfjs-to-onnx';
 
 /**
@@ -315,6 +315,14 @@ describe('tfjsGraphToOnnx: each op, onnxruntime against tfjs-wasm', () => {
     const input = normals(makeRng(2), 60);
     const [out] = await runner.run(input, relu.input);
     expect(Array.from(out.data)).toEqual(Array.from(input, (v) => Math.max(0, v)));
+  });
+});
+
+describe('ortNetsRequested', () => {
+  it('is the caller default unless PORTRAIT_FORGE_ORT_NETS says 1 or 0', () => {
+    expect([ortNetsRequested(true, undefined), ortNetsRequested(false, '')]).toEqual([true, false]);
+    expect([ortNetsRequested(false, '1'), ortNetsRequested(true, '0')]).toEqual([true, false]);
+    expect(() => ortNetsRequested(true, 'yes')).toThrow('PORTRAIT_FORGE_ORT_NETS must be 1 or 0, got "yes"');
   });
 });
 
