@@ -224,17 +224,16 @@ function conv(c: Converter, node: TfGraphNode, depthwise: boolean, bias?: string
   const w = windowOf(node, [kh, kw]);
   const { pads, outHW } = windowPads(node, x.shape, w);
   // tfjs filters are [kh, kw, in, out]; depthwise [kh, kw, in, multiplier] → [in·mult, 1, kh, kw].
-  const weights = depthwise
-    ? c.floatConst(
-        permute(Float32Array.from(filter.data), filter.shape, [2, 3, 0, 1]),
+  const [perm, dims] = depthwise
+    ? [
+        [2, 3, 0, 1],
         [inC * outOrMult, 1, kh, kw],
-        'dw',
-      )
-    : c.floatConst(
-        permute(Float32Array.from(filter.data), filter.shape, [3, 2, 0, 1]),
+      ]
+    : [
+        [3, 2, 0, 1],
         [outOrMult, inC, kh, kw],
-        'w',
-      );
+      ];
+  const weights = c.floatConst(permute(Float32Array.from(filter.data), filter.shape, perm), dims, 'w');
   const outC = depthwise ? inC * outOrMult : outOrMult;
   const inputs = bias ? [x.name, weights, bias] : [x.name, weights];
   const name = c.add('Conv', inputs, convAttributes(w, pads, depthwise ? inC : 1), 'conv');
@@ -246,7 +245,7 @@ function biasOf(c: Converter, tfName: string): string {
   return c.floatConst(Float32Array.from(data), [data.length], 'b');
 }
 
-/** _FusedConv2D / _FusedDepthwiseConv2dNative: conv, BiasAdd, then the fused activation. */
+/** _FusedConv2D / FusedDepthwiseConv2dNative: conv, BiasAdd, then the fused activation. */
 function fusedConv(c: Converter, node: TfGraphNode, depthwise: boolean): Value {
   const ops = attr<string[]>(node, 'fusedOps');
   const [first, activation, ...rest] = ops;
