@@ -1,5 +1,7 @@
 module.exports = {
   displayName: 'face',
   preset: '../../jest.preset.js',
+  // The curation nets run in onnxruntime-node (tools/jest/shared-typed-arrays-environment.js says why).
+  testEnvironment: '<rootDir>/../../tools/jest/shared-typed-arrays-environment.js',
   coverageDirectory: '../../coverage/libs/face',
 };

@@ -33,3 +33,12 @@ export {
   writeOnnxModel,
 } from './lib/onnx-model';
 export { loadGraphModelFromDir, humanModelsDir, type GraphModel } from './lib/graph-model';
+export { tfjsGraphToOnnx, OP_CONVERTERS, type OnnxGraphModel } from './lib/tfjs-to-onnx';
+export {
+  createGraphRunner,
+  ortNetsRequested,
+  type GraphRunner,
+  type GraphRunnerOptions,
+  type GraphOutput,
+  type GraphRuntime,
+} from './lib/graph-runner';

@@ -4,10 +4,11 @@ import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { rawToSharp, sharpToRaw, type RawImage } from '@portrait-forge/image-io';
 import type { Tensor } from '@tensorflow/tfjs';
 import {
+  createGraphRunner,
   humanModelsDir,
   initTf,
   loadGraphModelFromDir,
-  type GraphModel,
+  type GraphRunner,
   type TfRuntime,
 } from '@portrait-forge/tf-runtime';
 import {
@@ -109,6 +110,19 @@ function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
   return loading;
 }
 
+/**
+ * BlazeFace and FaceMesh run as whole ONNX models in onnxruntime (1 thread), ~4× faster per pass than
+ * on tfjs-wasm (libs/tf-runtime README, "Curation nets in onnxruntime"). PORTRAIT_FORGE_ORT_NETS=0: tfjs.
+ */
+export const FACE_NETS_ON_ORT = true;
+
+/** The graph model `name` from `dir` behind a runner (onnxruntime or tfjs), once per process. */
+function loadGraphRunner(tf: Tf, dir: string, name: string): Promise<GraphRunner> {
+  return loadOnce(`${name}:${dir}`, async () =>
+    createGraphRunner(tf, await loadGraphModelFromDir(tf, dir, name), { name, preferOrt: FACE_NETS_ON_ORT }),
+  );
+}
+
 function loadFaceApiNet(net: faceapi.NeuralNetwork<unknown>, modelDir: string): Promise<void> {
   return net.isLoaded ? Promise.resolve() : net.loadFromDisk(modelDir);
 }
@@ -132,23 +146,19 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
   }
   // The onnxruntime conv kernels measured slower on these small nets (libs/tf-runtime README).
   const { tf } = await initTf({ ortConv: false });
-  let mesh: GraphModel;
+  let mesh: GraphRunner;
   try {
     await loadOnce(`landmarks:${modelDir}`, () => loadFaceApiNet(faceapi.nets.faceLandmark68Net, modelDir));
     const humanDir = options.blazefaceDir ?? humanModelsDir();
-    const loadMesh = () =>
-      loadOnce(`facemesh:${humanDir}`, () => loadGraphModelFromDir(tf, humanDir, FACE_MESH_MODEL));
+    const loadMesh = () => loadGraphRunner(tf, humanDir, FACE_MESH_MODEL);
     if (kind === 'blazeface') {
-      const model = await loadOnce(`blazeface:${humanDir}`, () =>
-        loadGraphModelFromDir(tf, humanDir, BLAZEFACE_MODEL),
-      );
+      const model = await loadGraphRunner(tf, humanDir, BLAZEFACE_MODEL);
       mesh = await loadMesh();
       return {
         kind,
         minScore,
         detect: async (image) =>
           withMeshPose(
-            tf,
             mesh,
             image,
             await detectWithBlazeface(tf, model, image, minScore, options.turnedSearchBelow),
@@ -180,7 +190,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
       const faces = results
         .map((r) => toDetectedFace(r.detection, r.landmarks.positions, scale))
         .sort((a, b) => b.score - a.score);
-      return await withMeshPose(tf, mesh, image, faces, meshMinScore);
+      return await withMeshPose(mesh, image, faces, meshMinScore);
     } finally {
       tensor.dispose();
     }
@@ -199,7 +209,7 @@ type Tf = TfRuntime['tf'];
  */
 async function detectWithBlazeface(
   tf: Tf,
-  model: GraphModel,
+  model: GraphRunner,
   image: RawImage,
   minScore: number,
   turnedSearchBelow: number | undefined,
@@ -343,7 +353,7 @@ const ORIENTATION_CHECK_BELOW = 0.05;
  */
 async function confirmOrientation(
   tf: Tf,
-  model: GraphModel,
+  model: GraphRunner,
   image: RawImage,
   scale: number,
   searches: BlazeDetection[][],
@@ -382,22 +392,17 @@ async function confirmOrientation(
 /** BlazeFace's decoded, suppressed detections on `input` turned by `turns` (model-input pixels), best first. */
 async function runBlazeface(
   tf: Tf,
-  model: GraphModel,
+  model: GraphRunner,
   input: Tensor,
   turns: QuarterTurns,
   minScore: number,
 ): Promise<BlazeDetection[]> {
   const turned = turns === 0 ? input : turnInput(tf, input, turns);
-  const outputs = model.execute(turned) as Tensor[];
+  const { shape } = turned;
+  const data = (await turned.data()) as Float32Array;
   if (turned !== input) turned.dispose();
-  try {
-    const parts = await Promise.all(
-      outputs.map(async (t) => ({ shape: t.shape, data: (await t.data()) as Float32Array })),
-    );
-    return weightedSuppression(decodeBlazeface(blazefaceRows(parts), ANCHORS, minScore));
-  } finally {
-    outputs.forEach((t) => t.dispose());
-  }
+  const parts = await model.run(data, shape);
+  return weightedSuppression(decodeBlazeface(blazefaceRows(parts), ANCHORS, minScore));
 }
 
 const ANCHORS = blazefaceAnchors();
@@ -446,8 +451,7 @@ async function landmarksInFrames(tf: Tf, image: RawImage, frames: UprightFrame[]
 
 /** `faces` with the best one's FaceMesh pose added (the only face decisions read a pose of), when it scores ≥ minScore. */
 async function withMeshPose(
-  tf: Tf,
-  mesh: GraphModel,
+  mesh: GraphRunner,
   image: RawImage,
   faces: DetectedFace[],
   minScore: number,
@@ -457,16 +461,12 @@ async function withMeshPose(
   const crop = await uprightCrop(image, meshFrame(best.box, best.landmarks));
   if (!crop) return faces;
   const size = FACE_MESH_INPUT_SIZE;
-  const input = tf.tidy(() => tf.tensor4d(rgbFloats(crop), [1, size, size, 3], 'float32').div(255));
-  const outputs = mesh.execute(input) as Tensor[];
-  try {
-    const points = outputs.find((t) => t.shape[t.shape.length - 1] === FACE_MESH_POINTS * 3);
-    if (!points) throw new Error(`${FACE_MESH_MODEL} gave no ${FACE_MESH_POINTS}-point mesh`);
-    return [{ ...best, meshPose: meshPose(await points.data()) }, ...others];
-  } finally {
-    input.dispose();
-    outputs.forEach((t) => t.dispose());
-  }
+  const input = rgbFloats(crop);
+  for (let i = 0; i < input.length; i++) input[i] /= 255;
+  const outputs = await mesh.run(input, [1, size, size, 3]);
+  const points = outputs.find((t) => t.shape[t.shape.length - 1] === FACE_MESH_POINTS * 3);
+  if (!points) throw new Error(`${FACE_MESH_MODEL} gave no ${FACE_MESH_POINTS}-point mesh`);
+  return [{ ...best, meshPose: meshPose(points.data) }, ...others];
 }
 
 async function detectionInput(image: RawImage, maxSide: number): Promise<{ input: RawImage; scale: number }> {

@@ -1,9 +1,11 @@
 import type { RawImage } from '@portrait-forge/image-io';
 import {
+  createGraphRunner,
   humanModelsDir,
   initTf,
   loadGraphModelFromDir,
   type GraphModel,
+  type GraphRunner,
   type TfRuntime,
 } from '@portrait-forge/tf-runtime';
 import { resizeU8 } from './resample';
@@ -41,6 +43,12 @@ export const TFJS_SEGMENTERS: Record<'selfie' | 'meet', TfjsSegmenterSpec> = {
   },
 };
 
+/**
+ * selfie runs as one ONNX model in onnxruntime (1 thread), ~5× faster per pass than on tfjs-wasm
+ * (libs/tf-runtime README, "Curation nets in onnxruntime"). meet (opt-in) keeps tfjs: its MatMul (a Tensordot) does not convert.
+ */
+export const SEGMENTERS_ON_ORT: Record<'selfie' | 'meet', boolean> = { selfie: true, meet: false };
+
 class TfjsSilhouette implements Silhouette {
   readonly name: 'selfie' | 'meet';
   readonly runtime: string;
@@ -48,24 +56,21 @@ class TfjsSilhouette implements Silhouette {
   constructor(
     private readonly tf: Tf,
     private readonly model: GraphModel,
+    private readonly runner: GraphRunner,
     private readonly spec: TfjsSegmenterSpec,
     backendName: string,
   ) {
     this.name = spec.name;
-    this.runtime = `tfjs ${backendName}`;
+    this.runtime = runner.runtime === 'onnxruntime' ? 'onnxruntime' : `tfjs ${backendName}`;
   }
 
   /** Foreground probability at the model's resolution, quantised to 0..255. */
-  private predict(input: Uint8Array): Uint8Array {
-    const { tf, spec } = this;
-    const probabilities = tf.tidy(() => {
-      const x = tf.tensor4d(input, [1, spec.inputHeight, spec.inputWidth, 3], 'int32').toFloat().div(255);
-      const out = this.model.execute(x) as ReturnType<Tf['tensor4d']>;
-      // selfie: one sigmoid channel. meet: [background, foreground] logits → softmax over channels.
-      return spec.name === 'meet' ? tf.softmax(out, -1).slice([0, 0, 0, 1], [1, -1, -1, 1]) : out;
-    });
-    const values = probabilities.dataSync() as Float32Array;
-    probabilities.dispose();
+  private async predict(input: Uint8Array): Promise<Uint8Array> {
+    const { spec } = this;
+    const x = new Float32Array(input.length);
+    for (let i = 0; i < input.length; i++) x[i] = input[i] / 255;
+    const [out] = await this.runner.run(x, [1, spec.inputHeight, spec.inputWidth, 3]);
+    const values = spec.name === 'meet' ? this.foreground(out.data) : out.data;
     // A plain loop: Uint8Array.from with a map function cost ~8 ms per 256² mask.
     const quantised = new Uint8Array(values.length);
     for (let i = 0; i < values.length; i++)
@@ -73,15 +78,28 @@ class TfjsSilhouette implements Silhouette {
     return quantised;
   }
 
+  /** meet: [background, foreground] logits → the foreground's softmax probability. */
+  private foreground(logits: Float32Array): Float32Array {
+    const { tf, spec } = this;
+    const shape = [1, spec.inputHeight, spec.inputWidth, 2];
+    const probabilities = tf.tidy(() =>
+      tf.softmax(tf.tensor(logits, shape), -1).slice([0, 0, 0, 1], [1, -1, -1, 1]),
+    );
+    const values = probabilities.dataSync() as Float32Array;
+    probabilities.dispose();
+    return values;
+  }
+
   async mask(image: RawImage): Promise<Uint8Array> {
     const { inputWidth: w, inputHeight: h } = this.spec;
     // Antialiased downscale (Pillow bilinear) rather than tfjs' point-sampled resizeBilinear.
     const input = resizeU8(toRgb(image), image.width, image.height, 3, w, h, 'bilinear');
-    const small = this.predict(input);
+    const small = await this.predict(input);
     return resizeU8(small, w, h, 1, image.width, image.height, 'bilinear');
   }
 
   async dispose(): Promise<void> {
+    this.runner.dispose();
     this.model.dispose();
   }
 }
@@ -101,6 +119,8 @@ export async function createTfjsSilhouette(
   const { tf, backendName } = await initTf({ log, ortConv: false });
   const dir = opts.modelDir ?? humanModelsDir();
   const model = await loadGraphModelFromDir(tf, dir, name);
-  log(`symmetry: ${name} from ${dir} on tfjs ${backendName} (licence: ${TFJS_SEGMENTERS[name].licence})`);
-  return new TfjsSilhouette(tf, model, TFJS_SEGMENTERS[name], backendName);
+  const runner = createGraphRunner(tf, model, { name, preferOrt: SEGMENTERS_ON_ORT[name], log });
+  const on = runner.runtime === 'onnxruntime' ? 'onnxruntime' : `tfjs ${backendName}`;
+  log(`symmetry: ${name} from ${dir} on ${on} (licence: ${TFJS_SEGMENTERS[name].licence})`);
+  return new TfjsSilhouette(tf, model, runner, TFJS_SEGMENTERS[name], backendName);
 }

@@ -21,6 +21,16 @@ export function int64Initializer(name: string, value: number | number[]): onnx.I
   };
 }
 
+/** A float initializer (weights) holding `data` with shape `dims`. */
+export function floatInitializer(name: string, data: Float32Array, dims: number[]): onnx.ITensorProto {
+  return {
+    name,
+    dataType: FLOAT,
+    dims,
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
+}
+
 export function intAttribute(name: string, i: number): onnx.IAttributeProto {
   return { name, type: onnx.AttributeProto.AttributeType.INT, i };
 }
