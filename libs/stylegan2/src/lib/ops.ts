@@ -25,10 +25,13 @@ export function withActivationProbe<T>(probe: (preActivation: tf.Tensor) => void
   }
 }
 
-/** Leaky ReLU as 0.2x + 0.8·relu(x): same values, and its gradients avoid the Greater op. */
-export function lrelu(x: tf.Tensor): tf.Tensor {
+/**
+ * gain · leaky ReLU as 0.2·gain·x + 0.8·gain·relu(x): the same values up to rounding, its gradients avoid the Greater
+ * op, and a following gain costs no extra multiply.
+ */
+export function lrelu(x: tf.Tensor, gain = 1): tf.Tensor {
   activationProbe?.(x);
-  return tf.add(tf.mul(x, LRELU_ALPHA), tf.mul(tf.relu(x), 1 - LRELU_ALPHA));
+  return tf.add(tf.mul(x, LRELU_ALPHA * gain), tf.mul(tf.relu(x), (1 - LRELU_ALPHA) * gain));
 }
 
 export type Activation = 'linear' | 'lrelu';
@@ -36,7 +39,7 @@ export type Activation = 'linear' | 'lrelu';
 /** NVlabs' bias_act: x + b (on the channel axis), activation, then × gain (√2 for lrelu). */
 export function biasAct(x: tf.Tensor, bias: tf.Tensor | null, activation: Activation, gain = 1): tf.Tensor {
   let y = bias ? tf.add(x, bias) : x;
-  if (activation === 'lrelu') y = tf.mul(lrelu(y), SQRT2 * gain);
+  if (activation === 'lrelu') y = lrelu(y, SQRT2 * gain);
   else if (gain !== 1) y = tf.mul(y, gain);
   return y;
 }
