@@ -26,12 +26,23 @@ export function withActivationProbe<T>(probe: (preActivation: tf.Tensor) => void
 }
 
 /**
- * gain · leaky ReLU as 0.2·gain·x + 0.8·gain·relu(x): the same values up to rounding, its gradients avoid the Greater
- * op, and a following gain costs no extra multiply.
+ * gain · leaky ReLU as x · slope with slope = gain · step(x, 0.2) (1 for x > 0, else 0.2): one multiply for the
+ * gradient, dy · slope, which is linear in dy, so second order flows; slope is piecewise constant in x (zero
+ * derivative), and avoiding wasm's slow LeakyRelu and the Greater op of its gradient.
  */
 export function lrelu(x: tf.Tensor, gain = 1): tf.Tensor {
   activationProbe?.(x);
-  return tf.add(tf.mul(x, LRELU_ALPHA * gain), tf.mul(tf.relu(x), (1 - LRELU_ALPHA) * gain));
+  const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = inputs[0] as tf.Tensor;
+    const step = tf.step(input, LRELU_ALPHA);
+    const slope = gain === 1 ? step : tf.mul(step, gain);
+    (inputs[1] as tf.GradSaveFunc)([slope]);
+    return {
+      value: tf.mul(input, slope),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, saved),
+    };
+  });
+  return op(x);
 }
 
 export type Activation = 'linear' | 'lrelu';
