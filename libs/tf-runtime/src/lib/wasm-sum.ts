@@ -32,6 +32,9 @@ export function sumBlocks(shape: number[], axes: number[]): SumBlocks | null {
   };
 }
 
+/** Below this many elements wasm's own kernel is faster (the matMul's fixed cost: [8, 64] over N 21 vs 5 µs). */
+const MIN_BLOCK_SUM = 4096;
+
 /** The Sum kernel as ones · [reduced, inner] matMuls for float32 blocks; everything else goes to wasm's kernel. */
 export function blockSumKernel(native: tf.KernelConfig | undefined): tf.KernelFunc {
   return (params) => {
@@ -39,7 +42,10 @@ export function blockSumKernel(native: tf.KernelConfig | undefined): tf.KernelFu
     const x = inputs['x'];
     if (!x) throw new Error('wasm Sum: missing kernel input "x"');
     const axes = tf.util.parseAxisParam(attrs['axis'] as number | number[], x.shape);
-    const blocks = x.dtype === 'float32' ? sumBlocks(x.shape, axes) : null;
+    const blocks =
+      x.dtype === 'float32' && tf.util.sizeFromShape(x.shape) >= MIN_BLOCK_SUM
+        ? sumBlocks(x.shape, axes)
+        : null;
     if (!blocks) {
       if (!native) throw new Error('wasm Sum: no native kernel');
       return native.kernelFunc(params);
