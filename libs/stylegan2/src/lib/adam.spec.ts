@@ -40,7 +40,7 @@ describe('Adam', () => {
       [2, 0, -4],
       [0.5, NaN, 1],
     ];
-    const variables = new Map([
+    const variables = new Map<string, tf.Variable>([
       ['a', a],
       ['b', b],
     ]);

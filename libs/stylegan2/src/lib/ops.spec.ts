@@ -1,21 +1,27 @@
 import { initTf } from '@portrait-forge/tf-runtime';
 import * as tf from '@tensorflow/tfjs';
-import { downsample2d, firFilter, upsample2d } from './ops';
+import { blur121, downsample2d, firFilter, upsample2d } from './ops';
 
 beforeAll(async () => {
   await initTf({ log: () => undefined });
 });
 
 interface Upfirdn {
+  taps?: number[];
   up: number;
   down: number;
   pads: [number, number];
   gain: number;
 }
 
-/** Plain-JS NVlabs upfirdn1d with [1,3,3,1]/8 along one axis of a nested NHWC array: zero-stuff, pad, correlate, keep. */
-function upfirdnAxis(x: number[][][][], axis: 1 | 2, { up, down, pads, gain }: Upfirdn): number[][][][] {
-  const taps = [1, 3, 3, 1].map((t) => (t / 8) * gain);
+/**
+ * Plain-JS NVlabs upfirdn1d (taps [1,3,3,1] unless given, normalised) along one axis of a nested NHWC array:
+ * zero-stuff, pad, correlate, keep every `down`-th.
+ */
+function upfirdnAxis(x: number[][][][], axis: 1 | 2, spec: Upfirdn): number[][][][] {
+  const { up, down, pads, gain } = spec;
+  const raw = spec.taps ?? [1, 3, 3, 1];
+  const taps = raw.map((t) => (t / raw.reduce((a, b) => a + b, 0)) * gain);
   const line = (v: number[]): number[] => {
     const z = [...new Array<number>(pads[0]).fill(0)];
     v.forEach((a) => z.push(a, ...new Array<number>(up - 1).fill(0)));
@@ -44,12 +50,13 @@ const CASES: [string, (x: tf.Tensor4D) => tf.Tensor4D, Upfirdn][] = [
   ['firFilter pad 1, gain 4', (x) => firFilter(x, 1, 2), { up: 1, down: 1, pads: [1, 1], gain: 2 }],
   ['upsample2d', upsample2d, { up: 2, down: 1, pads: [2, 1], gain: 2 }],
   ['downsample2d', downsample2d, { up: 1, down: 2, pads: [1, 1], gain: 1 }],
+  ['blur121', blur121, { taps: [1, 2, 1], up: 1, down: 1, pads: [1, 1], gain: 1 }],
 ];
 
 const maxRelDiff = (a: tf.Tensor, b: tf.Tensor): number =>
   tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / tf.max(tf.abs(b)).dataSync()[0]);
 
-describe.each(['wasm', 'cpu'])('FIR resampling on %s', (backend) => {
+describe.each(['wasm', 'cpu'])('FIR resampling and blur on %s', (backend) => {
   let previous = '';
   beforeAll(async () => {
     previous = tf.getBackend();

@@ -55,47 +55,47 @@ export function biasAct(x: tf.Tensor, bias: tf.Tensor | null, activation: Activa
   return y;
 }
 
-function padAxis(x: tf.Tensor, axis: number, before: number, after: number): tf.Tensor {
-  const pads = x.shape.map((): [number, number] => [0, 0]);
-  pads[axis] = [before, after];
-  return tf.pad(x, pads);
-}
-
-function sliceAxis(x: tf.Tensor, axis: number, start: number, size: number): tf.Tensor {
-  const begin = x.shape.map(() => 0);
-  const sizes = x.shape.map(() => -1);
-  begin[axis] = start;
-  sizes[axis] = size;
-  return tf.slice(x, begin, sizes);
-}
-
 type SpatialAxis = 1 | 2;
 /** Zero padding [before, after] along one axis. */
 type Pads = [number, number];
 
-const FIR_TAPS = [1, 3, 3, 1].map((t) => t / 8);
-const FIR_REACH = FIR_TAPS.length - 1;
+/** A symmetric FIR filter normalised to sum 1; `reach` = taps − 1. */
+interface Fir {
+  name: string;
+  taps: number[];
+  reach: number;
+}
+
+function fir(taps: number[]): Fir {
+  const sum = taps.reduce((a, b) => a + b, 0);
+  return { name: taps.join(','), taps: taps.map((t) => t / sum), reach: taps.length - 1 };
+}
+
+/** SG2's resampling filter and StyleGAN's blur2d filter. */
+const FIR_1331 = fir([1, 3, 3, 1]);
+const FIR_121 = fir([1, 2, 1]);
 const firTapCache = new Map<string, tf.Tensor4D>();
 
 /**
- * The taps [1,3,3,1]/8 · gain as a 4×1 or 1×4 depthwise filter for `channels` channels, kept across calls so that
- * XNNPACK packs each filter once. Four taps per axis: wasm's 4×4 depthwise conv measured ~10× slower than 4×1 + 1×4.
+ * The taps · gain as a k×1 or 1×k depthwise filter for `channels` channels, kept across calls so that XNNPACK packs
+ * each filter once. One axis at a time: wasm's 4×4 depthwise conv measured ~10× slower than 4×1 + 1×4.
  */
-function firTaps(axis: SpatialAxis, channels: number, gain: number): tf.Tensor4D {
-  const key = `${axis}:${channels}:${gain}`;
+function firTaps(f: Fir, axis: SpatialAxis, channels: number, gain: number): tf.Tensor4D {
+  const key = `${f.name}:${axis}:${channels}:${gain}`;
   let taps = firTapCache.get(key);
   if (!taps || taps.isDisposed) {
-    const values = FIR_TAPS.flatMap((t) => new Array<number>(channels).fill(t * gain));
-    const shape: [number, number, number, number] = axis === 1 ? [4, 1, channels, 1] : [1, 4, channels, 1];
+    const values = f.taps.flatMap((t) => new Array<number>(channels).fill(t * gain));
+    const k = f.taps.length;
+    const shape: [number, number, number, number] = axis === 1 ? [k, 1, channels, 1] : [1, k, channels, 1];
     taps = tf.keep(tf.tensor4d(values, shape));
     firTapCache.set(key, taps);
   }
   return taps;
 }
 
-/** Length after zero-padding by `pads`, the valid 4-tap correlation, and keeping every `stride`-th sample. */
-function firLength(n: number, [before, after]: Pads, stride: number): number {
-  return Math.floor((n + before + after - FIR_REACH - 1) / stride) + 1;
+/** Length after zero-padding by `pads`, the valid correlation, and keeping every `stride`-th sample. */
+function firLength(f: Fir, n: number, [before, after]: Pads, stride: number): number {
+  return Math.floor((n + before + after - f.reach - 1) / stride) + 1;
 }
 
 function checkPads(pads: Pads, max: number): void {
@@ -103,7 +103,14 @@ function checkPads(pads: Pads, max: number): void {
 }
 
 /** One depthwise conv: the FIR along `axis` of x zero-padded by `pads`, every `stride`-th output. */
-function firConv(x: tf.Tensor4D, axis: SpatialAxis, pads: Pads, stride: 1 | 2, gain: number): tf.Tensor4D {
+function firConv(
+  x: tf.Tensor4D,
+  f: Fir,
+  axis: SpatialAxis,
+  pads: Pads,
+  stride: 1 | 2,
+  gain: number,
+): tf.Tensor4D {
   const none: Pads = [0, 0];
   const padding: tf.backend_util.ExplicitPadding = [
     none,
@@ -112,7 +119,7 @@ function firConv(x: tf.Tensor4D, axis: SpatialAxis, pads: Pads, stride: 1 | 2, g
     none,
   ];
   const strides: [number, number] = axis === 1 ? [stride, 1] : [1, stride];
-  return tf.depthwiseConv2d(x, firTaps(axis, x.shape[3], gain), strides, padding);
+  return tf.depthwiseConv2d(x, firTaps(f, axis, x.shape[3], gain), strides, padding);
 }
 
 /** A linear op with the given adjoint as its gradient (tf.customGrad); the adjoint's own gradient is up to it. */
@@ -130,20 +137,27 @@ function linearOp(
 
 /**
  * upfirdn1d(x, f, down=stride, padding=pads) along `axis` as one depthwise conv. Its gradient is its adjoint, again
- * one such op (the filter is symmetric): for stride 1 the FIR with padding 3 − pads, for stride 2 `upFirAxis` — so
- * gradients exist to any order.
+ * one such op (the filter is symmetric): for stride 1 the FIR with padding reach − pads, for stride 2 `upFirAxis` —
+ * so gradients exist to any order.
  */
-function firAxis(x: tf.Tensor4D, axis: SpatialAxis, pads: Pads, stride: 1 | 2, gain: number): tf.Tensor4D {
-  checkPads(pads, stride === 1 ? FIR_REACH : FIR_REACH - 1);
+function firAxis(
+  x: tf.Tensor4D,
+  f: Fir,
+  axis: SpatialAxis,
+  pads: Pads,
+  stride: 1 | 2,
+  gain: number,
+): tf.Tensor4D {
+  checkPads(pads, stride === 1 ? f.reach : f.reach - 1);
   const n = x.shape[axis];
-  const back: Pads = [FIR_REACH - pads[0], FIR_REACH - pads[1]];
+  const back: Pads = [f.reach - pads[0], f.reach - pads[1]];
   return linearOp(
     x,
-    (input) => firConv(input, axis, pads, stride, gain),
+    (input) => firConv(input, f, axis, pads, stride, gain),
     (dy) =>
       stride === 1
-        ? firAxis(dy, axis, back, 1, gain)
-        : upFirAxis(dy, axis, [back[0], n - 2 * firLength(n, pads, stride) + pads[0]], gain),
+        ? firAxis(dy, f, axis, back, 1, gain)
+        : upFirAxis(dy, f, axis, [back[0], n - 2 * firLength(f, n, pads, stride) + pads[0]], gain),
   );
 }
 
@@ -171,14 +185,14 @@ function zeroStuff(x: tf.Tensor4D, axis: SpatialAxis): tf.Tensor4D {
 
 /**
  * upfirdn1d(x, f, up=2, padding=pads) along `axis`: zero-stuffing then one depthwise conv. Its adjoint is the FIR
- * with padding 3 − pads and stride 2 (`firAxis`).
+ * with padding reach − pads and stride 2 (`firAxis`).
  */
-function upFirAxis(x: tf.Tensor4D, axis: SpatialAxis, pads: Pads, gain: number): tf.Tensor4D {
-  checkPads(pads, FIR_REACH);
+function upFirAxis(x: tf.Tensor4D, f: Fir, axis: SpatialAxis, pads: Pads, gain: number): tf.Tensor4D {
+  checkPads(pads, f.reach);
   return linearOp(
     x,
-    (input) => firConv(zeroStuff(input, axis), axis, pads, 1, gain),
-    (dy) => firAxis(dy, axis, [FIR_REACH - pads[0], FIR_REACH - pads[1]], 2, gain),
+    (input) => firConv(zeroStuff(input, axis), f, axis, pads, 1, gain),
+    (dy) => firAxis(dy, f, axis, [f.reach - pads[0], f.reach - pads[1]], 2, gain),
   );
 }
 
@@ -187,17 +201,17 @@ function upFirAxis(x: tf.Tensor4D, axis: SpatialAxis, pads: Pads, gain: number):
  * side + 2·pad − 3, pad ≤ 3).
  */
 export function firFilter(x: tf.Tensor4D, pad: number, axisGain = 1): tf.Tensor4D {
-  return firAxis(firAxis(x, 1, [pad, pad], 1, axisGain), 2, [pad, pad], 1, axisGain);
+  return firAxis(firAxis(x, FIR_1331, 1, [pad, pad], 1, axisGain), FIR_1331, 2, [pad, pad], 1, axisGain);
 }
 
 /** NVlabs upsample2d(x, [1,3,3,1]): upfirdn2d with up=2, padding [2, 1] and gain 4, per axis. */
 export function upsample2d(x: tf.Tensor4D): tf.Tensor4D {
-  return upFirAxis(upFirAxis(x, 1, [2, 1], 2), 2, [2, 1], 2);
+  return upFirAxis(upFirAxis(x, FIR_1331, 1, [2, 1], 2), FIR_1331, 2, [2, 1], 2);
 }
 
 /** NVlabs downsample2d(x, [1,3,3,1]): FIR with padding [1, 1] keeping every 2nd pixel, one stride-2 conv per axis. */
 export function downsample2d(x: tf.Tensor4D): tf.Tensor4D {
-  return firAxis(firAxis(x, 1, [1, 1], 2, 1), 2, [1, 1], 2, 1);
+  return firAxis(firAxis(x, FIR_1331, 1, [1, 1], 2, 1), FIR_1331, 2, [1, 1], 2, 1);
 }
 
 /** Torch [O, I, kh, kw] → tfjs conv2d filter [kh, kw, I, O]. */
@@ -273,14 +287,10 @@ export function boxDownsample(x: tf.Tensor4D, factor: number): tf.Tensor4D {
   return y as tf.Tensor4D;
 }
 
-/** StyleGAN's blur2d with the [1,2,1] filter (normalised, zero padding 1): the same-size low-pass of G_style/D_basic. */
+/**
+ * StyleGAN's blur2d with the [1,2,1] filter (normalised, zero padding 1): the same-size low-pass of G_style/D_basic,
+ * a 3-tap depthwise conv per axis (its own adjoint).
+ */
 export function blur121(x: tf.Tensor4D): tf.Tensor4D {
-  let y = x as tf.Tensor;
-  for (const axis of [1, 2]) {
-    const n = y.shape[axis];
-    const p = padAxis(y, axis, 1, 1);
-    const sides = tf.add(sliceAxis(p, axis, 0, n), sliceAxis(p, axis, 2, n));
-    y = tf.mul(tf.add(sides, tf.mul(sliceAxis(p, axis, 1, n), 2)), 0.25);
-  }
-  return y as tf.Tensor4D;
+  return firAxis(firAxis(x, FIR_121, 1, [1, 1], 1, 1), FIR_121, 2, [1, 1], 1, 1);
 }
