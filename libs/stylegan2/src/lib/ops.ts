@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Low-level ops in NHWC. The [1,3,3,1] FIR resampling is written with pad/slice/add so that its
- * gradients exist to any order on every backend; it matches NVlabs' upfirdn2d (filter normalised to
- * sum 1, gain up² when upsampling, zero boundaries).
+ * Low-level ops in NHWC. The [1,3,3,1] FIR resampling matches NVlabs' upfirdn2d (filter normalised to sum 1, gain
+ * up² when upsampling, zero boundaries): one 4-tap depthwise conv per axis, each with a custom gradient that is its
+ * adjoint written with the same ops, so gradients exist to any order on every backend.
  */
 
 export const SQRT2 = Math.SQRT2;
@@ -25,10 +25,24 @@ export function withActivationProbe<T>(probe: (preActivation: tf.Tensor) => void
   }
 }
 
-/** Leaky ReLU as 0.2x + 0.8·relu(x): same values, and its gradients avoid the Greater op. */
-export function lrelu(x: tf.Tensor): tf.Tensor {
+/**
+ * gain · leaky ReLU as x · slope, slope = gain · step(x, 0.2) (1 for x > 0, else 0.2). Its gradient is one multiply,
+ * dy · slope: linear in dy, so second order flows (slope is piecewise constant in x). Forward on [8, 64, 64, 32]
+ * measured 0.5 ms against 1.1 for 0.2x + 0.8·relu(x) and 4.4 for wasm's LeakyRelu (whose gradient needs Greater).
+ */
+export function lrelu(x: tf.Tensor, gain = 1): tf.Tensor {
   activationProbe?.(x);
-  return tf.add(tf.mul(x, LRELU_ALPHA), tf.mul(tf.relu(x), 1 - LRELU_ALPHA));
+  const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = inputs[0] as tf.Tensor;
+    const step = tf.step(input, LRELU_ALPHA);
+    const slope = gain === 1 ? step : tf.mul(step, gain);
+    (inputs[1] as tf.GradSaveFunc)([slope]);
+    return {
+      value: tf.mul(input, slope),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, saved),
+    };
+  });
+  return op(x);
 }
 
 export type Activation = 'linear' | 'lrelu';
@@ -36,89 +50,168 @@ export type Activation = 'linear' | 'lrelu';
 /** NVlabs' bias_act: x + b (on the channel axis), activation, then × gain (√2 for lrelu). */
 export function biasAct(x: tf.Tensor, bias: tf.Tensor | null, activation: Activation, gain = 1): tf.Tensor {
   let y = bias ? tf.add(x, bias) : x;
-  if (activation === 'lrelu') y = tf.mul(lrelu(y), SQRT2 * gain);
+  if (activation === 'lrelu') y = lrelu(y, SQRT2 * gain);
   else if (gain !== 1) y = tf.mul(y, gain);
   return y;
 }
 
-function padAxis(x: tf.Tensor, axis: number, before: number, after: number): tf.Tensor {
-  const pads = x.shape.map((): [number, number] => [0, 0]);
-  pads[axis] = [before, after];
-  return tf.pad(x, pads);
+type SpatialAxis = 1 | 2;
+/** Zero padding [before, after] along one axis. */
+type Pads = [number, number];
+
+/** A symmetric FIR filter normalised to sum 1; `reach` = taps − 1. */
+interface Fir {
+  name: string;
+  taps: number[];
+  reach: number;
 }
 
-function sliceAxis(x: tf.Tensor, axis: number, start: number, size: number): tf.Tensor {
-  const begin = x.shape.map(() => 0);
-  const sizes = x.shape.map(() => -1);
-  begin[axis] = start;
-  sizes[axis] = size;
-  return tf.slice(x, begin, sizes);
+function fir(taps: number[]): Fir {
+  const sum = taps.reduce((a, b) => a + b, 0);
+  return { name: taps.join(','), taps: taps.map((t) => t / sum), reach: taps.length - 1 };
 }
 
-/** Valid correlation with the separable taps [1,3,3,1]/8 along one axis (the filter is symmetric). */
-function fir1d(x: tf.Tensor, axis: number): tf.Tensor {
-  const n = x.shape[axis] - 3;
-  const inner = tf.add(sliceAxis(x, axis, 1, n), sliceAxis(x, axis, 2, n));
-  const outer = tf.add(sliceAxis(x, axis, 0, n), sliceAxis(x, axis, 3, n));
-  return tf.mul(tf.add(outer, tf.mul(inner, 3)), 1 / 8);
+/** SG2's resampling filter and StyleGAN's blur2d filter. */
+const FIR_1331 = fir([1, 3, 3, 1]);
+const FIR_121 = fir([1, 2, 1]);
+const firTapCache = new Map<string, tf.Tensor4D>();
+
+/**
+ * The taps · gain as a k×1 or 1×k depthwise filter for `channels` channels, kept across calls so that XNNPACK packs
+ * each filter once. One axis at a time: wasm's 4×4 depthwise conv measured ~10× slower than 4×1 + 1×4.
+ */
+function firTaps(f: Fir, axis: SpatialAxis, channels: number, gain: number): tf.Tensor4D {
+  const key = `${f.name}:${axis}:${channels}:${gain}`;
+  let taps = firTapCache.get(key);
+  if (!taps || taps.isDisposed) {
+    const values = f.taps.flatMap((t) => new Array<number>(channels).fill(t * gain));
+    const k = f.taps.length;
+    const shape: [number, number, number, number] = axis === 1 ? [k, 1, channels, 1] : [1, k, channels, 1];
+    taps = tf.keep(tf.tensor4d(values, shape));
+    firTapCache.set(key, taps);
+  }
+  return taps;
 }
 
-/** upfirdn2d(x, f, padding) without resampling: pad then filter (output side = side + 2·pad − 3). */
-export function firFilter(x: tf.Tensor4D, pad: number): tf.Tensor4D {
-  let y = x as tf.Tensor;
-  for (const axis of [1, 2]) y = fir1d(padAxis(y, axis, pad, pad), axis);
-  return y as tf.Tensor4D;
+/** Length after zero-padding by `pads`, the valid correlation, and keeping every `stride`-th sample. */
+function firLength(f: Fir, n: number, [before, after]: Pads, stride: number): number {
+  return Math.floor((n + before + after - f.reach - 1) / stride) + 1;
+}
+
+function checkPads(pads: Pads, max: number): void {
+  if (pads.some((p) => p < 0 || p > max)) throw new Error(`FIR padding [${pads}] outside 0…${max}`);
+}
+
+/** One depthwise conv: the FIR along `axis` of x zero-padded by `pads`, every `stride`-th output. */
+function firConv(
+  x: tf.Tensor4D,
+  f: Fir,
+  axis: SpatialAxis,
+  pads: Pads,
+  stride: 1 | 2,
+  gain: number,
+): tf.Tensor4D {
+  const none: Pads = [0, 0];
+  const padding: tf.backend_util.ExplicitPadding = [
+    none,
+    axis === 1 ? pads : none,
+    axis === 2 ? pads : none,
+    none,
+  ];
+  const strides: [number, number] = axis === 1 ? [stride, 1] : [1, stride];
+  return tf.depthwiseConv2d(x, firTaps(f, axis, x.shape[3], gain), strides, padding);
+}
+
+/** A linear op with the given adjoint as its gradient (tf.customGrad); the adjoint's own gradient is up to it. */
+function linearOp(
+  x: tf.Tensor4D,
+  forward: (x: tf.Tensor4D) => tf.Tensor4D,
+  adjoint: (dy: tf.Tensor4D) => tf.Tensor4D,
+): tf.Tensor4D {
+  const op = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: forward(inputs[0] as tf.Tensor4D),
+    gradFunc: (dy: tf.Tensor) => adjoint(dy as tf.Tensor4D),
+  }));
+  return op(x) as tf.Tensor4D;
 }
 
 /**
- * View of an NHWC tensor as 4-D [outer, n, 1, inner] around spatial axis 1 or 2, so that interleaving and
- * decimation stay in rank 4 (tfjs-wasm slices rank-5 tensors element by element).
+ * upfirdn1d(x, f, down=stride, padding=pads) along `axis` as one depthwise conv. Its gradient is its adjoint, again
+ * one such op (the filter is symmetric): for stride 1 the FIR with padding reach − pads, for stride 2 `upFirAxis` —
+ * so gradients exist to any order.
+ */
+function firAxis(
+  x: tf.Tensor4D,
+  f: Fir,
+  axis: SpatialAxis,
+  pads: Pads,
+  stride: 1 | 2,
+  gain: number,
+): tf.Tensor4D {
+  checkPads(pads, stride === 1 ? f.reach : f.reach - 1);
+  const n = x.shape[axis];
+  const back: Pads = [f.reach - pads[0], f.reach - pads[1]];
+  return linearOp(
+    x,
+    (input) => firConv(input, f, axis, pads, stride, gain),
+    (dy) =>
+      stride === 1
+        ? firAxis(dy, f, axis, back, 1, gain)
+        : upFirAxis(dy, f, axis, [back[0], n - 2 * firLength(f, n, pads, stride) + pads[0]], gain),
+  );
+}
+
+/**
+ * View of an NHWC tensor as 4-D [outer, n, 1, inner] around spatial axis 1 or 2, so that interleaving
+ * stays in rank 4 (tfjs-wasm handles rank > 4 element by element).
  */
 function splitView(shape: number[], axis: number): [number, number, number, number] {
   const [b, h, w, c] = shape;
   return axis === 1 ? [b, h, 1, w * c] : [b * h, w, 1, c];
 }
 
-/** upfirdn2d(x, f, up=2, padding=[2,1]) along one axis, gain 2, via polyphase components. */
-function upAxis(x: tf.Tensor, axis: number): tf.Tensor {
-  // Zero-stuffed z (z[2i] = x[i]) padded by [2, 1] then filtered:
-  // y[2i] = (x[i-1] + 3x[i])/4, y[2i+1] = (3x[i] + x[i+1])/4.
-  const n = x.shape[axis];
-  const xp = padAxis(x, axis, 1, 1);
-  const mid = tf.mul(sliceAxis(xp, axis, 1, n), 3);
-  const even = tf.mul(tf.add(sliceAxis(xp, axis, 0, n), mid), 0.25);
-  const odd = tf.mul(tf.add(mid, sliceAxis(xp, axis, 2, n)), 0.25);
-  const view = splitView(x.shape, axis);
-  const interleaved = tf.concat([tf.reshape(even, view), tf.reshape(odd, view)], 2);
-  const shape = [...x.shape];
-  shape[axis] = 2 * n;
-  return tf.reshape(interleaved, shape);
+/** z[2i] = x[i], z[2i + 1] = 0 along `axis` (one rank-4 pad). */
+function zeroStuff(x: tf.Tensor4D, axis: SpatialAxis): tf.Tensor4D {
+  const pairs = tf.pad(tf.reshape(x, splitView(x.shape, axis)), [
+    [0, 0],
+    [0, 0],
+    [0, 1],
+    [0, 0],
+  ]);
+  const shape = [...x.shape] as [number, number, number, number];
+  shape[axis] *= 2;
+  return tf.reshape(pairs, shape);
 }
 
-/** NVlabs upsample2d(x, [1,3,3,1]): 2× zero-insertion upsampling + FIR, gain 4. */
+/**
+ * upfirdn1d(x, f, up=2, padding=pads) along `axis`: zero-stuffing then one depthwise conv. Its adjoint is the FIR
+ * with padding reach − pads and stride 2 (`firAxis`).
+ */
+function upFirAxis(x: tf.Tensor4D, f: Fir, axis: SpatialAxis, pads: Pads, gain: number): tf.Tensor4D {
+  checkPads(pads, f.reach);
+  return linearOp(
+    x,
+    (input) => firConv(zeroStuff(input, axis), f, axis, pads, 1, gain),
+    (dy) => firAxis(dy, f, axis, [f.reach - pads[0], f.reach - pads[1]], 2, gain),
+  );
+}
+
+/**
+ * upfirdn2d(x, f, padding=pad) without resampling, times axisGain²: a depthwise conv per axis (output side =
+ * side + 2·pad − 3, pad ≤ 3).
+ */
+export function firFilter(x: tf.Tensor4D, pad: number, axisGain = 1): tf.Tensor4D {
+  return firAxis(firAxis(x, FIR_1331, 1, [pad, pad], 1, axisGain), FIR_1331, 2, [pad, pad], 1, axisGain);
+}
+
+/** NVlabs upsample2d(x, [1,3,3,1]): upfirdn2d with up=2, padding [2, 1] and gain 4, per axis. */
 export function upsample2d(x: tf.Tensor4D): tf.Tensor4D {
-  let y = x as tf.Tensor;
-  for (const axis of [1, 2]) y = upAxis(y, axis);
-  return y as tf.Tensor4D;
+  return upFirAxis(upFirAxis(x, FIR_1331, 1, [2, 1], 2), FIR_1331, 2, [2, 1], 2);
 }
 
-/** Keeps every 2nd sample along spatial axis 1 or 2, starting at 0 (rank-4 reshape + slice). */
-function decimateAxis(x: tf.Tensor, axis: number): tf.Tensor {
-  const n = x.shape[axis];
-  const even = n % 2 === 0 ? x : padAxis(x, axis, 0, 1);
-  const half = Math.ceil(n / 2);
-  const [outer, , , inner] = splitView(even.shape, axis);
-  const pairs = tf.reshape(even, [outer, half, 2, inner]);
-  const out = [...x.shape];
-  out[axis] = half;
-  return tf.reshape(tf.slice(pairs, [0, 0, 0, 0], [outer, half, 1, inner]), out);
-}
-
-/** NVlabs downsample2d(x, [1,3,3,1]): FIR with padding [1, 1] then keep every 2nd pixel. */
+/** NVlabs downsample2d(x, [1,3,3,1]): FIR with padding [1, 1] keeping every 2nd pixel, one stride-2 conv per axis. */
 export function downsample2d(x: tf.Tensor4D): tf.Tensor4D {
-  let y = x as tf.Tensor;
-  for (const axis of [1, 2]) y = decimateAxis(fir1d(padAxis(y, axis, 1, 1), axis), axis);
-  return y as tf.Tensor4D;
+  return firAxis(firAxis(x, FIR_1331, 1, [1, 1], 2, 1), FIR_1331, 2, [1, 1], 2, 1);
 }
 
 /** Torch [O, I, kh, kw] → tfjs conv2d filter [kh, kw, I, O]. */
@@ -149,7 +242,7 @@ export function conv3x3Up(x: tf.Tensor4D, w: tf.Tensor): tf.Tensor4D {
   // conv2dTranspose filter is [kh, kw, out, in]; torch's conv_transpose2d weight is w.transpose(0, 1) with flip_weight.
   const filter = tf.transpose(w, [2, 3, 0, 1]) as tf.Tensor4D;
   const y = tf.conv2dTranspose(x, filter, [n, 2 * h + 1, 2 * wd + 1, o], 2, 'valid');
-  return tf.mul(firFilter(y, 1), 4);
+  return firFilter(y, 1, 2);
 }
 
 /** NVlabs conv2d_resample(down=2, padding=1) for a 3×3 kernel: FIR (pad 2) then stride-2 valid correlation. */
@@ -194,14 +287,10 @@ export function boxDownsample(x: tf.Tensor4D, factor: number): tf.Tensor4D {
   return y as tf.Tensor4D;
 }
 
-/** StyleGAN's blur2d with the [1,2,1] filter (normalised, zero padding 1): the same-size low-pass of G_style/D_basic. */
+/**
+ * StyleGAN's blur2d with the [1,2,1] filter (normalised, zero padding 1): the same-size low-pass of G_style/D_basic,
+ * a 3-tap depthwise conv per axis (its own adjoint).
+ */
 export function blur121(x: tf.Tensor4D): tf.Tensor4D {
-  let y = x as tf.Tensor;
-  for (const axis of [1, 2]) {
-    const n = y.shape[axis];
-    const p = padAxis(y, axis, 1, 1);
-    const sides = tf.add(sliceAxis(p, axis, 0, n), sliceAxis(p, axis, 2, n));
-    y = tf.mul(tf.add(sides, tf.mul(sliceAxis(p, axis, 1, n), 2)), 0.25);
-  }
-  return y as tf.Tensor4D;
+  return firAxis(firAxis(x, FIR_121, 1, [1, 1], 1, 1), FIR_121, 2, [1, 1], 1, 1);
 }

@@ -8,6 +8,7 @@ import {
 } from './conv-backprop';
 import { isOrtKernelFunc } from './ort-conv-kernels';
 import { collapsedSliceKernel } from './wasm-slice';
+import { blockSumKernel } from './wasm-sum';
 import { resizeAdjoint, type ResizeFlags, type ResizeMode } from './resize-adjoint';
 
 /**
@@ -166,6 +167,7 @@ function registerMissingKernels(): void {
     Conv2DBackpropInput: conv2dBackpropInputKernel,
     Identity: identitySharingKernel,
     Slice: (native) => shimKernel(collapsedSliceKernel(native)),
+    Sum: (native) => shimKernel(blockSumKernel(native)),
     ResizeBilinearGrad: (native) => resizeGradKernel('bilinear', native),
     ResizeNearestNeighborGrad: (native) => resizeGradKernel('nearest', native),
   };

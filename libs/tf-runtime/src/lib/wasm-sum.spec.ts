@@ -1,0 +1,80 @@
+import type * as tfType from '@tensorflow/tfjs';
+import { initTf, resetTfRuntimeForTests } from './backend';
+import { sumBlocks } from './wasm-sum';
+
+let tf: typeof tfType;
+
+beforeAll(async () => {
+  resetTfRuntimeForTests();
+  tf = (await initTf({ backend: 'wasm', ortConv: false, log: () => undefined })).tf;
+  tf.env().set('IS_TEST', true);
+});
+
+afterEach(async () => {
+  await tf.setBackend('wasm');
+});
+
+describe('sumBlocks', () => {
+  it('reads adjacent reduced axes followed by kept ones as [outer, reduced, inner]', () => {
+    expect(sumBlocks([8, 64, 64, 32], [0, 1, 2])).toEqual({ outer: 1, reduced: 32768, inner: 32 });
+    expect(sumBlocks([8, 64, 64, 32], [1, 2])).toEqual({ outer: 8, reduced: 4096, inner: 32 });
+    expect(sumBlocks([8, 1, 1, 32], [0, 1, 2])).toEqual({ outer: 1, reduced: 8, inner: 32 });
+  });
+
+  it('leaves innermost and interleaved reductions to wasm', () => {
+    expect(sumBlocks([8, 64, 64, 32], [3])).toBeNull();
+    expect(sumBlocks([8, 64, 64, 32], [2, 3])).toBeNull();
+    expect(sumBlocks([8, 64, 64, 32], [0, 2])).toBeNull();
+    expect(sumBlocks([8, 64, 1, 1], [0, 1])).toBeNull();
+  });
+});
+
+const CASES: { shape: number[]; axis: number[]; keepDims: boolean; dtype: tfType.DataType }[] = [
+  { shape: [4, 16, 24, 3], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },
+  { shape: [4, 16, 24, 3], axis: [1, 2], keepDims: true, dtype: 'float32' },
+  { shape: [4, 16, 24, 3], axis: [-4], keepDims: false, dtype: 'float32' },
+  { shape: [4, 16, 24, 3], axis: [3], keepDims: true, dtype: 'float32' },
+  { shape: [4, 16, 24, 3], axis: [0, 2], keepDims: false, dtype: 'float32' },
+  { shape: [4096, 1, 1, 3], axis: [0, 1, 2], keepDims: true, dtype: 'float32' },
+  { shape: [4, 6, 5, 3], axis: [0, 1, 2], keepDims: false, dtype: 'float32' },
+  { shape: [4, 16, 24, 3], axis: [0, 1], keepDims: false, dtype: 'int32' },
+];
+
+describe('wasm Sum kernel', () => {
+  it('is the block-sum kernel once the shims are registered', () => {
+    expect(tf.getKernel('Sum', 'wasm')?.kernelFunc.name).not.toBe('sum');
+  });
+
+  it.each(CASES)('equals the cpu backend on $shape over $axis (keepDims $keepDims, $dtype)', async (c) => {
+    const n = c.shape.reduce((a, b) => a * b, 1);
+    const values = Array.from({ length: n }, (_, i) => ((i * 7919) % 1009) - 500);
+    const sumOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const x = tf.tensor(values, c.shape, c.dtype);
+      const y = tf.sum(x, c.axis, c.keepDims);
+      const out = { shape: y.shape, dtype: y.dtype, data: Array.from(await y.data()) };
+      tf.dispose([x, y]);
+      return out;
+    };
+    const cpu = await sumOn('cpu');
+    const before = tf.memory().numTensors;
+    const wasm = await sumOn('wasm');
+    expect(wasm).toEqual(cpu);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gives gradients through nested sums', () => {
+    const x = tf.tensor4d(
+      Array.from({ length: 24 }, (_, i) => i / 10),
+      [2, 2, 3, 2],
+    );
+    const g = tf.grad((t: tfType.Tensor) => tf.sum(tf.square(tf.sum(tf.square(t), [0, 1, 2]))));
+    const cpuExpected = (() => {
+      const v = x.arraySync().flat(2);
+      const s = [0, 1].map((c) => v.reduce((acc, px) => acc + px[c] ** 2, 0));
+      return v.flatMap((px) => [0, 1].map((c) => 4 * s[c] * px[c]));
+    })();
+    const got = Array.from(g(x).dataSync());
+    got.forEach((a, i) => expect(a).toBeCloseTo(cpuExpected[i], 4));
+  });
+});
