@@ -38,6 +38,13 @@ export interface WorkerPoolOptions {
 }
 
 /**
+ * A worker allocates a few MB per photo (decoded regions, crops, model inputs and outputs); V8's default
+ * young generation (16 MB semi-spaces) promotes them and the worker spent ~13 % of its time in GC at
+ * 12 MP. 64 MB: −5–10 % CPU per 12 MP photo for +40–100 MB RSS (tools/bench/curate.ts, README).
+ */
+const WORKER_YOUNG_GENERATION_MB = 64;
+
+/**
  * N worker threads, each with its own models, one job at a time each. A worker that dies (native
  * crash, out of memory) is replaced, and its file is retried once on a fresh worker while no other
  * file runs (a crowd photo next to another big one may only have run out of memory together);
@@ -71,7 +78,11 @@ export class WorkerPool {
     const root = workspaceRoot();
     const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register({ tsconfig: ${JSON.stringify(join(root, 'tsconfig.base.json'))} });
 require(${JSON.stringify(join(__dirname, 'worker.ts'))});`;
-    const worker = new Worker(bootstrap, { eval: true, stderr: false });
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      stderr: false,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     const slot: Slot = {
       worker,
       ready: Promise.resolve({ detector: '', silhouette: '' }),
