@@ -3,10 +3,11 @@
  * (amortised: t = Gmain + Dmain + Greg/4 + Dreg/16) — at batch 8, for the tiny and small configs at 32² and
  * 64², on the tfjs backend from initTf() (wasm, plain and with the onnxruntime conv kernels) and in NVlabs'
  * PyTorch-CPU code in the same run, at the same thread count.
- * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 3] [--threads 1,2] [--configs tiny:32,small:64] [--no-torch]
+ * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 5] [--threads 1,2] [--configs tiny:32,small:64] [--no-torch]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { initTf, registerOrtConvKernels, unregisterOrtConvKernels } from '@portrait-forge/tf-runtime';
 import { type ConfigName, createStyleGAN2, type Phase, stylegan2Config } from '@portrait-forge/stylegan2';
 
@@ -34,7 +35,12 @@ function torchSource(): string | null {
 
 type Tf = typeof import('@tensorflow/tfjs');
 
-/** Seconds per phase of one StyleGAN2 (first call untimed: it builds kernels and sessions). */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Median seconds per phase of one StyleGAN2 (first call untimed: it builds kernels and sessions).
+ * Medians on both sides: torch's 2-thread runs here are bimodal (the same phase 76 or 333 ms).
+ */
 async function phaseTimes(tf: Tf, config: ReturnType<typeof stylegan2Config>, repeats: number) {
   const sg = createStyleGAN2(config, 1);
   const real = tf.randomUniform(
@@ -45,9 +51,13 @@ async function phaseTimes(tf: Tf, config: ReturnType<typeof stylegan2Config>, re
   const times: Record<string, number> = {};
   for (const phase of PHASES) {
     await sg.trainPhase(phase, { real });
-    const t0 = performance.now();
-    for (let i = 0; i < repeats; i++) await sg.trainPhase(phase, { real });
-    times[phase] = (performance.now() - t0) / 1000 / repeats;
+    const each: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const t0 = performance.now();
+      await sg.trainPhase(phase, { real });
+      each.push((performance.now() - t0) / 1000);
+    }
+    times[phase] = median(each);
   }
   const params = [sg.G.store, sg.D.store].reduce(
     (s, st) => s + [...st.trainable().values()].reduce((a, v) => a + v.size, 0),
@@ -82,12 +92,12 @@ const perPhase = (ours: Record<string, number>, ref: Record<string, number> | nu
  */
 async function main(): Promise<void> {
   const { tf, backendName } = await initTf({ ortConv: false });
-  const repeats = Number(arg('--repeats', '3'));
+  const repeats = Number(arg('--repeats', '5'));
   const threadCounts = arg('--threads', '1,2').split(',').map(Number);
   const configs = arg('--configs', 'tiny:32,tiny:64,small:32,small:64').split(',');
   const src = process.argv.includes('--no-torch') ? null : torchSource();
   console.log(
-    `StyleGAN2 iteration benchmark: batch 8, ${repeats} timed repeats per phase, tfjs ${backendName} (plain, and + onnxruntime conv kernels), torch, threads ${threadCounts.join(' and ')}`,
+    `StyleGAN2 iteration benchmark: batch 8, median of ${repeats} timed repeats per phase, tfjs ${backendName} (plain, and + onnxruntime conv kernels), torch, threads ${threadCounts.join(' and ')}`,
   );
   console.log(
     'config  res  params(G+D)  tfjs           threads  tfjs s/iter  torch s/iter  ratio  (per phase tfjs/torch ms: Gmain Greg Dmain Dreg)',
@@ -124,7 +134,9 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    'ratio = tfjs / torch seconds per amortised iteration at the same thread count (target ≤ 1.2× for small 32² and 64² at 2 threads); figures taken under CPU contention.',
+    `ratio = tfjs / torch seconds per amortised iteration at the same thread count (target ≤ 1.2× for small 32² and 64² at 2 threads); load average now ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} cores (compare only figures taken quiet).`,
   );
   if (src) {
     for (const threads of threadCounts) {

@@ -2,7 +2,7 @@
 """PyTorch-CPU reference timing for tools/bench/stylegan2.ts: NVlabs stylegan2-ada-pytorch networks and
 StyleGAN2Loss, one phase at a time as in training/training_loop.py (requires_grad toggles, zero_grad,
 accumulate_gradients with gain = interval, Adam step with the lazy-regularisation correction).
-Usage: python3 bench_reference.py NVLABS_SRC_DIR '<config json>' REPEATS  → prints JSON {phase: seconds}.
+Usage: python3 bench_reference.py NVLABS_SRC_DIR '<config json>' REPEATS  → prints JSON {phase: median seconds}.
 """
 import json
 import sys
@@ -61,8 +61,10 @@ def run(name):
 times = {}
 for name in phases:
     run(name)  # warm-up
-    t0 = time.perf_counter()
+    each = []
     for _ in range(repeats):
+        t0 = time.perf_counter()
         run(name)
-    times[name] = (time.perf_counter() - t0) / repeats
+        each.append(time.perf_counter() - t0)
+    times[name] = sorted(each)[len(each) // 2]  # median, as tools/bench/stylegan2.ts
 print(json.dumps(times))
