@@ -57,7 +57,6 @@ export interface Landmark68Params {
 export const LANDMARK68_INPUT_SIZE = 112;
 /** FaceFeatureExtractor's `meanRgb`. */
 export const LANDMARK68_MEAN_RGB = [122.782, 117.001, 104.298];
-export const LANDMARK68_OUTPUTS = 136;
 
 /** An NCHW activation: its name, channels and (square) side. */
 interface Activation {
