@@ -45,6 +45,7 @@ export {
   type FaceConfig,
 } from './lib/face-config';
 export { intersectionOverUnion, overlapOfSmaller } from './lib/boxes';
+export { createLandmark68Net, LANDMARK68_NET_NAME, type Landmark68Net } from './lib/landmark68';
 export { meshFrame, meshPose, FACE_MESH_MODEL, FACE_MESH_INPUT_SIZE, type MeshPose } from './lib/mesh-pose';
 export { describeImageProblem, MIN_IMAGE_SIDE, MAX_ASPECT_RATIO } from './lib/image-check';
 export {

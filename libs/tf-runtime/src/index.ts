@@ -27,15 +27,23 @@ export { ORT_NODE_VERSION } from './lib/ort-binding';
 export {
   FLOAT,
   floatValue,
+  OnnxGraphBuilder,
   int64Initializer,
   intAttribute,
   intsAttribute,
   writeOnnxModel,
 } from './lib/onnx-model';
 export { loadGraphModelFromDir, humanModelsDir, type GraphModel } from './lib/graph-model';
-export { tfjsGraphToOnnx, OP_CONVERTERS, type OnnxGraphModel } from './lib/tfjs-to-onnx';
+export {
+  tfjsGraphToOnnx,
+  OP_CONVERTERS,
+  convFilter,
+  samePads,
+  type OnnxGraphModel,
+} from './lib/tfjs-to-onnx';
 export {
   createGraphRunner,
+  createOrtRunner,
   ortNetsRequested,
   type GraphRunner,
   type GraphRunnerOptions,

@@ -29,6 +29,8 @@ import {
 import { cropToSource, frameBounds, sampleUpright, type UprightFrame } from './upright-crop';
 import { FACE_MESH_INPUT_SIZE, FACE_MESH_MODEL, FACE_MESH_POINTS, meshFrame, meshPose } from './mesh-pose';
 import { describeImageProblem } from './image-check';
+import { createLandmark68Net, type Landmark68Net } from './landmark68';
+import { rgbFloats } from './rgb-floats';
 import { DEFAULT_DETECTOR, DETECTOR_KINDS, type DetectedFace, type DetectorKind, type Point } from './types';
 
 export type { DetectorKind } from './types';
@@ -111,8 +113,9 @@ function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
 }
 
 /**
- * BlazeFace and FaceMesh run as whole ONNX models in onnxruntime (1 thread), ~4× faster per pass than
- * on tfjs-wasm (libs/tf-runtime README, "Curation nets in onnxruntime"). PORTRAIT_FORGE_ORT_NETS=0: tfjs.
+ * BlazeFace, FaceMesh and face-api's 68-landmark net run as whole ONNX models in onnxruntime (1
+ * thread), 4–5× faster per pass than on tfjs-wasm (libs/tf-runtime README, "Curation nets in
+ * onnxruntime"). PORTRAIT_FORGE_ORT_NETS=0: tfjs.
  */
 export const FACE_NETS_ON_ORT = true;
 
@@ -121,6 +124,15 @@ function loadGraphRunner(tf: Tf, dir: string, name: string): Promise<GraphRunner
   return loadOnce(`${name}:${dir}`, async () =>
     createGraphRunner(tf, await loadGraphModelFromDir(tf, dir, name), { name, preferOrt: FACE_NETS_ON_ORT }),
   );
+}
+
+/** face-api's landmark net from `modelDir` behind onnxruntime or tfjs, once per process. */
+function loadLandmarkNet(tf: Tf, modelDir: string): Promise<Landmark68Net> {
+  return loadOnce(`landmarks:${modelDir}`, async () => {
+    const net = faceapi.nets.faceLandmark68Net;
+    await loadFaceApiNet(net, modelDir);
+    return createLandmark68Net(tf, net, { preferOrt: FACE_NETS_ON_ORT });
+  });
 }
 
 function loadFaceApiNet(net: faceapi.NeuralNetwork<unknown>, modelDir: string): Promise<void> {
@@ -148,7 +160,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
   const { tf } = await initTf({ ortConv: false });
   let mesh: GraphRunner;
   try {
-    await loadOnce(`landmarks:${modelDir}`, () => loadFaceApiNet(faceapi.nets.faceLandmark68Net, modelDir));
+    const landmarkNet = await loadLandmarkNet(tf, modelDir);
     const humanDir = options.blazefaceDir ?? humanModelsDir();
     const loadMesh = () => loadGraphRunner(tf, humanDir, FACE_MESH_MODEL);
     if (kind === 'blazeface') {
@@ -161,7 +173,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
           withMeshPose(
             mesh,
             image,
-            await detectWithBlazeface(tf, model, image, minScore, options.turnedSearchBelow),
+            await detectWithBlazeface(tf, model, landmarkNet, image, minScore, options.turnedSearchBelow),
             meshMinScore,
           ),
       };
@@ -210,6 +222,7 @@ type Tf = TfRuntime['tf'];
 async function detectWithBlazeface(
   tf: Tf,
   model: GraphRunner,
+  landmarkNet: Landmark68Net,
   image: RawImage,
   minScore: number,
   turnedSearchBelow: number | undefined,
@@ -225,7 +238,7 @@ async function detectWithBlazeface(
       );
     const searches = [await search(0)];
     const uprightBest = searches[0][0];
-    let faces = await landmarkedFaces(tf, image, bestAcrossSearches(searches), scale);
+    let faces = await landmarkedFaces(landmarkNet, image, bestAcrossSearches(searches), scale);
     // BlazeFace reads many upside-down faces as upright and confident (faces-dev and faces-wild-dev
     // keepers turned 180°: 50 of 95 at 0.70–0.91); its keypoints then disagree with the 68 landmarks
     // (README). It also reads upright faces upside down on the half-turned input and finds false faces
@@ -244,7 +257,7 @@ async function detectWithBlazeface(
         searches.push(await search(1), await search(3));
       const detections = bestAcrossSearches(searches);
       if (detections[0] !== uprightBest || detections.length !== faces.length)
-        faces = await landmarkedFaces(tf, image, detections, scale);
+        faces = await landmarkedFaces(landmarkNet, image, detections, scale);
     }
     return faces;
   } finally {
@@ -254,7 +267,7 @@ async function detectWithBlazeface(
 
 /** Detections (model-input pixels) as faces in source pixels; the best MAX_LANDMARKED_FACES get landmarks. */
 async function landmarkedFaces(
-  tf: Tf,
+  landmarkNet: Landmark68Net,
   image: RawImage,
   detections: BlazeDetection[],
   scale: number,
@@ -264,7 +277,7 @@ async function landmarkedFaces(
     .map((d) => uprightFace(d, 1 / scale, LANDMARK_INPUT_SIZE));
   // Decisions read the best face's landmarks only; a crowd's faces would cost a landmark pass each.
   const landmarks = await landmarksInFrames(
-    tf,
+    landmarkNet,
     image,
     faces.slice(0, MAX_LANDMARKED_FACES).map((f) => f.frame),
   );
@@ -429,24 +442,16 @@ async function uprightCrop(image: RawImage, frame: UprightFrame): Promise<RawIma
   return sampleUpright(reduced, frame, { x: left, y: top }, width / reducedWidth);
 }
 
-/** face-api's 68 landmarks in each frame, in one batched forward pass, in source pixels; [] when degenerate. */
-async function landmarksInFrames(tf: Tf, image: RawImage, frames: UprightFrame[]): Promise<Point[][]> {
+/** face-api's 68 landmarks in each frame, in source pixels; [] when degenerate. */
+async function landmarksInFrames(
+  landmarkNet: Landmark68Net,
+  image: RawImage,
+  frames: UprightFrame[],
+): Promise<Point[][]> {
   const crops = await Promise.all(frames.map((frame) => uprightCrop(image, frame)));
-  const usable = crops.filter((c): c is RawImage => c !== null);
-  if (usable.length === 0) return frames.map(() => []);
-  const tensors = usable.map((c) => tf.tensor3d(rgbFloats(c), [c.height, c.width, 3], 'float32'));
-  try {
-    const result = await faceapi.nets.faceLandmark68Net.detectLandmarks(
-      (tensors.length === 1 ? tensors[0] : tensors) as unknown as faceapi.TNetInput,
-    );
-    const perCrop = Array.isArray(result) ? result : [result];
-    let next = 0;
-    return crops.map((c, i) =>
-      c ? perCrop[next++].positions.map((p) => cropToSource(frames[i], { x: p.x, y: p.y })) : [],
-    );
-  } finally {
-    tensors.forEach((t) => t.dispose());
-  }
+  const perCrop = await landmarkNet.landmarks(crops.filter((c): c is RawImage => c !== null));
+  let next = 0;
+  return crops.map((c, i) => (c ? perCrop[next++].map((p) => cropToSource(frames[i], p)) : []));
 }
 
 /** `faces` with the best one's FaceMesh pose added (the only face decisions read a pose of), when it scores ≥ minScore. */
@@ -478,18 +483,6 @@ async function detectionInput(image: RawImage, maxSide: number): Promise<{ input
     rawToSharp(image).resize(width, height, { fit: 'fill', kernel: 'lanczos3' }),
   );
   return { input, scale: image.width / width };
-}
-
-/** Interleaved RGB floats 0..255 (gray replicated), the input face-api expects. */
-function rgbFloats(image: RawImage): Float32Array {
-  const n = image.width * image.height;
-  const out = new Float32Array(n * 3);
-  if (image.channels === 3) {
-    for (let i = 0; i < n * 3; i++) out[i] = image.data[i];
-  } else {
-    for (let i = 0, j = 0; i < n; i++, j += 3) out[j] = out[j + 1] = out[j + 2] = image.data[i];
-  }
-  return out;
 }
 
 function toDetectedFace(detection: faceapi.FaceDetection, positions: Point[], scale: number): DetectedFace {

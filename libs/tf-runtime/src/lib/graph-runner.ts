@@ -77,15 +77,26 @@ export function createGraphRunner(
   model: tfjs.GraphModel,
   options: GraphRunnerOptions,
 ): GraphRunner {
+  return createOrtRunner(() => onnxOf(model), options) ?? tfjsRunner(tf, model);
+}
+
+/**
+ * The onnxruntime runner of the ONNX model `build()` gives (a converted graph model, or a net written
+ * in code such as face-api's landmark net) when requested (`ortNetsRequested`) and possible; else
+ * undefined, after one log line saying why on failure, and the caller runs its tfjs path.
+ */
+export function createOrtRunner(
+  build: () => OnnxGraphModel,
+  options: GraphRunnerOptions,
+): GraphRunner | undefined {
   const log = options.log ?? ((line: string) => console.error(line));
-  if (!ortNetsRequested(options.preferOrt)) return tfjsRunner(tf, model);
+  if (!ortNetsRequested(options.preferOrt)) return undefined;
   try {
-    const runner = ortRunner(sharedOrtRuntime(options.requireModule), onnxOf(model), options.threads ?? 1);
-    return runner;
+    return ortRunner(sharedOrtRuntime(options.requireModule), build(), options.threads ?? 1);
   } catch (err) {
     const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
     log(`${options.name}: on tfjs (onnxruntime not used: ${reason})`);
-    return tfjsRunner(tf, model);
+    return undefined;
   }
 }
 

@@ -49,3 +49,33 @@ export function writeOnnxModel(producerName: string, graph: onnx.IGraphProto): U
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/** Nodes and initializers of a graph written in code, each value given a fresh name. */
+export class OnnxGraphBuilder {
+  readonly nodes: onnx.INodeProto[] = [];
+  readonly initializers: onnx.ITensorProto[] = [];
+  private serial = 0;
+
+  fresh(hint: string): string {
+    return `${hint}_${this.serial++}`;
+  }
+
+  /** A node of `opType` on `input`; returns its (single) output's name. */
+  add(opType: string, input: string[], attribute: onnx.IAttributeProto[] = [], hint = opType): string {
+    const output = this.fresh(hint);
+    this.nodes.push({ opType, input, output: [output], attribute });
+    return output;
+  }
+
+  floatConst(data: Float32Array, dims: number[], hint: string): string {
+    const name = this.fresh(hint);
+    this.initializers.push(floatInitializer(name, data, dims));
+    return name;
+  }
+
+  int64Const(values: number[], hint: string): string {
+    const name = this.fresh(hint);
+    this.initializers.push(int64Initializer(name, values));
+    return name;
+  }
+}

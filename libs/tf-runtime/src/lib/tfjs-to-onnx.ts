@@ -1,13 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { onnx } from 'onnx-proto';
-import {
-  floatInitializer,
-  floatValue,
-  int64Initializer,
-  intAttribute,
-  intsAttribute,
-  writeOnnxModel,
-} from './onnx-model';
+import { floatValue, intAttribute, intsAttribute, OnnxGraphBuilder, writeOnnxModel } from './onnx-model';
 
 /**
  * A whole tfjs graph model (the curation nets: BlazeFace, FaceMesh, MediaPipe selfie) as one ONNX
@@ -51,22 +44,11 @@ interface Value {
 const NHWC_TO_NCHW = [0, 3, 1, 2];
 const NCHW_TO_NHWC = [0, 2, 3, 1];
 
-class Converter {
-  readonly nodes: onnx.INodeProto[] = [];
-  readonly initializers: onnx.ITensorProto[] = [];
+class Converter extends OnnxGraphBuilder {
   private readonly values = new Map<string, Value>();
-  private serial = 0;
 
-  constructor(private readonly weights: Record<string, tfjs.Tensor[]>) {}
-
-  fresh(hint: string): string {
-    return `${hint}_${this.serial++}`;
-  }
-
-  add(opType: string, input: string[], attribute: onnx.IAttributeProto[] = [], hint = opType): string {
-    const output = this.fresh(hint);
-    this.nodes.push({ opType, input, output: [output], attribute });
-    return output;
+  constructor(private readonly weights: Record<string, tfjs.Tensor[]>) {
+    super();
   }
 
   set(tfName: string, value: Value): void {
@@ -92,18 +74,6 @@ class Converter {
 
   constInts(tfName: string): number[] {
     return Array.from(this.constTensor(tfName).data);
-  }
-
-  floatConst(data: Float32Array, dims: number[], hint: string): string {
-    const name = this.fresh(hint);
-    this.initializers.push(floatInitializer(name, data, dims));
-    return name;
-  }
-
-  int64Const(values: number[], hint: string): string {
-    const name = this.fresh(hint);
-    this.initializers.push(int64Initializer(name, values));
-    return name;
   }
 
   /** A constant operand of an element-wise op: permuted to broadcast against NCHW when `nchw`. */
@@ -175,6 +145,11 @@ function axisPads(node: TfGraphNode, axis: number, size: number, span: number, s
     return [explicit[2 * (axis + 1)], explicit[2 * (axis + 1) + 1]];
   }
   if (pad !== 'same') throw new Error(`tfjs→ONNX: ${node.op} padding "${pad}"`);
+  return samePads(size, span, stride);
+}
+
+/** [before, after] padding of one axis of `size` for a window spanning `span`, as tfjs pads 'same'. */
+export function samePads(size: number, span: number, stride: number): [number, number] {
   const total = Math.max((Math.ceil(size / stride) - 1) * stride + span - size, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
@@ -215,6 +190,21 @@ function convAttributes(w: Window, pads: number[], group = 1): onnx.IAttributePr
   ];
 }
 
+/**
+ * A tfjs conv filter [kh, kw, in, out] (depthwise [kh, kw, in, multiplier]) as ONNX Conv's weights
+ * [out, in, kh, kw] (depthwise [in·multiplier, 1, kh, kw], for group = in).
+ */
+export function convFilter(
+  data: Float32Array,
+  shape: number[],
+  depthwise: boolean,
+): { data: Float32Array; dims: number[] } {
+  const [kh, kw, inC, outOrMult] = shape;
+  return depthwise
+    ? { data: permute(data, shape, [2, 3, 0, 1]), dims: [inC * outOrMult, 1, kh, kw] }
+    : { data: permute(data, shape, [3, 2, 0, 1]), dims: [outOrMult, inC, kh, kw] };
+}
+
 /** Conv (or depthwise Conv) of the node's input 0 with filter input 1; returns the NCHW output value. */
 function conv(c: Converter, node: TfGraphNode, depthwise: boolean, bias?: string): Value {
   checkNhwc(node);
@@ -223,17 +213,8 @@ function conv(c: Converter, node: TfGraphNode, depthwise: boolean, bias?: string
   const [kh, kw, inC, outOrMult] = filter.shape;
   const w = windowOf(node, [kh, kw]);
   const { pads, outHW } = windowPads(node, x.shape, w);
-  // tfjs filters are [kh, kw, in, out]; depthwise [kh, kw, in, multiplier] → [in·mult, 1, kh, kw].
-  const [perm, dims] = depthwise
-    ? [
-        [2, 3, 0, 1],
-        [inC * outOrMult, 1, kh, kw],
-      ]
-    : [
-        [3, 2, 0, 1],
-        [outOrMult, inC, kh, kw],
-      ];
-  const weights = c.floatConst(permute(Float32Array.from(filter.data), filter.shape, perm), dims, 'w');
+  const onnxFilter = convFilter(Float32Array.from(filter.data), filter.shape, depthwise);
+  const weights = c.floatConst(onnxFilter.data, onnxFilter.dims, 'w');
   const outC = depthwise ? inC * outOrMult : outOrMult;
   const inputs = bias ? [x.name, weights, bias] : [x.name, weights];
   const name = c.add('Conv', inputs, convAttributes(w, pads, depthwise ? inC : 1), 'conv');
