@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { hasJsKernel, registerJsKernel, runJsKernel } from './js-kernels';
 
 /**
- * One Adam step for one parameter as a single tfjs kernel on the wasm and cpu backends. The op-based
- * step (nan_to_num, moments, bias correction, update) is ~17 kernel calls plus scalar uploads per
- * parameter, and at 32² the per-call engine overhead costs more than the arithmetic. The kernel
+ * One Adam step for one parameter as a single JS kernel (js-kernels.ts) instead of the op-based step's
+ * ~17 kernel calls plus scalar uploads (nan_to_num, moments, bias correction, update). The kernel
  * rounds to float32 after every operation in the order the op-based step does, so both give the same
  * bits (adam.spec.ts compares them).
  */
@@ -56,66 +56,23 @@ export function adamStepInto(src: AdamArrays, dst: Omit<AdamArrays, 'grad'>, att
   }
 }
 
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Floats;
-}
-
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: Floats } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Floats): tf.TensorInfo;
-}
-
-function adamInputs(
-  inputs: tf.NamedTensorInfoMap,
-): [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo] {
-  const { param, m, v, grad } = inputs;
-  if (!param || !m || !v || !grad) throw new Error(`${ADAM_STEP_KERNEL}: needs param, m, v and grad`);
-  return [param, m, v, grad];
-}
-
-/** Reads the inputs from the wasm heap in place and writes the three outputs there. */
-const wasmAdamStep: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const tensors = adamInputs(inputs);
-  const wasm = backend as unknown as WasmBackend;
-  const outs = tensors.slice(0, 3).map((t) => wasm.makeOutput([...t.shape], 'float32')); // first: heap growth detaches views
-  const [param, m, v, grad] = tensors.map((t) => wasm.typedArrayFromHeap(t));
-  const [outParam, outM, outV] = outs.map((t) => wasm.typedArrayFromHeap(t));
-  adamStepInto(
-    { param, m, v, grad },
-    { param: outParam, m: outM, v: outV },
-    attrs as unknown as AdamStepAttrs,
-  );
-  return outs;
-};
-
-const cpuAdamStep: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const tensors = adamInputs(inputs);
-  const cpu = backend as unknown as CpuBackend;
-  const [param, m, v, grad] = tensors.map((t) => cpu.data.get(t.dataId).values);
-  const dst = {
-    param: new Float32Array(param.length),
-    m: new Float32Array(m.length),
-    v: new Float32Array(v.length),
-  };
-  adamStepInto({ param, m, v, grad }, dst, attrs as unknown as AdamStepAttrs);
-  return [dst.param, dst.m, dst.v].map((values, i) =>
-    cpu.makeTensorInfo([...tensors[i].shape], 'float32', values),
-  );
-};
-
-const KERNELS: Record<string, tf.KernelFunc> = { wasm: wasmAdamStep, cpu: cpuAdamStep };
-
-/** Registers the kernel once per backend (a second import of this module finds it registered). */
 export function registerAdamStepKernels(): void {
-  for (const [backendName, kernelFunc] of Object.entries(KERNELS))
-    if (!tf.getKernel(ADAM_STEP_KERNEL, backendName))
-      tf.registerKernel({ kernelName: ADAM_STEP_KERNEL, backendName, kernelFunc });
+  registerJsKernel({
+    name: ADAM_STEP_KERNEL,
+    inputs: ['param', 'm', 'v', 'grad'],
+    outputShapes: (ins) => ins.slice(0, 3).map((t) => [...t.shape]),
+    compute: ([param, m, v, grad], [outParam, outM, outV], attrs) =>
+      adamStepInto(
+        { param, m, v, grad },
+        { param: outParam, m: outM, v: outV },
+        attrs as unknown as AdamStepAttrs,
+      ),
+  });
 }
 
 /** Whether the active backend runs the fused step (others, e.g. tfjs-node or WebGL, use ops). */
 export function hasAdamStepKernel(): boolean {
-  return tf.getKernel(ADAM_STEP_KERNEL, tf.getBackend()) !== undefined;
+  return hasJsKernel(ADAM_STEP_KERNEL);
 }
 
 /** [p′, m′, v′] as new float32 tensors; inputs are left as they are. */
@@ -126,7 +83,5 @@ export function runAdamStep(
   grad: tf.Tensor,
   attrs: AdamStepAttrs,
 ): tf.Tensor[] {
-  return tf
-    .engine()
-    .runKernel(ADAM_STEP_KERNEL, { param, m, v, grad }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return runJsKernel(ADAM_STEP_KERNEL, { param, m, v, grad }, attrs);
 }
