@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type AdamStepAttrs, hasAdamStepKernel, registerAdamStepKernels, runAdamStep } from './adam-kernel';
+import { JS_KERNEL_MAX_SIZE } from './js-kernels';
 import type { PlainWeights } from './weights';
 
 registerAdamStepKernels();
@@ -34,7 +35,7 @@ export class Adam {
       const state = this.stateFor(name, variable);
       state.step += 1;
       const attrs = this.stepAttrs(state.step);
-      if (fused) applyFused(variable, state, grad, attrs);
+      if (fused && variable.size <= JS_KERNEL_MAX_SIZE) applyFused(variable, state, grad, attrs);
       else applyOps(variable, state, grad, attrs);
     }
   }
@@ -113,7 +114,7 @@ export class Adam {
   }
 }
 
-/** One kernel call per parameter (wasm, cpu). */
+/** One kernel call for a small parameter (wasm, cpu). */
 function applyFused(variable: tf.Variable, state: Moments, grad: tf.Tensor, attrs: AdamStepAttrs): void {
   const [p, m, v] = runAdamStep(variable, state.m, state.v, grad, attrs);
   state.m.assign(m);
@@ -122,7 +123,7 @@ function applyFused(variable: tf.Variable, state: Moments, grad: tf.Tensor, attr
   tf.dispose([p, m, v]);
 }
 
-/** The same step from tfjs ops, for backends without the kernel (tfjs-node, WebGL). */
+/** The same step from tfjs ops: large parameters, and backends without the kernel (tfjs-node, WebGL). */
 function applyOps(variable: tf.Variable, state: Moments, rawGrad: tf.Tensor, a: AdamStepAttrs): void {
   tf.tidy(() => {
     const g = tf.clipByValue(tf.where(tf.isNaN(rawGrad), tf.zerosLike(rawGrad), rawGrad), -1e5, 1e5);

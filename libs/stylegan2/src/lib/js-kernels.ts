@@ -6,6 +6,13 @@ import * as tf from '@tensorflow/tfjs';
  * kernel calls, and the engine's per-call overhead costs more than their arithmetic. Each kernel reads
  * its inputs in place (the wasm heap, the cpu backend's arrays) and writes new float32 outputs.
  */
+/**
+ * Above this many elements wasm's SIMD ops beat a JS loop despite their per-call cost: small 32²/64², Adam
+ * of G 8.2/11.4 ms with ops, 4.2/5.2 ms all in JS, 3.6–4.0/5.0 ms with JS up to 8–16 k elements; D's Adam
+ * and the EMA lerp were slower all in JS than with ops (tensors of up to ~150 k elements).
+ */
+export const JS_KERNEL_MAX_SIZE = 16384;
+
 export type JsKernelCompute = (
   inputs: Float32Array[],
   outputs: Float32Array[],

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { hasJsKernel, registerJsKernel, runJsKernel } from './js-kernels';
+import { hasJsKernel, JS_KERNEL_MAX_SIZE, registerJsKernel, runJsKernel } from './js-kernels';
 
 /**
  * s + (v − s)·β (G_ema's update, NVlabs ema_beta) as one kernel call per parameter instead of three plus a
@@ -19,8 +19,9 @@ export function registerLerpKernels(): void {
   });
 }
 
-/** s + (v − s)·β as a new tensor; ops on backends without the kernel. */
+/** s + (v − s)·β as a new tensor; ops for large tensors and on backends without the kernel. */
 export function emaLerp(v: tf.Tensor, s: tf.Tensor, beta: number): tf.Tensor {
-  if (!hasJsKernel(LERP_KERNEL)) return tf.tidy(() => s.add(v.sub(s).mul(beta)));
+  if (!hasJsKernel(LERP_KERNEL) || v.size > JS_KERNEL_MAX_SIZE)
+    return tf.tidy(() => s.add(v.sub(s).mul(beta)));
   return runJsKernel(LERP_KERNEL, { v, s }, { beta })[0];
 }
