@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
+import { type AdamStepAttrs, hasAdamStepKernel, registerAdamStepKernels, runAdamStep } from './adam-kernel';
+import { JS_KERNEL_MAX_SIZE } from './js-kernels';
 import type { PlainWeights } from './weights';
+
+registerAdamStepKernels();
+
+interface Moments {
+  m: tf.Variable;
+  v: tf.Variable;
+  step: number;
+}
 
 export interface AdamParams {
   learningRate: number;
@@ -12,34 +22,39 @@ export interface AdamParams {
  * nan_to_num on gradients. Its state serialises to the same plain format as the weights.
  */
 export class Adam {
-  private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable; step: number }>();
+  private readonly moments = new Map<string, Moments>();
 
   constructor(public params: AdamParams) {}
 
   /** p ← p − lr·m̂/(√v̂ + ε) for every (name → variable) with a gradient. */
   apply(variables: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>): void {
-    const { learningRate: lr, betas, epsilon } = this.params;
-    const [b1, b2] = betas;
+    const fused = hasAdamStepKernel();
     for (const [name, variable] of variables) {
-      const rawGrad = grads.get(name);
-      if (!rawGrad) continue;
+      const grad = grads.get(name);
+      if (!grad) continue;
       const state = this.stateFor(name, variable);
       state.step += 1;
-      const bc1 = 1 - b1 ** state.step;
-      const bc2 = 1 - b2 ** state.step;
-      tf.tidy(() => {
-        const g = tf.clipByValue(tf.where(tf.isNaN(rawGrad), tf.zerosLike(rawGrad), rawGrad), -1e5, 1e5);
-        const m = tf.add(tf.mul(state.m, b1), tf.mul(g, 1 - b1));
-        const v = tf.add(tf.mul(state.v, b2), tf.mul(tf.square(g), 1 - b2));
-        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), epsilon);
-        state.m.assign(m);
-        state.v.assign(v);
-        variable.assign(tf.sub(variable, tf.mul(tf.div(m, denom), lr / bc1)));
-      });
+      const attrs = this.stepAttrs(state.step);
+      if (fused && variable.size <= JS_KERNEL_MAX_SIZE) applyFused(variable, state, grad, attrs);
+      else applyOps(variable, state, grad, attrs);
     }
   }
 
-  private stateFor(name: string, like: tf.Variable): { m: tf.Variable; v: tf.Variable; step: number } {
+  private stepAttrs(step: number): AdamStepAttrs {
+    const { learningRate: lr, betas, epsilon } = this.params;
+    const [b1, b2] = betas;
+    return {
+      beta1: b1,
+      oneMinusBeta1: 1 - b1,
+      beta2: b2,
+      oneMinusBeta2: 1 - b2,
+      sqrtBiasCorrection2: Math.sqrt(1 - b2 ** step),
+      epsilon,
+      stepSize: lr / (1 - b1 ** step),
+    };
+  }
+
+  private stateFor(name: string, like: tf.Variable): Moments {
     let state = this.moments.get(name);
     if (!state) {
       state = {
@@ -97,4 +112,26 @@ export class Adam {
     }
     this.moments.clear();
   }
+}
+
+/** One kernel call for a small parameter (wasm, cpu). */
+function applyFused(variable: tf.Variable, state: Moments, grad: tf.Tensor, attrs: AdamStepAttrs): void {
+  const [p, m, v] = runAdamStep(variable, state.m, state.v, grad, attrs);
+  state.m.assign(m);
+  state.v.assign(v);
+  variable.assign(p);
+  tf.dispose([p, m, v]);
+}
+
+/** The same step from tfjs ops: large parameters, and backends without the kernel (tfjs-node, WebGL). */
+function applyOps(variable: tf.Variable, state: Moments, rawGrad: tf.Tensor, a: AdamStepAttrs): void {
+  tf.tidy(() => {
+    const g = tf.clipByValue(tf.where(tf.isNaN(rawGrad), tf.zerosLike(rawGrad), rawGrad), -1e5, 1e5);
+    const m = tf.add(tf.mul(state.m, a.beta1), tf.mul(g, a.oneMinusBeta1));
+    const v = tf.add(tf.mul(state.v, a.beta2), tf.mul(tf.square(g), a.oneMinusBeta2));
+    const denom = tf.add(tf.div(tf.sqrt(v), a.sqrtBiasCorrection2), a.epsilon);
+    state.m.assign(m);
+    state.v.assign(v);
+    variable.assign(tf.sub(variable, tf.mul(tf.div(m, denom), a.stepSize)));
+  });
 }

@@ -16,6 +16,7 @@ import {
   r1Penalty,
 } from './loss';
 import { Mulberry32 } from '@portrait-forge/random';
+import { registerSumOfSquaresKernels, sumOfSquaresAll } from './norm-kernel';
 import { deserializeWeights, type PlainWeights, serializeWeights } from './weights';
 
 /** Explicit inputs of one phase; everything random is given, so the loss is a pure function of the weights. */
@@ -77,6 +78,8 @@ interface PhaseResult {
   stats: Record<string, tf.Tensor>;
   plMean?: tf.Scalar;
 }
+
+registerSumOfSquaresKernels();
 
 /** The networks, optimizers and loss state of a StyleGAN2 training run. */
 export class StyleGAN2 {
@@ -328,7 +331,7 @@ function allFinite(loss: number, grads: Map<string, tf.Tensor>): boolean {
 
 /** sqrt(Σ g²) over all gradients (one reduction, one sync). */
 function globalNorm(grads: Map<string, tf.Tensor>): number {
-  return tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+  return tf.tidy(() => tf.sqrt(sumOfSquaresAll([...grads.values()])).dataSync()[0]);
 }
 
 function readStats(phase: Phase, loss: tf.Scalar, result: PhaseResult): PhaseStats {

@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { emaLerp, registerLerpKernels } from './lerp-kernel';
+
+registerLerpKernels();
 
 /** One tensor in the plain checkpoint format. */
 export interface PlainTensor {
@@ -94,7 +97,7 @@ export function lerpWeights(dst: ParamStore, src: ParamStore, beta: number): voi
   tf.tidy(() => {
     for (const [name, v] of dst.entries()) {
       const s = lookup(src, name, v);
-      v.assign(v.trainable ? s.add(v.sub(s).mul(beta)) : s);
+      v.assign(v.trainable ? emaLerp(v, s, beta) : s);
     }
   });
 }

@@ -172,6 +172,16 @@ describe('wasm training shim kernels', () => {
     expect(buffers()).toEqual(before.map((n) => n - 1));
   });
 
+  it('Cast shares the buffer when the dtype stays and converts otherwise', async () => {
+    const x = tf.tensor([1.5, -2, 0], [3]);
+    const same = tf.cast(x, 'float32');
+    const ints = tf.cast(x, 'int32');
+    expect(same.dataId).toBe(x.dataId);
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([1, -2, 0]);
+    tf.dispose([x, same, ints]);
+  });
+
   it('is idempotent: registering again keeps the same kernels and gradients', () => {
     const names = [
       'Conv2DBackpropFilter',

@@ -143,6 +143,21 @@ function identitySharingKernel(): tf.KernelFunc {
   });
 }
 
+/**
+ * The engine's clone gradient is Cast(dy, 'float32'): ~200 same-dtype casts per StyleGAN2 iteration, each
+ * a copy in wasm's kernel. A same-dtype cast shares the buffer like Identity; real conversions stay native.
+ */
+function castSharingKernel(native: tf.KernelConfig | undefined): tf.KernelFunc {
+  const share = identitySharingKernel();
+  return shimKernel((params) => {
+    const x = params.inputs['x'];
+    if (x && x.dtype === params.attrs?.['dtype']) return share(params);
+    if (!native)
+      throw new Error(`wasm Cast: no native kernel for ${x?.dtype} → ${String(params.attrs?.['dtype'])}`);
+    return native.kernelFunc(params);
+  });
+}
+
 function registerWasmKernel(kernelName: string, kernelFunc: tf.KernelFunc, base?: tf.KernelConfig): void {
   if (base) tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({
@@ -166,6 +181,7 @@ function registerMissingKernels(): void {
   const wrapped: Record<string, (native: tf.KernelConfig | undefined) => tf.KernelFunc> = {
     Conv2DBackpropInput: conv2dBackpropInputKernel,
     Identity: identitySharingKernel,
+    Cast: castSharingKernel,
     Slice: (native) => shimKernel(collapsedSliceKernel(native)),
     Sum: (native) => shimKernel(blockSumKernel(native)),
     ResizeBilinearGrad: (native) => resizeGradKernel('bilinear', native),
