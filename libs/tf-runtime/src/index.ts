@@ -50,3 +50,11 @@ export {
   type GraphOutput,
   type GraphRuntime,
 } from './lib/graph-runner';
+export {
+  registerJsKernel,
+  hasJsKernel,
+  runJsKernel,
+  JS_KERNEL_MAX_SIZE,
+  type JsKernel,
+  type JsKernelCompute,
+} from './lib/js-kernels';

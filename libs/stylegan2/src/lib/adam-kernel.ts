@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
-import { hasJsKernel, registerJsKernel, runJsKernel } from './js-kernels';
+import { hasJsKernel, registerJsKernel, runJsKernel } from '@portrait-forge/tf-runtime';
 
 /**
- * One Adam step for one parameter as a single JS kernel (js-kernels.ts) instead of the op-based step's
+ * One Adam step for one parameter as a single JS kernel (tf-runtime js-kernels.ts) instead of the op-based step's
  * ~17 kernel calls plus scalar uploads (nan_to_num, moments, bias correction, update). The kernel
  * rounds to float32 after every operation in the order the op-based step does, so both give the same
  * bits (adam.spec.ts compares them).

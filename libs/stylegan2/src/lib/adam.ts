@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type AdamStepAttrs, hasAdamStepKernel, registerAdamStepKernels, runAdamStep } from './adam-kernel';
-import { JS_KERNEL_MAX_SIZE } from './js-kernels';
+import { JS_KERNEL_MAX_SIZE } from '@portrait-forge/tf-runtime';
 import type { PlainWeights } from './weights';
 
 registerAdamStepKernels();

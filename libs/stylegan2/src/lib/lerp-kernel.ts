@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { hasJsKernel, JS_KERNEL_MAX_SIZE, registerJsKernel, runJsKernel } from './js-kernels';
+import { hasJsKernel, JS_KERNEL_MAX_SIZE, registerJsKernel, runJsKernel } from '@portrait-forge/tf-runtime';
 
 /**
  * s + (v − s)·β (G_ema's update, NVlabs ema_beta) as one kernel call per parameter instead of three plus a

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { hasJsKernel, registerJsKernel, runJsKernel } from './js-kernels';
+import { hasJsKernel, registerJsKernel, runJsKernel } from '@portrait-forge/tf-runtime';
 
 /** Σ x² over many tensors (G's gradient norm each Gmain: a Square and a Sum per parameter become one call). */
 export const SUM_OF_SQUARES_KERNEL = 'PortraitForgeSumOfSquares';
