@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { WasmHeapBackend } from './wasm-heap';
 
 /**
  * Small elementwise steps outside the gradient tape (Adam, the EMA of G, a gradient norm) as single tfjs
@@ -27,11 +28,6 @@ export interface JsKernel {
   compute: JsKernelCompute;
 }
 
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
 interface CpuBackend {
   data: { get(dataId: tf.DataId): { values: Float32Array } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
@@ -50,7 +46,7 @@ function orderedInputs(kernel: JsKernel, inputs: tf.NamedTensorInfoMap): tf.Tens
 
 function wasmKernelFunc(kernel: JsKernel): tf.KernelFunc {
   return ({ inputs, backend, attrs = {} }) => {
-    const wasm = backend as unknown as WasmBackend;
+    const wasm = backend as unknown as WasmHeapBackend;
     const ins = orderedInputs(kernel, inputs);
     const outs = kernel.outputShapes(ins).map((s) => wasm.makeOutput(s, 'float32')); // first: heap growth detaches views
     const view = (t: tf.TensorInfo) => wasm.typedArrayFromHeap(t);

@@ -7,6 +7,7 @@ import {
   type OrtConvKernel,
 } from './ort-conv-graphs';
 import { loadOrtRuntime, type OrtRuntime, type SyncSession } from './ort-binding';
+import type { WasmHeapBackend } from './wasm-heap';
 
 /**
  * tfjs kernel overrides on the wasm backend that run Conv2D, Conv2DBackpropInput and
@@ -15,11 +16,6 @@ import { loadOrtRuntime, type OrtRuntime, type SyncSession } from './ort-binding
  * heap in place: ORT tensors are views onto it, so no tensor data is copied in JS. The gradient
  * registrations stay tfjs' own (and the shims'), so first and second order gradients keep working.
  */
-
-interface WasmTensorBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 interface CachedConv {
   graph: ConvGraph;
@@ -137,7 +133,7 @@ function cachedSession(s: OrtConvState, key: unknown[], build: () => ConvGraph):
 function runOnHeap(
   s: OrtConvState,
   { graph, session }: CachedConv,
-  backend: WasmTensorBackend,
+  backend: WasmHeapBackend,
   infos: tf.TensorInfo[],
 ): tf.TensorInfo {
   // Allocate first: growing the wasm heap detaches earlier views onto it.
@@ -173,12 +169,7 @@ function ortKernel(kernel: OrtConvKernel): tf.KernelFunc {
     if (!s || !geometry) return fallback(kernel, params);
     const infos = KERNEL_INPUTS[kernel].map((name) => input(params.inputs, name));
     checkDy(kernel, infos[DY_INPUT[kernel] ?? 0], geometry);
-    return runOnHeap(
-      s,
-      sessionFor(s, kernel, geometry),
-      params.backend as unknown as WasmTensorBackend,
-      infos,
-    );
+    return runOnHeap(s, sessionFor(s, kernel, geometry), params.backend as unknown as WasmHeapBackend, infos);
   };
 }
 
@@ -192,7 +183,7 @@ const batchMatMulKernel: tf.KernelFunc = (params) => {
   const transposeB = params.attrs?.['transposeB'] === true;
   const key = ['BatchMatMul', a.shape, b.shape, transposeA, transposeB];
   const cached = cachedSession(s, key, () => batchMatMulGraph(a.shape, b.shape, transposeA, transposeB));
-  return runOnHeap(s, cached, params.backend as unknown as WasmTensorBackend, [a, b]);
+  return runOnHeap(s, cached, params.backend as unknown as WasmHeapBackend, [a, b]);
 };
 
 function fallback(kernel: OrtKernel, params: Parameters<tf.KernelFunc>[0]) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { WasmHeapBackend } from './wasm-heap';
 
 /**
  * wasm's Slice copies a non-contiguous slice one innermost row at a time (`set(subarray(…))` per
@@ -62,11 +63,6 @@ export function copySlice(src: Floats, dst: Floats, { shape, begin, size }: Slic
   }
 }
 
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Floats;
-}
-
 /** The Slice kernel over collapsed runs; strings and complex numbers go to wasm's own kernel. */
 export function collapsedSliceKernel(native: tf.KernelConfig | undefined): tf.KernelFunc {
   return (params) => {
@@ -82,7 +78,7 @@ export function collapsedSliceKernel(native: tf.KernelConfig | undefined): tf.Ke
       attrs['begin'] as number[],
       attrs['size'] as number[],
     );
-    const wasm = backend as unknown as WasmBackend;
+    const wasm = backend as unknown as WasmHeapBackend<Floats>;
     const out = wasm.makeOutput(size, x.dtype); // first: heap growth detaches older views
     const src = wasm.typedArrayFromHeap(x); // a view: readSync would copy the whole input first
     if (size.every((s) => s > 0))
