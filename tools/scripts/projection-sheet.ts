@@ -1,7 +1,7 @@
 /**
  * Projects aligned faces with `trainer project` and puts target | projection side by side, captioned with
  * the PSNR of proj.png against target.png (the 8-bit files; the projector prints its float figure).
- * Run: npx tsx tools/scripts/projection-sheet.ts --network CKPT [--out data/projection-sheet] [--num-steps 1000] [LABEL=]IMAGE...
+ * Run: npx tsx tools/scripts/projection-sheet.ts --network CKPT [--out data/projection-sheet] [--num-steps 1000] [--w-plus] [LABEL=]IMAGE...
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -24,9 +24,10 @@ const program = new Command()
     'data/projection-sheet',
   )
   .option('--num-steps <n>', 'projector steps', positiveInt, 1000)
+  .option('--w-plus', 'project into W+ (one w per layer)', false)
   .argument('<images...>', 'aligned faces, each optionally LABEL=path')
   .parse();
-const opts = program.opts<{ network: string; out: string; numSteps: number }>();
+const opts = program.opts<{ network: string; out: string; numSteps: number; wPlus: boolean }>();
 
 async function pixels(file: string): Promise<Float32Array> {
   const { data } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
         '--num-steps',
         String(opts.numSteps),
         '--no-save-video',
+        ...(opts.wPlus ? ['--w-plus'] : []),
       ],
       { stdio: 'inherit' },
     );

@@ -33,7 +33,7 @@ export function convert(f: ConvertFlags): string {
     throw new UsageError(
       `--out ${f.out}: a checkpoint converts into an NVlabs .pkl; name it network-snapshot-*.pkl`,
     );
-  const ckpt = resolveResume(f.network, RUNS_DIR);
+  const ckpt = resolveResume(f.network, RUNS_DIR, '--network');
   checkpointToPickle(f, ckpt, f.out);
   return `${ckpt} → ${f.out} (NVlabs stylegan2-ada-pytorch pickle: G, D, G_ema)`;
 }

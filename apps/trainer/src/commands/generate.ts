@@ -158,7 +158,7 @@ export function generateCommand(): Command {
     )
     .action(async (f: GenerateFlags) => {
       const { tf } = await initTf({ backend: f.backend });
-      const file = resolveResume(f.network, RUNS_DIR);
+      const file = resolveResume(f.network, RUNS_DIR, '--network');
       const G = loadGenerator(tf, file, f.raw ? 'G' : 'G_ema');
       mkdirSync(f.outdir, { recursive: true });
       if (f.projectedW) {

@@ -83,6 +83,17 @@ describe('trainer project', () => {
     expect(
       settings?.resolve({ ...base, initialLearningRate: 0.2, initialNoiseFactor: 0, numSteps: 600 }, cmd),
     ).toMatchObject({ options: { initialLearningRate: 0.2, initialNoiseFactor: 0, numSteps: 600 } });
+    expect(settings?.resolve({ ...base, wPlus: true }, cmd)).toMatchObject({ options: { wPlus: true } });
+    cmd.parseOptions(['--w-plus']);
+    expect(cmd.opts()).toMatchObject({ wPlus: true });
+  });
+
+  it('names --network when the network does not exist', async () => {
+    await expect(
+      projectCommand().parseAsync(['--network', '/nonexistent/net.ckpt', '--target', 'face.png'], {
+        from: 'user',
+      }),
+    ).rejects.toThrow(/^--network \/nonexistent\/net.ckpt: no such checkpoint/);
   });
 
   it('refuses a learning rate ≤ 0 naming the flag', () => {

@@ -46,19 +46,23 @@ interface ProjectFlags extends Partial<Record<FlaggedName, number>> {
   target: string;
   outdir: string;
   saveVideo: boolean;
+  wPlus: boolean;
   video: 'webp' | 'mp4';
   backend: BackendChoice | 'auto';
 }
 
 /** What `project` runs with: the flags, and the projector options resolved through ProjectOptionsSchema. */
-interface ProjectSettings extends Omit<ProjectFlags, FlaggedName> {
+interface ProjectSettings extends Omit<ProjectFlags, FlaggedName | 'wPlus'> {
   options: ProjectOptions;
 }
 
 function projectSettings(flags: ProjectFlags): ProjectSettings {
-  const given = Object.fromEntries(
-    FLAGGED.flatMap(({ name }) => (flags[name] === undefined ? [] : [[name, flags[name]]])),
-  );
+  const given = {
+    ...Object.fromEntries(
+      FLAGGED.flatMap(({ name }) => (flags[name] === undefined ? [] : [[name, flags[name]]])),
+    ),
+    wPlus: flags.wPlus,
+  };
   const parsed = ProjectOptionsSchema.safeParse(given);
   if (!parsed.success)
     throw new UsageError(
@@ -75,6 +79,7 @@ function projectSettings(flags: ProjectFlags): ProjectSettings {
 
 function settingValue({ options, ...flags }: ProjectSettings, attribute: string): unknown {
   const flagged = FLAGGED.find(({ flags: f }) => new Option(f).attributeName() === attribute);
+  if (attribute === 'wPlus') return options.wPlus;
   return flagged ? options[flagged.name] : flags[attribute as keyof typeof flags];
 }
 
@@ -94,6 +99,7 @@ export function projectCommand(): Command {
     .requiredOption('--target <image>', 'aligned face photo; cover-resized to the network resolution')
     .option('--outdir <dir>', 'where results go', 'data/projected')
     .option('--no-save-video', 'skip the progress video')
+    .option('--w-plus', ProjectOptionsSchema.shape.wPlus.description ?? 'W+', DEFAULTS.wPlus)
     .addOption(
       new Option('--video <format>', 'progress video format (mp4 needs ffmpeg)')
         .choices(['webp', 'mp4'])
@@ -110,7 +116,7 @@ export function projectCommand(): Command {
     async (f) => {
       const { numSteps } = f.options;
       const { tf } = await initTf({ backend: f.backend });
-      const file = resolveResume(f.network, RUNS_DIR);
+      const file = resolveResume(f.network, RUNS_DIR, '--network');
       const G = loadGenerator(tf, file);
       const { resolution: r, channels: c, wDim } = G.config;
       const bytes = await loadImage(f.target, f.target, r, c, false);

@@ -125,7 +125,10 @@ export function trainCommand(): Command {
         }
       }
       const onSnapshot = snapshotMetricsHook();
-      const result = await train(await convertedResume(given), { shouldStop: () => stopRequested, onSnapshot });
+      const result = await train(await convertedResume(given), {
+        shouldStop: () => stopRequested,
+        onSnapshot,
+      });
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
       process.off('SIGINT', onSigint);

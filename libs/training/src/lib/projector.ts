@@ -4,8 +4,9 @@ import { Adam, type Generator } from '@portrait-forge/stylegan2';
 import { Mulberry32, normalArray } from '@portrait-forge/random';
 
 /**
- * NVlabs stylegan2-ada-pytorch projector.py: find w (one vector broadcast to every layer) and the
- * per-layer noise maps whose image matches a target, starting from w_avg. Defaults are projector.py's.
+ * NVlabs stylegan2-ada-pytorch projector.py: find w (one vector broadcast to every layer, or one per
+ * layer with `wPlus`) and the per-layer noise maps whose image matches a target, starting from w_avg.
+ * Defaults are projector.py's.
  */
 export const ProjectOptionsSchema = z.object({
   numSteps: z.number().int().positive().default(1000).describe('optimisation steps (projector.py: 1000)'),
@@ -29,6 +30,12 @@ export const ProjectOptionsSchema = z.object({
   lrRampdownLength: z.number().positive().default(0.25),
   lrRampupLength: z.number().positive().default(0.05),
   regularizeNoiseWeight: z.number().nonnegative().default(1e5),
+  wPlus: z
+    .boolean()
+    .default(false)
+    .describe(
+      'optimise one w per layer (W+, Abdal et al. Image2StyleGAN) instead of projector.py’s one w for all layers: fits photos the generator did not make far closer',
+    ),
   seed: z
     .number()
     .int()
@@ -108,7 +115,7 @@ export interface ProjectStep {
 }
 
 export interface Projection {
-  /** The projected w, [numWs, wDim] (one vector repeated, as projector.py). */
+  /** The projected w, [numWs, wDim] (one vector repeated, as projector.py, unless `wPlus`). */
   w: Float32Array;
   /** w after every step, [numSteps][numWs · wDim] (progress video). */
   steps: Float32Array[];
@@ -144,7 +151,9 @@ export function project(
       wStd: Math.sqrt(tf.sum(tf.squaredDifference(w, mean)).dataSync()[0] / o.wAvgSamples),
     };
   });
-  const wOpt = tf.variable(wAvg, true, `projector/w/${o.seed}`);
+  // W: one row broadcast to every layer; W+: a row per layer, each starting at w_avg.
+  const rows = o.wPlus ? numWs : 1;
+  const wOpt = tf.variable(tf.tile(wAvg, [rows, 1]), true, `projector/w/${o.seed}`);
   wAvg.dispose();
   const noiseVars = G.store.entries().filter(([name]) => name.endsWith('.noise_const'));
   for (const [, v] of noiseVars) {
@@ -159,10 +168,14 @@ export function project(
     for (let step = 0; step < o.numSteps; step++) {
       const { learningRate, wNoiseFactor } = projectorSchedule(step, o);
       adam.params.learningRate = learningRate;
-      const wNoise = tf.tensor2d(normalArray(rng, wDim), [1, wDim]).mul(wStd * wNoiseFactor);
+      const wNoise = tf.tensor2d(normalArray(rng, rows * wDim), [rows, wDim]).mul(wStd * wNoiseFactor);
       let dist = 0;
       const { value, grads } = tf.variableGrads(() => {
-        const ws = tf.tile(tf.add(wOpt, wNoise).reshape([1, 1, wDim]), [1, numWs, 1]) as tfjs.Tensor3D;
+        const ws = tf.tile(tf.add(wOpt, wNoise).reshape([1, rows, wDim]), [
+          1,
+          numWs / rows,
+          1,
+        ]) as tfjs.Tensor3D;
         const synth = G.synthesize(ws, { noiseMode: 'const' });
         const d = loss.distance(tf, synth, target);
         dist = d.dataSync()[0];
@@ -186,7 +199,7 @@ export function project(
         }
       });
       distance = dist;
-      steps.push(Float32Array.from(tf.tidy(() => tf.tile(wOpt, [numWs, 1])).dataSync()));
+      steps.push(Float32Array.from(tf.tidy(() => tf.tile(wOpt, [numWs / rows, 1])).dataSync()));
       onStep?.({ step, distance: dist, loss: lossValue });
     }
   } finally {

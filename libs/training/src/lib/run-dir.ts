@@ -30,9 +30,10 @@ export function createRunDir(outdir: string, desc: string): string {
 
 /**
  * `--resume latest` → the newest checkpoint in the newest run dir under outdir that has one;
- * `--resume DIR` → that run dir's newest checkpoint; `--resume FILE` → that file.
+ * `--resume DIR` → that run dir's newest checkpoint; `--resume FILE` → that file. `flag` names the
+ * option in the messages (`--network` for generate, project and convert).
  */
-export function resolveResume(resume: string, outdir: string): string {
+export function resolveResume(resume: string, outdir: string, flag = '--resume'): string {
   if (resume === 'latest') {
     const runs = existsSync(outdir)
       ? readdirSync(outdir)
@@ -45,14 +46,14 @@ export function resolveResume(resume: string, outdir: string): string {
       if (ckpts.length) return ckpts[0];
     }
     throw new UsageError(
-      `--resume latest: no network-snapshot-*.ckpt under ${outdir}; start without --resume or pass a checkpoint path.`,
+      `${flag} latest: no network-snapshot-*.ckpt under ${outdir}; ${flag === '--resume' ? 'start without --resume or ' : ''}pass a checkpoint path.`,
     );
   }
-  if (!existsSync(resume)) throw new UsageError(`--resume ${resume}: no such checkpoint or run dir.`);
+  if (!existsSync(resume)) throw new UsageError(`${flag} ${resume}: no such checkpoint or run dir.`);
   if (statSync(resume).isDirectory()) {
     const ckpts = listCheckpoints(resume);
     if (!ckpts.length)
-      throw new UsageError(`--resume ${resume}: that run dir has no network-snapshot-*.ckpt yet.`);
+      throw new UsageError(`${flag} ${resume}: that run dir has no network-snapshot-*.ckpt yet.`);
     return ckpts[0];
   }
   return resume;
