@@ -34,8 +34,8 @@ interface CachedConv {
 interface Lane {
   threads: number;
   session?: SyncSession;
-  /** The last few run milliseconds (not the first run, which warms the session up). */
-  recent: number[];
+  /** Moving average of run milliseconds; NaN until a run after the first (which warms the session up). */
+  ms: number;
   runs: number;
 }
 
@@ -139,7 +139,7 @@ function cachedSession(s: OrtConvState, key: unknown[], build: () => ConvGraph):
   let cached = s.sessions.get(id);
   if (!cached) {
     const threads = s.threads > 1 ? [1, s.threads] : [1];
-    cached = { graph: build(), lanes: threads.map((t) => ({ threads: t, recent: [], runs: 0 })), calls: 0 };
+    cached = { graph: build(), lanes: threads.map((t) => ({ threads: t, ms: NaN, runs: 0 })), calls: 0 };
     s.sessions.set(id, cached);
   }
   return cached;
@@ -147,20 +147,15 @@ function cachedSession(s: OrtConvState, key: unknown[], build: () => ConvGraph):
 
 /** Calls between two runs on the slower lane, which keep its time current. */
 const EXPLORE_EVERY = 16;
-/**
- * How many recent runs a lane's time is the fastest of: one slow run (the other process on the other core, a pool
- * thread that slept long) does not hide its speed, and under lasting load all of them are slow.
- */
-const RECENT_RUNS = 4;
-
-const laneMs = (lane: Lane): number => (lane.recent.length ? Math.min(...lane.recent) : NaN);
+/** Weight of the newest run in a lane's moving average. */
+const TIME_WEIGHT = 0.25;
 
 /** The lane for this call: each until it has a time, then the faster, and every EXPLORE_EVERY-th call the other. */
 function pickLane({ lanes, calls }: CachedConv): Lane {
   if (lanes.length === 1) return lanes[0];
-  const untimed = lanes.find((lane) => lane.recent.length < 2);
+  const untimed = lanes.find((lane) => Number.isNaN(lane.ms));
   if (untimed) return untimed;
-  const [fast, slow] = laneMs(lanes[0]) <= laneMs(lanes[1]) ? [lanes[0], lanes[1]] : [lanes[1], lanes[0]];
+  const [fast, slow] = lanes[0].ms <= lanes[1].ms ? [lanes[0], lanes[1]] : [lanes[1], lanes[0]];
   return calls % EXPLORE_EVERY === EXPLORE_EVERY - 1 ? slow : fast;
 }
 
@@ -181,9 +176,7 @@ function runTimed(s: OrtConvState, cached: CachedConv, run: (session: SyncSessio
   const start = performance.now();
   run(session);
   const ms = performance.now() - start;
-  if (lane.runs++ === 0) return;
-  lane.recent.push(ms);
-  if (lane.recent.length > RECENT_RUNS) lane.recent.shift();
+  if (lane.runs++ > 0) lane.ms = Number.isNaN(lane.ms) ? ms : lane.ms + TIME_WEIGHT * (ms - lane.ms);
 }
 
 /** Runs `graph` on wasm tensors: ORT reads the inputs and writes the output on the wasm heap in place. */
