@@ -11,38 +11,21 @@ import type { WasmHeapBackend } from './wasm-heap';
 
 /**
  * tfjs kernel overrides on the wasm backend that run Conv2D, Conv2DBackpropInput and
- * Conv2DBackpropFilter in onnxruntime-node's native CPU kernels (multi-threaded, FMA), cached sessions
- * per thread count, kernel, shape and attribute set. Inputs are read from, and outputs written into, the wasm
+ * Conv2DBackpropFilter in onnxruntime-node's native CPU kernels (multi-threaded, FMA), one cached
+ * session per thread count, kernel, shape and attribute set. Inputs are read from, and outputs written into, the wasm
  * heap in place: ORT tensors are views onto it, so no tensor data is copied in JS. The gradient
  * registrations stay tfjs' own (and the shims'), so first and second order gradients keep working.
  */
 
-/**
- * One graph's sessions, one per thread count it may run with (1, and the configured count when > 1),
- * with the run time each has shown. At the small shapes of a 32² StyleGAN2 iteration a second thread
- * often costs more than it brings (the pool's wake-up on every parallel section, another process on
- * the other core), and which side wins changes with the load, so each call runs on the faster one and
- * now and then on the other, to notice when the balance turns. Both give the same bits (MLAS splits
- * rows and columns among threads, not the sums), so the choice changes no result.
- */
 interface CachedConv {
   graph: ConvGraph;
-  lanes: Lane[];
-  calls: number;
-}
-
-interface Lane {
-  threads: number;
-  session?: SyncSession;
-  /** Moving average of run milliseconds; NaN until a run after the first (which warms the session up). */
-  ms: number;
-  runs: number;
+  session: SyncSession;
 }
 
 export interface OrtConvStats {
   /** Kernel calls run in onnxruntime. */
   runs: number;
-  /** Sessions created (per kernel, shape and attribute set: one for 1 thread, one for the configured count when > 1). */
+  /** Sessions created (one per thread count, kernel, shape and attribute set). */
   sessions: number;
   /** Float32 values copied between the wasm heap and ORT tensors in JS (0: both sides share the heap). */
   copiedValues: number;
@@ -138,62 +121,27 @@ function cachedSession(s: OrtConvState, key: unknown[], build: () => ConvGraph):
   const id = JSON.stringify([s.threads, ...key]);
   let cached = s.sessions.get(id);
   if (!cached) {
-    const threads = s.threads > 1 ? [1, s.threads] : [1];
-    cached = { graph: build(), lanes: threads.map((t) => ({ threads: t, ms: NaN, runs: 0 })), calls: 0 };
+    const graph = build();
+    cached = { graph, session: s.ort.createSession(graph.model, { intraOpNumThreads: s.threads }) };
     s.sessions.set(id, cached);
-  }
-  return cached;
-}
-
-/** Calls between two runs on the slower lane, which keep its time current. */
-const EXPLORE_EVERY = 16;
-/** Weight of the newest run in a lane's moving average. */
-const TIME_WEIGHT = 0.25;
-
-/** The lane for this call: each until it has a time, then the faster, and every EXPLORE_EVERY-th call the other. */
-function pickLane({ lanes, calls }: CachedConv): Lane {
-  if (lanes.length === 1) return lanes[0];
-  const untimed = lanes.find((lane) => Number.isNaN(lane.ms));
-  if (untimed) return untimed;
-  const [fast, slow] = lanes[0].ms <= lanes[1].ms ? [lanes[0], lanes[1]] : [lanes[1], lanes[0]];
-  return calls % EXPLORE_EVERY === EXPLORE_EVERY - 1 ? slow : fast;
-}
-
-function laneSession(s: OrtConvState, graph: ConvGraph, lane: Lane): SyncSession {
-  if (!lane.session) {
-    lane.session = s.ort.createSession(graph.model, { intraOpNumThreads: lane.threads });
     s.stats.sessions++;
   }
-  return lane.session;
-}
-
-/** Runs on the lane pickLane chooses, timing the run when there is a choice to make. */
-function runTimed(s: OrtConvState, cached: CachedConv, run: (session: SyncSession) => void): void {
-  const lane = pickLane(cached);
-  const session = laneSession(s, cached.graph, lane);
-  cached.calls++;
-  if (cached.lanes.length === 1) return run(session);
-  const start = performance.now();
-  run(session);
-  const ms = performance.now() - start;
-  if (lane.runs++ > 0) lane.ms = Number.isNaN(lane.ms) ? ms : lane.ms + TIME_WEIGHT * (ms - lane.ms);
+  return cached;
 }
 
 /** Runs `graph` on wasm tensors: ORT reads the inputs and writes the output on the wasm heap in place. */
 function runOnHeap(
   s: OrtConvState,
-  cached: CachedConv,
+  { graph, session }: CachedConv,
   backend: WasmHeapBackend,
   infos: tf.TensorInfo[],
 ): tf.TensorInfo {
-  const { graph } = cached;
   // Allocate first: growing the wasm heap detaches earlier views onto it.
   const out = backend.makeOutput(graph.outputShape, 'float32');
   const feeds = Object.fromEntries(
     graph.inputs.map((name, i) => [name, s.ort.tensor(backend.typedArrayFromHeap(infos[i]), infos[i].shape)]),
   );
-  const outputs = { [graph.output]: s.ort.tensor(backend.typedArrayFromHeap(out), graph.outputShape) };
-  runTimed(s, cached, (session) => session.run(feeds, outputs));
+  session.run(feeds, { [graph.output]: s.ort.tensor(backend.typedArrayFromHeap(out), graph.outputShape) });
   s.stats.runs++;
   return out;
 }
@@ -305,7 +253,7 @@ export function registerOrtConvKernels({ threads, requireModule }: OrtConvOption
 }
 
 function disposeSessions(s: OrtConvState): void {
-  for (const { lanes } of s.sessions.values()) for (const { session } of lanes) session?.dispose();
+  for (const { session } of s.sessions.values()) session.dispose();
   s.sessions.clear();
 }
 
