@@ -34,6 +34,8 @@ export interface PhaseInputs {
   augment?: AugmentFn;
   /** Track w_avg while mapping (true in training, as NVlabs). */
   updateWAvg?: boolean;
+  /** G's images for Dmain when made already (phaseGradients makes them before the tape: D phases differentiate D only). */
+  fake?: tf.Tensor4D;
 }
 
 /** Per-phase figures, means over the batch (NVlabs training_stats names in comments). */
@@ -148,6 +150,12 @@ export class StyleGAN2 {
     return tf.concat([ws.slice([0, 0, 0], [-1, cutoff, -1]), mixWs.slice([0, cutoff, 0], [-1, k, -1])], 1);
   }
 
+  /** G(z) for the D phases: the same draws of noise and mixing as inside the loss. */
+  private fakeImages(phase: Phase, inputs: PhaseInputs): tf.Tensor4D {
+    const z = required(inputs.z, 'z', phase);
+    return this.G.synthesize(this.runMapping(inputs, z), { noiseMode: inputs.noiseMode ?? 'random' });
+  }
+
   private runD(img: tf.Tensor4D, augment?: AugmentFn): tf.Tensor2D {
     return this.D.apply(augment ? augment(img) : img);
   }
@@ -189,8 +197,7 @@ export class StyleGAN2 {
       terms.push(tf.mul(tf.mean(penalty), cfg.plWeight * gain));
     }
     if (doDmain) {
-      // Only D's variables are differentiated, so the G ops are pruned from the backward pass.
-      const fake = this.G.synthesize(this.runMapping(inputs, z()), { noiseMode });
+      const fake = inputs.fake ?? this.fakeImages(phase, inputs);
       const logits = this.runD(fake, inputs.augment);
       stats['scoresFake'] = tf.mean(logits);
       terms.push(tf.mean(dLossFake(logits)));
@@ -221,8 +228,11 @@ export class StyleGAN2 {
     const trainable = store.trainable();
     const byId = new Map([...trainable].map(([name, v]) => [v.name, name]));
     let result: PhaseResult | undefined;
+    // G's ops would only be taped (each saving clones of its tensors) to be pruned from D's backward pass.
+    const makesFake = (phase === 'Dmain' || phase === 'Dboth') && !inputs.fake;
+    const fake = makesFake ? tf.tidy(() => this.fakeImages(phase, inputs)) : inputs.fake;
     const { value, grads } = tf.variableGrads(() => {
-      result = this.phaseLoss(phase, inputs);
+      result = this.phaseLoss(phase, { ...inputs, fake });
       for (const t of Object.values(result.stats)) tf.keep(t);
       if (result.plMean) tf.keep(result.plMean);
       return result.loss;
@@ -235,6 +245,7 @@ export class StyleGAN2 {
     for (const [name, v] of trainable) if (!named.has(name)) named.set(name, tf.zerosLike(v));
     if (!result) throw new Error('phase loss did not run');
     const stats = readStats(phase, value, result);
+    if (makesFake) fake?.dispose();
     value.dispose();
     for (const t of Object.values(result.stats)) t.dispose();
     result.plMean?.dispose();
