@@ -79,6 +79,7 @@ export {
 } from './lib/projector';
 export { psnr } from './lib/psnr';
 export { PROJECTED_W_FILE, saveProjectedW, loadProjectedW } from './lib/projected-w';
+export { VGG16_LPIPS, convertVgg16Command, loadVgg16Lpips, type Vgg16Lpips } from './lib/vgg16-lpips';
 export { saveVideo } from './lib/video';
 export {
   DATASET_LIST_FILE,

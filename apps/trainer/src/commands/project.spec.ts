@@ -96,6 +96,16 @@ describe('trainer project', () => {
     ).rejects.toThrow(/^--network \/nonexistent\/net.ckpt: no such checkpoint/);
   });
 
+  it('names the download and the converter when --vgg16 is missing', async () => {
+    const { ckpt, targetPng } = await tinyNetworkAndTarget();
+    await expect(
+      projectCommand().parseAsync(
+        ['--network', ckpt, '--target', targetPng, '--backend', 'wasm', '--vgg16', '/nonexistent/v.npz'],
+        { from: 'user' },
+      ),
+    ).rejects.toThrow(/--vgg16 \/nonexistent\/v\.npz.*vgg16\.pt \(sha256 b437eb09.*convert-vgg16\.py/);
+  });
+
   it('refuses a learning rate ≤ 0 naming the flag', () => {
     const cmd = projectCommand();
     expect(() =>

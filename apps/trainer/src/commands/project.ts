@@ -18,7 +18,9 @@ import {
   PROJECTED_W_FILE,
   loadGenerator,
   loadImage,
+  loadVgg16Lpips,
   pixelPyramidDistance,
+  VGG16_LPIPS,
   project,
   ProjectOptionsSchema,
   psnr,
@@ -47,6 +49,7 @@ interface ProjectFlags extends Partial<Record<FlaggedName, number>> {
   outdir: string;
   saveVideo: boolean;
   wPlus: boolean;
+  vgg16?: string;
   video: 'webp' | 'mp4';
   backend: BackendChoice | 'auto';
 }
@@ -73,8 +76,8 @@ function projectSettings(flags: ProjectFlags): ProjectSettings {
         })
         .join('\n'),
     );
-  const { network, target, outdir, saveVideo, video, backend } = flags;
-  return { network, target, outdir, saveVideo, video, backend, options: parsed.data };
+  const { network, target, outdir, saveVideo, video, backend, vgg16 } = flags;
+  return { network, target, outdir, saveVideo, video, backend, vgg16, options: parsed.data };
 }
 
 function settingValue({ options, ...flags }: ProjectSettings, attribute: string): unknown {
@@ -90,7 +93,7 @@ export function projectCommand(): Command {
   const cmd = new Command('project')
     .description(
       `Invert an aligned photo into W (NVlabs projector.py: w_avg start, noise regularisation, LR ramp). Writes proj.png, target.png, ${PROJECTED_W_FILE} and proj.webp|mp4 to --outdir. ` +
-        `Loss: ${pixelPyramidDistance.name} (VGG16/LPIPS features are not available here).`,
+        `Loss: projector.py's VGG16 LPIPS with --vgg16, else ${pixelPyramidDistance.name} (pixel MSE over a pyramid).`,
     )
     .requiredOption(
       '--network <ckpt|run dir|latest>',
@@ -104,6 +107,10 @@ export function projectCommand(): Command {
       new Option('--video <format>', 'progress video format (mp4 needs ffmpeg)')
         .choices(['webp', 'mp4'])
         .default('webp'),
+    )
+    .option(
+      '--vgg16 <npz>',
+      `projector.py's VGG16 LPIPS loss: ${VGG16_LPIPS.url} (sha256 ${VGG16_LPIPS.sha256.slice(0, 12)}…) converted once with tools/scripts/convert-vgg16.py; without it the loss is ${pixelPyramidDistance.name}`,
     )
     .addOption(backendOption(BACKEND_PREFERENCE));
   for (const { name, flags, parse } of FLAGGED) {
@@ -126,7 +133,10 @@ export function projectCommand(): Command {
       );
       mkdirSync(f.outdir, { recursive: true });
       const started = Date.now();
-      const result = project(tf, G, target, f.options, pixelPyramidDistance, (s) => {
+      const vgg16 = f.vgg16 ? await loadVgg16Lpips(tf, f.vgg16) : undefined;
+      const loss = vgg16 ?? pixelPyramidDistance;
+      process.stdout.write(`loss: ${loss.name}\n`);
+      const result = project(tf, G, target, f.options, loss, (s) => {
         if (s.step % 100 === 0 || s.step === numSteps - 1)
           process.stdout.write(
             `step ${s.step + 1}/${numSteps}: dist ${s.distance.toFixed(5)} loss ${s.loss.toFixed(5)}\n`,
@@ -161,6 +171,7 @@ export function projectCommand(): Command {
       }
       target.dispose();
       G.dispose();
+      vgg16?.dispose();
       process.stdout.write(
         `projected ${f.target} into ${file} in ${((Date.now() - started) / 1000).toFixed(0)} s: final dist ${result.finalDistance.toFixed(5)}, PSNR ${psnr(projected, targetData).toFixed(2)} dB against the target; wrote ${f.outdir}/proj.png, ${PROJECTED_W_FILE}\n`,
       );

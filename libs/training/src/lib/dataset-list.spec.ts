@@ -72,7 +72,9 @@ describe('frozen training dataset (dataset.json)', () => {
     appendFileSync(first.crop, 'x');
     rmSync(second.crop);
     const resume = () => frozenManifestSource(runDir, manifest, () => undefined, { fresh: false });
-    expect(resume).toThrow(/1 missing: .*img0001\.png; 1 changed since the freeze: .*img0000\.png\); restore them/);
+    expect(resume).toThrow(
+      /1 missing: .*img0001\.png; 1 changed since the freeze: .*img0000\.png\); restore them/,
+    );
     // A fresh freeze refuses a kept row whose crop is gone, naming it and the fix.
     expect(() => frozenManifestSource(tempDir(), manifest, () => undefined, { fresh: true })).toThrow(
       /1 kept crop\(s\) cannot be read: .*img0001\.png; re-run `nx run curate:filter --resume`/,
