@@ -10,7 +10,6 @@ writing, the script checks on random images of several sizes that resize + expor
 whole detector (rel. < 1e-4), so a detector with a different layout fails here, not in a metric.
 """
 import argparse
-import hashlib
 import json
 import os
 import pickle
@@ -18,6 +17,8 @@ import sys
 
 import torch
 import torch.nn as nn
+
+from file_sha256 import sha256
 
 
 def load_detector(path):
@@ -65,14 +66,6 @@ def self_check(detector, part):
             ours = part(resize_like_nvlabs(img))
         worst = max(worst, float((ours - ref).abs().max() / ref.abs().max()))
     return worst
-
-
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def main():

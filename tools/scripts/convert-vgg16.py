@@ -13,7 +13,6 @@ uses it, sum((f(a) - f(b))^2) with f = module(img, resize_images=False, return_l
 (rel. < 1e-4): a file with another layout or preprocessing is refused here, not used as a wrong loss.
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -22,6 +21,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from file_sha256 import sha256
 
 URL = "https://nvlabs-fi-cdn.nvidia.com/stylegan2-ada-pytorch/pretrained/metrics/vgg16.pt"
 # As pinned by genforce's models/perceptual_model.py (e.g. qiuyu96/Carver) and an independent download
@@ -114,14 +115,6 @@ def self_check(module, sd):
             ours = lpips_distance(sd, a, b)
         worst = max(worst, float((ours - ref).abs().max() / ref.abs().max()))
     return worst
-
-
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def convert(args):
