@@ -92,7 +92,7 @@ const VIDEO_FRAMES = 100;
 export function projectCommand(): Command {
   const cmd = new Command('project')
     .description(
-      `Invert an aligned photo into W (NVlabs projector.py: w_avg start, noise regularisation, LR ramp). Writes proj.png, target.png, ${PROJECTED_W_FILE} and proj.webp|mp4 to --outdir. ` +
+      `Invert an aligned photo into W, or W+ with --w-plus (NVlabs projector.py: w_avg start, noise regularisation, LR ramp). Writes proj.png, target.png, ${PROJECTED_W_FILE} and proj.webp|mp4 to --outdir. ` +
         `Loss: projector.py's VGG16 LPIPS with --vgg16, else ${pixelPyramidDistance.name} (pixel MSE over a pyramid).`,
     )
     .requiredOption(

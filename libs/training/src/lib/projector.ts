@@ -34,7 +34,7 @@ export const ProjectOptionsSchema = z.object({
     .boolean()
     .default(false)
     .describe(
-      'optimise one w per layer (W+, Abdal et al. Image2StyleGAN) instead of projector.py’s one w for all layers: fits photos the generator did not make far closer',
+      'optimise one w per layer (W+, as Image2StyleGAN) instead of projector.py’s one w for all layers; on 16 real faces +3.8 dB and recognisable (apps/trainer README)',
     ),
   seed: z
     .number()
