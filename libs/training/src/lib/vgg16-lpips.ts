@@ -1,7 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { UsageError } from '@portrait-forge/cli';
 import type { ImageDistance } from './projector';
-import { readNpz } from './npz';
+import { readNpz, type NpzArray } from './npz';
 
 /**
  * projector.py's perceptual loss: VGG16 features with Zhang et al.'s LPIPS channel weights, from NVlabs'
@@ -35,7 +35,7 @@ export interface Vgg16Lpips extends ImageDistance {
 
 /** Loads the converter's .npz and returns the LPIPS distance on it (NHWC [-1, 1] images, gray repeated). */
 export async function loadVgg16Lpips(tf: typeof tfjs, file: string): Promise<Vgg16Lpips> {
-  let arrays;
+  let arrays: Map<string, NpzArray>;
   try {
     arrays = await readNpz(file);
   } catch (error) {
