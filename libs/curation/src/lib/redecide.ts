@@ -3,6 +3,12 @@ import { writeDecisionsCsv } from './csv';
 import { decideAll, type DecideChange } from './decide';
 import { photoBrisqueProblem, type Thresholds } from './thresholds';
 
+/**
+ * Files per batch: small batches die young in V8's heap (the review server's apply at 200 k rows,
+ * measured: 5000 peaked at 240 MB resident, 1000 at 209 MB, and ran faster).
+ */
+const BATCH = 1000;
+
 export interface RedecideResult {
   files: number;
   /** Files whose outcome changed. */
@@ -83,7 +89,7 @@ function decideBatches(
   options.onProgress?.(0, total);
   // ms counts reading and deciding each batch, not storing it.
   let t0 = performance.now();
-  for (const batch of manifest.decisionInputBatches(5000, options.onlyWhere)) {
+  for (const batch of manifest.decisionInputBatches(BATCH, options.onlyWhere)) {
     const decided = decideAll(batch, thresholds).changes;
     ms += performance.now() - t0;
     store(decided);
