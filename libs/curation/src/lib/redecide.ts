@@ -55,7 +55,7 @@ export function redecide(
   if (unscored) throw new Error(`${unscored} (re-run filter with it)`);
   const where = options.onlyWhere;
   if (where !== undefined && !options.dryRun) throw new Error('redecide: onlyWhere is for dry runs only');
-  if (options.dryRun) return { ...decideBatches(manifest, thresholds, options, () => {}), runId: null };
+  if (options.dryRun) return { ...decideBatches(manifest, thresholds, options), runId: null };
   const result = manifest.transaction(() => {
     const runId = manifest.startRun({
       kind: 'decide',
@@ -74,12 +74,15 @@ export function redecide(
   return result;
 }
 
-/** The batched pass: decides each batch, hands its changes to `store`, then to the caller or the result. */
+/**
+ * The batched pass: each batch's changes go to `store` (none for a dry run), then to onChanges or
+ * into the result.
+ */
 function decideBatches(
   manifest: Manifest,
   thresholds: Thresholds,
   options: RedecideOptions,
-  store: (changes: DecideChange[]) => void,
+  store?: (changes: DecideChange[]) => void,
 ): Omit<RedecideResult, 'runId'> {
   const total = manifest.fileCount(options.onlyWhere);
   const changes: DecideChange[] = [];
@@ -92,7 +95,7 @@ function decideBatches(
   for (const batch of manifest.decisionInputBatches(BATCH, options.onlyWhere)) {
     const decided = decideAll(batch, thresholds).changes;
     ms += performance.now() - t0;
-    store(decided);
+    store?.(decided);
     if (options.onChanges) options.onChanges(decided);
     else changes.push(...decided);
     files += batch.length;
