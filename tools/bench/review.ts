@@ -87,6 +87,7 @@ function startServer(out: string): Promise<{ child: ChildProcess; url: string; o
  */
 function watchChildren(pid: number): { stop: () => Map<string, number> } {
   const peaks = new Map<string, number>();
+  const own = childScript(pid);
   const timer = setInterval(() => {
     try {
       for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
@@ -94,6 +95,8 @@ function watchChildren(pid: number): { stop: () => Map<string, number> } {
         .filter(Boolean)) {
         const script = childScript(Number(child));
         const { peak } = rssMb(Number(child));
+        // A fork not yet exec'd still shows the server's own command line.
+        if (script === own) continue;
         if (Number.isFinite(peak)) peaks.set(script, Math.max(peaks.get(script) ?? 0, peak));
       }
     } catch {
