@@ -101,7 +101,7 @@ function buildMergeDecide(file: string): void {
   t0 = performance.now();
   const decided = redecide(m, thresholds);
   console.log(
-    `decide (1 rule change, store, decisions.csv): ${seconds(t0)} s; rule alone ${(decided.ms / 1000).toFixed(2)} s; ${decided.changes.length} changed`,
+    `decide (1 rule change, store, decisions.csv): ${seconds(t0)} s; rule alone ${(decided.ms / 1000).toFixed(2)} s; ${decided.changed} changed`,
   );
   m.close();
 }

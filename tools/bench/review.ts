@@ -13,7 +13,7 @@ import { filterRun, syntheticFileRecord } from '@portrait-forge/manifest/testing
 import { CHROMIUM_PATH } from '@portrait-forge/test-support';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
 
 const ROOT = resolve(__dirname, '../..');
@@ -81,16 +81,23 @@ function startServer(out: string): Promise<{ child: ChildProcess; url: string; o
   });
 }
 
-/** Peak RSS (MB) of a process's children (the re-decide job), sampled every 100 ms until stopped. */
-function watchChildren(pid: number): { stop: () => number } {
-  let peak = 0;
+/**
+ * Peak RSS (MB) of a process's children by script (the re-decide job, the decisions.csv writer),
+ * sampled every 100 ms until stopped: each sample reads the child's own high-water mark (VmHWM).
+ */
+function watchChildren(pid: number): { stop: () => Map<string, number> } {
+  const peaks = new Map<string, number>();
+  const own = childScript(pid);
   const timer = setInterval(() => {
     try {
       for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
         .split(' ')
         .filter(Boolean)) {
-        const { peak: childPeak } = rssMb(Number(child));
-        if (Number.isFinite(childPeak)) peak = Math.max(peak, childPeak);
+        const script = childScript(Number(child));
+        const { peak } = rssMb(Number(child));
+        // A fork not yet exec'd still shows the server's own command line.
+        if (script === own) continue;
+        if (Number.isFinite(peak)) peaks.set(script, Math.max(peaks.get(script) ?? 0, peak));
       }
     } catch {
       // a child that just ended
@@ -99,9 +106,15 @@ function watchChildren(pid: number): { stop: () => number } {
   return {
     stop: () => {
       clearInterval(timer);
-      return peak;
+      return peaks;
     },
   };
+}
+
+/** The .ts file a child runs (its last such argument), else its first argument. */
+function childScript(pid: number): string {
+  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  return basename(args.filter((a) => a.endsWith('.ts')).pop() ?? args[0] ?? '?');
 }
 
 /** Peak and current resident memory of a process, MB (Linux /proc). */
@@ -215,7 +228,6 @@ async function main(): Promise<void> {
     );
   }
   await time('counts after apply', '/api/counts', 3);
-  const jobPeak = jobs.stop();
   const afterApi = rssMb(serverPid);
   // decisions.csv is rewritten 0.5 s after the override; wait for it to settle.
   for (let i = 0; i < 200; i++) {
@@ -225,6 +237,7 @@ async function main(): Promise<void> {
   }
   await new Promise((r) => setTimeout(r, 500));
   const afterCsv = rssMb(serverPid);
+  const jobPeaks = jobs.stop();
 
   let renderMs: number | null = null;
   let renderParts = '';
@@ -269,7 +282,7 @@ async function main(): Promise<void> {
     console.log(`  first open in chromium (token URL → redirect → tiles + counts): ${openMs.toFixed(0)} ms`);
   if (renderParts) console.log(`    requests (ms after navigation start): ${renderParts}`);
   for (const [label, value] of rows) console.log(`  ${label.padEnd(56)} ${value}`);
-  console.log(`  re-decide job (child process) peak RSS: ${jobPeak.toFixed(0)} MB`);
+  for (const [script, peak] of jobPeaks) console.log(`  child ${script} peak RSS: ${peak.toFixed(0)} MB`);
   console.log(
     `  server RSS after the API calls: ${afterApi.now.toFixed(0)} MB (peak ${afterApi.peak.toFixed(0)} MB)`,
   );

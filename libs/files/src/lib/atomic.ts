@@ -29,7 +29,10 @@ export function isAtomicTempOf(tempName: string, namePattern: RegExp): boolean {
 
 const CHUNK = 1 << 20;
 
-function toChunks(data: string | Uint8Array | readonly Uint8Array[]): readonly Uint8Array[] {
+/** What writeFileAtomic writes: a string (UTF-8), bytes, or chunks (an iterable streams: one chunk in memory at a time). */
+export type AtomicData = string | Uint8Array | Iterable<Uint8Array>;
+
+function toChunks(data: AtomicData): Iterable<Uint8Array> {
   if (typeof data === 'string') return [Buffer.from(data, 'utf8')];
   return data instanceof Uint8Array ? [data] : data;
 }
@@ -47,11 +50,7 @@ function fsyncDir(dir: string): void {
  * Writes `file` atomically: a temp file in the same directory, fsync, rename over the target, fsync the
  * directory. A crash or ENOSPC at any point leaves the previous file untouched (the temp is removed on error).
  */
-export function writeFileAtomic(
-  file: string,
-  data: string | Uint8Array | readonly Uint8Array[],
-  opts: AtomicWriteOptions = {},
-): void {
+export function writeFileAtomic(file: string, data: AtomicData, opts: AtomicWriteOptions = {}): void {
   if (opts.mkdir) mkdirSync(dirname(file), { recursive: true });
   const tmp = atomicTempPath(file);
   const fd = openSync(tmp, 'w');

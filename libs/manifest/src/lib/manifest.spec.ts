@@ -151,6 +151,25 @@ describe('Manifest', () => {
     expect(after.get('a.jpg')!.id).toBe(ids.get('a.jpg'));
   });
 
+  it('fileBatches pages files() without faces in path order; pathsOf resolves ids', () => {
+    const m = Manifest.open(tmp());
+    m.writeFiles(
+      ['c.jpg', 'a.jpg', 'b/\u{1F600}.jpg', 'b/\uFF01.jpg', 'd.jpg'].map((p) => record(p)),
+      null,
+    );
+    const batches = [...m.fileBatches(2)];
+    expect(batches.map((b) => b.length)).toEqual([2, 2, 1]);
+    expect(batches.flat()).toEqual(m.files({ faces: false }));
+    const [a, c] = [batches[0][0], batches[2][0]];
+    expect(m.pathsOf([a.id, c.id, 999])).toEqual(
+      new Map([
+        [a.id, 'a.jpg'],
+        [c.id, 'd.jpg'],
+      ]),
+    );
+    m.close();
+  });
+
   it('a failing batch leaves no half-written rows', () => {
     const m = Manifest.open(tmp());
     const bad = record('bad.jpg', { decision: 'maybe' as never });

@@ -216,6 +216,37 @@ export class Manifest {
     return rows.map((r) => decodeFile(r, byFile.get(r.id) ?? []));
   }
 
+  /**
+   * Every file without its faces, in path order (SQLite's: UTF-8 bytes), `size` at a time: a listing
+   * of 200 k rows (decisions.csv) holds one batch, not every row.
+   */
+  *fileBatches(size = 1000): Generator<StoredFile[]> {
+    const page = this.db.prepare(`SELECT * FROM files WHERE path > ? ORDER BY path LIMIT ?`);
+    for (let after = ''; ; ) {
+      const rows = page.all(after, size) as FileRow[];
+      if (rows.length === 0) return;
+      yield rows.map((r) => decodeFile(r, []));
+      after = rows[rows.length - 1].path;
+    }
+  }
+
+  /** id → path of these files (unknown ids are left out). */
+  pathsOf(ids: readonly number[]): Map<number, string> {
+    const rows = this.db
+      .prepare(`SELECT id, path FROM files WHERE id IN (SELECT value FROM json_each(?))`)
+      .raw()
+      .all(JSON.stringify(ids)) as Array<[number, string]>;
+    return new Map(rows);
+  }
+
+  /**
+   * Runs `fn` as one transaction: its reads see one snapshot (WAL) and its writes (the write methods
+   * join it) land together or not at all.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** Rows in the files table (matching `where`, SQL over its columns). */
   fileCount(where = '1'): number {
     return (this.db.prepare(`SELECT COUNT(*) AS n FROM files WHERE ${where}`).get() as { n: number }).n;

@@ -5,7 +5,7 @@
  * nothing; an apply stores the outcomes, records the `decide` run and rewrites decisions.csv.
  * Usage: fork(redecide-child.ts, [MANIFEST, preview|apply, THRESHOLDS_JSON, CANDIDATES_SQL?]) with IPC.
  */
-import { redecide, type Thresholds } from '@portrait-forge/curation/decide';
+import { redecide, type DecisionOutcome, type Thresholds } from '@portrait-forge/curation/decide';
 import { lockManifest, Manifest, ManifestLockedError } from '@portrait-forge/manifest';
 import type { RedecideMessage } from './redecide-jobs';
 
@@ -26,6 +26,8 @@ try {
 }
 const manifest = Manifest.open(manifestFile, { readonly: mode === 'preview' });
 let reported = 0;
+// Only the flips travel back (the parent pages through them); the other changes are counted.
+const flips: Array<{ id: number } & DecisionOutcome> = [];
 const result = redecide(manifest, thresholds, {
   dryRun: mode === 'preview',
   onlyWhere: onlyWhere || undefined,
@@ -34,16 +36,16 @@ const result = redecide(manifest, thresholds, {
     reported = done;
     void send({ kind: 'progress', done, total });
   },
+  onChanges: (changes) => {
+    for (const c of changes) if (c.from.decision !== c.to.decision) flips.push({ id: c.id, ...c.to });
+  },
 });
 manifest.close();
 lock?.release();
-const flips = result.changes
-  .filter((c) => c.from.decision !== c.to.decision)
-  .map((c) => ({ id: c.id, ...c.to }));
 void send({
   kind: 'done',
   files: result.files,
-  changed: result.changes.length,
+  changed: result.changed,
   runId: result.runId,
   flips,
 }).then(() => process.exit(0));
