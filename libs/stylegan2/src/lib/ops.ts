@@ -66,6 +66,15 @@ interface Fir {
   reach: number;
 }
 
+/** One 1-D FIR pass: filter `f` along `axis` of x zero-padded by `pads`, every `stride`-th output, taps · gain. */
+interface FirPass {
+  f: Fir;
+  axis: SpatialAxis;
+  pads: Pads;
+  stride: 1 | 2;
+  gain: number;
+}
+
 function fir(taps: number[]): Fir {
   const sum = taps.reduce((a, b) => a + b, 0);
   return { name: taps.join(','), taps: taps.map((t) => t / sum), reach: taps.length - 1 };
@@ -102,15 +111,8 @@ function checkPads(pads: Pads, max: number): void {
   if (pads.some((p) => p < 0 || p > max)) throw new Error(`FIR padding [${pads}] outside 0…${max}`);
 }
 
-/** One depthwise conv: the FIR along `axis` of x zero-padded by `pads`, every `stride`-th output. */
-function firConv(
-  x: tf.Tensor4D,
-  f: Fir,
-  axis: SpatialAxis,
-  pads: Pads,
-  stride: 1 | 2,
-  gain: number,
-): tf.Tensor4D {
+/** One FIR pass as one depthwise conv. */
+function firConv(x: tf.Tensor4D, { f, axis, pads, stride, gain }: FirPass): tf.Tensor4D {
   const none: Pads = [0, 0];
   const padding: tf.backend_util.ExplicitPadding = [
     none,
@@ -140,24 +142,18 @@ function linearOp(
  * one such op (the filter is symmetric): for stride 1 the FIR with padding reach − pads, for stride 2 `upFirAxis` —
  * so gradients exist to any order.
  */
-function firAxis(
-  x: tf.Tensor4D,
-  f: Fir,
-  axis: SpatialAxis,
-  pads: Pads,
-  stride: 1 | 2,
-  gain: number,
-): tf.Tensor4D {
+function firAxis(x: tf.Tensor4D, pass: FirPass): tf.Tensor4D {
+  const { f, axis, pads, stride } = pass;
   checkPads(pads, stride === 1 ? f.reach : f.reach - 1);
   const n = x.shape[axis];
   const back: Pads = [f.reach - pads[0], f.reach - pads[1]];
   return linearOp(
     x,
-    (input) => firConv(input, f, axis, pads, stride, gain),
+    (input) => firConv(input, pass),
     (dy) =>
       stride === 1
-        ? firAxis(dy, f, axis, back, 1, gain)
-        : upFirAxis(dy, f, axis, [back[0], n - 2 * firLength(f, n, pads, stride) + pads[0]], gain),
+        ? firAxis(dy, { ...pass, pads: back })
+        : upFirAxis(dy, { ...pass, pads: [back[0], n - 2 * firLength(f, n, pads, stride) + pads[0]] }),
   );
 }
 
@@ -187,12 +183,13 @@ function zeroStuff(x: tf.Tensor4D, axis: SpatialAxis): tf.Tensor4D {
  * upfirdn1d(x, f, up=2, padding=pads) along `axis`: zero-stuffing then one depthwise conv. Its adjoint is the FIR
  * with padding reach − pads and stride 2 (`firAxis`).
  */
-function upFirAxis(x: tf.Tensor4D, f: Fir, axis: SpatialAxis, pads: Pads, gain: number): tf.Tensor4D {
+function upFirAxis(x: tf.Tensor4D, pass: Omit<FirPass, 'stride'>): tf.Tensor4D {
+  const { f, axis, pads } = pass;
   checkPads(pads, f.reach);
   return linearOp(
     x,
-    (input) => firConv(zeroStuff(input, axis), f, axis, pads, 1, gain),
-    (dy) => firAxis(dy, f, axis, [f.reach - pads[0], f.reach - pads[1]], 2, gain),
+    (input) => firConv(zeroStuff(input, axis), { ...pass, stride: 1 }),
+    (dy) => firAxis(dy, { ...pass, pads: [f.reach - pads[0], f.reach - pads[1]], stride: 2 }),
   );
 }
 
@@ -201,17 +198,20 @@ function upFirAxis(x: tf.Tensor4D, f: Fir, axis: SpatialAxis, pads: Pads, gain: 
  * side + 2·pad − 3, pad ≤ 3).
  */
 export function firFilter(x: tf.Tensor4D, pad: number, axisGain = 1): tf.Tensor4D {
-  return firAxis(firAxis(x, FIR_1331, 1, [pad, pad], 1, axisGain), FIR_1331, 2, [pad, pad], 1, axisGain);
+  const pass = { f: FIR_1331, pads: [pad, pad] as Pads, stride: 1, gain: axisGain } as const;
+  return firAxis(firAxis(x, { ...pass, axis: 1 }), { ...pass, axis: 2 });
 }
 
 /** NVlabs upsample2d(x, [1,3,3,1]): upfirdn2d with up=2, padding [2, 1] and gain 4, per axis. */
 export function upsample2d(x: tf.Tensor4D): tf.Tensor4D {
-  return upFirAxis(upFirAxis(x, FIR_1331, 1, [2, 1], 2), FIR_1331, 2, [2, 1], 2);
+  const pass = { f: FIR_1331, pads: [2, 1] as Pads, gain: 2 };
+  return upFirAxis(upFirAxis(x, { ...pass, axis: 1 }), { ...pass, axis: 2 });
 }
 
 /** NVlabs downsample2d(x, [1,3,3,1]): FIR with padding [1, 1] keeping every 2nd pixel, one stride-2 conv per axis. */
 export function downsample2d(x: tf.Tensor4D): tf.Tensor4D {
-  return firAxis(firAxis(x, FIR_1331, 1, [1, 1], 2, 1), FIR_1331, 2, [1, 1], 2, 1);
+  const pass = { f: FIR_1331, pads: [1, 1] as Pads, stride: 2, gain: 1 } as const;
+  return firAxis(firAxis(x, { ...pass, axis: 1 }), { ...pass, axis: 2 });
 }
 
 /** Torch [O, I, kh, kw] → tfjs conv2d filter [kh, kw, I, O]. */
@@ -292,5 +292,6 @@ export function boxDownsample(x: tf.Tensor4D, factor: number): tf.Tensor4D {
  * a 3-tap depthwise conv per axis (its own adjoint).
  */
 export function blur121(x: tf.Tensor4D): tf.Tensor4D {
-  return firAxis(firAxis(x, FIR_121, 1, [1, 1], 1, 1), FIR_121, 2, [1, 1], 1, 1);
+  const pass = { f: FIR_121, pads: [1, 1] as Pads, stride: 1, gain: 1 } as const;
+  return firAxis(firAxis(x, { ...pass, axis: 1 }), { ...pass, axis: 2 });
 }
