@@ -195,3 +195,14 @@ export function resetTfRuntimeForTests(): void {
   current = undefined;
   unregisterOrtConvKernels();
 }
+
+/**
+ * For the wasm kernel specs: a fresh runtime on plain wasm — the kernels themselves, not the onnxruntime
+ * ones that replace some by default — with the cpu backend's "install tfjs-node" banner silenced.
+ */
+export async function plainWasmForTests(): Promise<TfRuntime['tf']> {
+  resetTfRuntimeForTests();
+  const { tf } = await initTf({ backend: 'wasm', ortConv: false, log: () => undefined });
+  tf.env().set('IS_TEST', true);
+  return tf;
+}

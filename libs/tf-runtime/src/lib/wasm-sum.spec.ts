@@ -1,18 +1,11 @@
 import type * as tfType from '@tensorflow/tfjs';
-import { initTf, resetTfRuntimeForTests } from './backend';
+import { plainWasmForTests } from './backend';
 import { sumBlocks } from './wasm-sum';
 
 let tf: typeof tfType;
 
-beforeAll(async () => {
-  resetTfRuntimeForTests();
-  tf = (await initTf({ backend: 'wasm', ortConv: false, log: () => undefined })).tf;
-  tf.env().set('IS_TEST', true);
-});
-
-afterEach(async () => {
-  await tf.setBackend('wasm');
-});
+beforeAll(async () => (tf = await plainWasmForTests()));
+afterEach(() => tf.setBackend('wasm'));
 
 describe('sumBlocks', () => {
   it('reads adjacent reduced axes followed by kept ones as [outer, reduced, inner]', () => {

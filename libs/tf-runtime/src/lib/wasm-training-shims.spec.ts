@@ -1,5 +1,5 @@
 import type * as tfType from '@tensorflow/tfjs';
-import { initTf, resetTfRuntimeForTests } from './backend';
+import { plainWasmForTests } from './backend';
 import { makeRng, randomTensor } from './gradient-check';
 import { registerWasmTrainingShims } from './wasm-training-shims';
 
@@ -7,16 +7,8 @@ import { registerWasmTrainingShims } from './wasm-training-shims';
 
 let tf: typeof tfType;
 
-beforeAll(async () => {
-  resetTfRuntimeForTests();
-  // The shims themselves, not the onnxruntime kernels that replace some of them by default.
-  tf = (await initTf({ backend: 'wasm', ortConv: false, log: () => undefined })).tf;
-  tf.env().set('IS_TEST', true); // silences the cpu backend's "install tfjs-node" banner
-});
-
-afterEach(async () => {
-  await tf.setBackend('wasm');
-});
+beforeAll(async () => (tf = await plainWasmForTests()));
+afterEach(() => tf.setBackend('wasm'));
 
 /** `pad` attr for explicit padding: [top, bottom] and [left, right] in the layout's axis order. */
 function explicitPad(h: [number, number], w: [number, number], layout: 'NHWC' | 'NCHW' = 'NHWC'): number[] {
