@@ -60,35 +60,50 @@ export async function loadVgg16Lpips(tf: typeof tfjs, file: string): Promise<Vgg
   const mean = tf.tensor1d(MEAN);
   const std = tf.tensor1d(STD);
 
-  /** Σ over taps and channels of w_c · mean over pixels of (unit-normalised a − b)², per image. */
-  const distance = (synth: tfjs.Tensor4D, target: tfjs.Tensor4D): tfjs.Scalar =>
+  /** The unit-normalised (over channels) relu1_2 … relu5_3 maps of NHWC [-1, 1] images. */
+  const unitTaps = (images: tfjs.Tensor4D): tfjs.Tensor4D[] =>
     tf.tidy(() => {
-      const n = synth.shape[0];
-      let x = tf.concat([synth, target], 0) as tfjs.Tensor4D;
+      let x = images;
       if (x.shape[3] === 1) x = tf.tile(x, [1, 1, 1, 3]);
       while (x.shape[1] > MAX_SIZE) x = tf.avgPool(x, 2, 2, 'valid');
       x = tf.div(tf.sub(tf.mul(tf.add(x, 1), 0.5), mean), std);
-      let total = tf.scalar(0);
-      let tap = 0;
+      const taps: tfjs.Tensor4D[] = [];
       for (let i = 0; i < CONVS; i++) {
         x = tf.relu(tf.add(tf.conv2d(x, kernels[i] as tfjs.Tensor4D, 1, 'same'), biases[i]));
-        if (i === TAPS[tap]) {
-          const unit = tf.div(x, tf.add(tf.sqrt(tf.sum(tf.square(x), 3, true)), 1e-10));
-          const [a, b] = tf.split(unit, [n, n], 0);
-          const perChannel = tf.mean(tf.squaredDifference(a, b), [1, 2]); // [n, C]
-          total = tf.add(total, tf.sum(tf.mul(perChannel, lpips[tap])));
-          tap++;
-        }
+        if (TAPS.includes(i)) taps.push(tf.div(x, tf.add(tf.sqrt(tf.sum(tf.square(x), 3, true)), 1e-10)));
         if (POOL_AFTER.has(i)) x = tf.maxPool(x, 2, 2, 'valid');
       }
-      return total as tfjs.Scalar;
+      return taps;
     });
+
+  // The projector asks for the same target every step: its taps are computed once (projector.py too).
+  let target: { id: number; taps: tfjs.Tensor4D[] } | undefined;
+  const targetTaps = (image: tfjs.Tensor4D): tfjs.Tensor4D[] => {
+    if (target?.id !== image.id) {
+      target?.taps.forEach((t) => t.dispose());
+      target = { id: image.id, taps: tf.tidy(() => unitTaps(image).map((t) => tf.keep(t))) };
+    }
+    return target.taps;
+  };
+
+  /** Σ over taps and channels of w_c · mean over pixels of (unit-normalised a − b)², over the batch. */
+  const distance = (synth: tfjs.Tensor4D, image: tfjs.Tensor4D): tfjs.Scalar => {
+    const b = targetTaps(image);
+    return tf.tidy(() =>
+      tf.addN(
+        unitTaps(synth).map((a, tap) =>
+          tf.sum(tf.mul(tf.mean(tf.squaredDifference(a, b[tap]), [1, 2]), lpips[tap])),
+        ),
+      ),
+    ) as tfjs.Scalar;
+  };
 
   return {
     name: 'vgg16-lpips',
     distance: (_tf, synth, target) => distance(synth, target),
     dispose() {
-      for (const t of [...kernels, ...biases, ...lpips, mean, std]) t.dispose();
+      for (const t of [...kernels, ...biases, ...lpips, mean, std, ...(target?.taps ?? [])]) t.dispose();
+      target = undefined;
     },
   };
 }
