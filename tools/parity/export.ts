@@ -1,12 +1,13 @@
 /**
  * Exports a tiny StyleGAN2 (weights, fixed inputs, forward outputs and the parameter gradients of every
  * loss phase) from our TensorFlow.js implementation, for `parity.py` to replay in NVlabs' PyTorch code.
- * Usage: npx tsx tools/parity/export.ts [out.json] [--res 16] [--channels 3]
+ * Usage: npx tsx tools/parity/export.ts [out.json] [--res 16] [--channels 3] [--config tiny]
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { initTf } from '@portrait-forge/tf-runtime';
 import {
+  type ConfigName,
   createStyleGAN2,
   type Phase,
   type PlainWeights,
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'tmp/parity/export.json';
   const resolution = Number(arg('--res', '16'));
   const channels = Number(arg('--channels', '3')) as 1 | 3;
-  const config = stylegan2Config('tiny', { resolution, channels });
+  const config = stylegan2Config(arg('--config', 'tiny') as ConfigName, { resolution, channels });
   const sg = createStyleGAN2(config, 7);
   // Move every tensor off its init value (biases 0, noise strength 0, w_avg 0) so no term is trivially zero.
   let perturbSeed = 100;

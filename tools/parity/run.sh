@@ -11,10 +11,11 @@ if [ ! -d "$SRC/training" ]; then
   [ -d "$MIRROR" ] || { echo "Need NVlabs/stylegan2-ada-pytorch: pass its checkout as the first argument." >&2; exit 2; }
   mkdir -p "$SRC" && git --git-dir="$MIRROR" archive HEAD | tar -x -C "$SRC"
 fi
-for spec in "16 3" "8 1"; do
+# tiny (8 channels) runs the plain ORT Conv graphs; small (64 channels) the NCHWc blocked ones.
+for spec in "16 3 tiny" "8 1 tiny" "16 3 small"; do
   set -- $spec
-  npx tsx tools/parity/export.ts "tmp/parity/export-$1-$2.json" --res "$1" --channels "$2"
-  /usr/bin/python3 tools/parity/parity.py "tmp/parity/export-$1-$2.json" "$SRC"
+  npx tsx tools/parity/export.ts "tmp/parity/export-$1-$2-$3.json" --res "$1" --channels "$2" --config "$3"
+  /usr/bin/python3 tools/parity/parity.py "tmp/parity/export-$1-$2-$3.json" "$SRC"
 done
 # Config a (G_style + D_basic): NVlabs stylegan2's networks_stylegan.py, written out in PyTorch (TF 1.x is not here).
 npx tsx tools/parity/export-stylegan1.ts tmp/parity/export-stylegan1.json

@@ -39,12 +39,16 @@ export function intsAttribute(name: string, ints: number[]): onnx.IAttributeProt
   return { name, type: onnx.AttributeProto.AttributeType.INTS, ints };
 }
 
-/** The encoded model (IR 7, default opset 13) holding `graph`. */
+/**
+ * The encoded model (IR 7, default opset 13) holding `graph`; each other operator domain its nodes use
+ * (e.g. onnxruntime's `com.microsoft.nchwc`) is imported at version 1.
+ */
 export function writeOnnxModel(producerName: string, graph: onnx.IGraphProto): Uint8Array {
+  const domains = new Set((graph.node ?? []).map((n) => n.domain ?? '').filter((d) => d !== ''));
   const model = onnx.ModelProto.create({
     irVersion: 7,
     producerName,
-    opsetImport: [{ domain: '', version: 13 }],
+    opsetImport: [{ domain: '', version: 13 }, ...[...domains].map((domain) => ({ domain, version: 1 }))],
     graph,
   });
   return onnx.ModelProto.encode(model).finish();

@@ -40,9 +40,9 @@ interface BindingModule {
 export interface SyncSession {
   /**
    * Runs the model synchronously. Outputs given in `outputs` are written in place (no copy back):
-   * pass views onto the memory the result must land in.
+   * pass views onto the memory the result must land in; a `null` output is allocated by ORT and returned.
    */
-  run(feeds: Record<string, OrtTensor>, outputs: Record<string, OrtTensor>): void;
+  run(feeds: Record<string, OrtTensor>, outputs: Record<string, OrtTensor | null>): Record<string, OrtTensor>;
   dispose(): void;
 }
 
@@ -90,9 +90,7 @@ export function loadOrtRuntime(requireModule: (id: string) => unknown = require)
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       return {
-        run: (feeds, outputs) => {
-          native.run(feeds, outputs, {});
-        },
+        run: (feeds, outputs) => native.run(feeds, outputs, {}),
         dispose: () => native.dispose(),
       };
     },

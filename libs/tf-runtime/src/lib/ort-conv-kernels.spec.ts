@@ -110,6 +110,31 @@ const CASES: KernelCase[] = [
     inputs: { x: [2, 3, 6, 7], dy: [2, 4, 6, 4] },
     attrs: { dataFormat: 'NCHW', strides: [1, 2], pad: 'same', filterShape: [5, 3, 3, 4] },
   },
+  // Whole NCHWc blocks (16 / 32 channels): onnxruntime's blocked convs where the CPU has them.
+  {
+    name: 'Conv2D 3×3 same, 32→16 channels (NCHWc)',
+    kernel: 'Conv2D',
+    inputs: { x: [2, 6, 6, 32], filter: [3, 3, 32, 16] },
+    attrs: { ...nhwc, strides: 1, pad: 'same' },
+  },
+  {
+    name: 'Conv2D 5×3 stride 2 explicit padding, 16→32 channels (NCHWc)',
+    kernel: 'Conv2D',
+    inputs: { x: [2, 9, 8, 16], filter: [5, 3, 16, 32] },
+    attrs: { ...nhwc, strides: 2, pad: explicitPad([1, 2], [0, 1]) },
+  },
+  {
+    name: 'Conv2DBackpropInput stride 1 same 5×3, 16→32 channels (NCHWc flipped conv)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 6, 7, 32], filter: [5, 3, 16, 32] },
+    attrs: { ...nhwc, strides: 1, pad: 'same', inputShape: [2, 6, 7, 16] },
+  },
+  {
+    name: 'Conv2DBackpropInput stride 1 valid, 32→16 channels (NCHWc flipped conv)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 4, 4, 16], filter: [3, 3, 32, 16] },
+    attrs: { ...nhwc, strides: 1, pad: 'valid', inputShape: [2, 6, 6, 32] },
+  },
 ];
 
 const MATMUL_CASES: KernelCase[] = [
@@ -163,17 +188,23 @@ describe('onnxruntime conv kernels on wasm', () => {
     expect(worst / scale).toBeLessThan(1e-5);
   });
 
-  it('runs Conv2D in NCHW (which plain wasm lacks) as the NHWC conv, transposed', () => {
-    registerOrtConvKernels({ threads: 2 });
-    const rng = makeRng(5);
-    const [x, w] = [randomTensor(tf, rng, [2, 6, 7, 3]), randomTensor(tf, rng, [3, 3, 3, 4])];
-    const attrs = { strides: 1, pad: 'same', dilations: 1 };
-    const run = (input: tfType.Tensor, dataFormat: string) =>
-      tf.engine().runKernel('Conv2D', { x: input, filter: w }, { ...attrs, dataFormat }) as tfType.Tensor;
-    const nchw = run(tf.transpose(x, [0, 3, 1, 2]), 'NCHW');
-    const nhwc = tf.transpose(run(x, 'NHWC'), [0, 3, 1, 2]);
-    expect(tf.max(tf.abs(tf.sub(nchw, nhwc))).dataSync()[0]).toBeLessThan(1e-5);
-  });
+  it.each([
+    [3, 4],
+    [16, 32],
+  ])(
+    'runs Conv2D in NCHW (which plain wasm lacks) as the NHWC conv, transposed: %i→%i channels',
+    (cin, cout) => {
+      registerOrtConvKernels({ threads: 2 });
+      const rng = makeRng(5);
+      const [x, w] = [randomTensor(tf, rng, [2, 6, 7, cin]), randomTensor(tf, rng, [3, 3, cin, cout])];
+      const attrs = { strides: 1, pad: 'same', dilations: 1 };
+      const run = (input: tfType.Tensor, dataFormat: string) =>
+        tf.engine().runKernel('Conv2D', { x: input, filter: w }, { ...attrs, dataFormat }) as tfType.Tensor;
+      const nchw = run(tf.transpose(x, [0, 3, 1, 2]), 'NCHW');
+      const nhwc = tf.transpose(run(x, 'NHWC'), [0, 3, 1, 2]);
+      expect(tf.max(tf.abs(tf.sub(nchw, nhwc))).dataSync()[0]).toBeLessThan(1e-5);
+    },
+  );
 
   it('caches one session per shape and attributes, copies nothing in JS and leaks no tensors', () => {
     registerOrtConvKernels({ threads: 1 });
@@ -181,7 +212,24 @@ describe('onnxruntime conv kernels on wasm', () => {
     for (let i = 0; i < 3; i++) runCase(CASES[0], i);
     runCase(CASES[1], 0);
     expect(tf.memory().numTensors).toBe(before);
-    expect(ortConvStats()).toEqual({ runs: 4, sessions: 2, copiedValues: 0, fallbacks: 0 });
+    expect(ortConvStats()).toMatchObject({ runs: 4, sessions: 2, copiedValues: 0, fallbacks: 0 });
+  });
+
+  it("finds the CPU's NCHWc block (x64: 8 or 16) and gives the plain Conv graphs' results with it", () => {
+    const blocked = CASES.filter((c) => c.name.includes('(NCHWc'));
+    registerOrtConvKernels({ threads: 2, nchwc: false });
+    expect(ortConvStats()?.nchwcBlock).toBe(1);
+    const plain = blocked.map((c) => runCase(c, 3));
+    registerOrtConvKernels({ threads: 2 });
+    const block = ortConvStats()?.nchwcBlock ?? 0;
+    if (process.arch === 'x64') expect([8, 16]).toContain(block);
+    console.log(`NCHWc block size on this CPU: ${block}`);
+    blocked.forEach((c, i) => {
+      const out = runCase(c, 3);
+      const scale = Math.max(...plain[i].map(Math.abs));
+      expect(Math.max(...plain[i].map((v, j) => Math.abs(v - out[j]))) / scale).toBeLessThan(1e-5);
+    });
+    expect(ortConvStats()?.sessions).toBe(2 * blocked.length); // the blocked graphs are other sessions
   });
 
   it('hands dilated backprop (which the graphs do not cover) to the wasm kernel', () => {

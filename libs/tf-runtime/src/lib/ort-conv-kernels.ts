@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   batchMatMulGraph,
   convGraph,
+  nchwcProbeModel,
   ORT_CONV_KERNELS,
   type ConvGraph,
   type OrtConvKernel,
@@ -31,6 +32,8 @@ export interface OrtConvStats {
   copiedValues: number;
   /** Calls handed to the previous wasm kernel (geometries the graphs do not cover, e.g. dilated backprop). */
   fallbacks: number;
+  /** The NCHWc channel block the conv graphs use (1: plain NCHW Conv only). */
+  nchwcBlock: number;
 }
 
 interface OrtConvState {
@@ -39,6 +42,8 @@ interface OrtConvState {
   sessions: Map<string, CachedConv>;
   previous: Map<OrtKernel, tf.KernelConfig | undefined>;
   stats: OrtConvStats;
+  /** What nchwcBlockSize found; stats.nchwcBlock is what the graphs use. */
+  cpuNchwcBlock: number;
   faultForTests?: OrtConvKernel;
 }
 
@@ -114,7 +119,10 @@ function sessionFor(
     geometry.dataFormat,
     swapFilterAxes,
   ];
-  return cachedSession(s, key, () => convGraph({ kernel, info: geometry, swapFilterAxes }));
+  const nchwcBlock = s.stats.nchwcBlock;
+  return cachedSession(s, [...key, nchwcBlock], () =>
+    convGraph({ kernel, info: geometry, swapFilterAxes, nchwcBlock }),
+  );
 }
 
 function cachedSession(s: OrtConvState, key: unknown[], build: () => ConvGraph): CachedConv {
@@ -210,6 +218,8 @@ export function isOrtKernelFunc(kernelFunc: tf.KernelFunc): boolean {
 
 export interface OrtConvOptions {
   threads: number;
+  /** Blocked NCHWc convs where the CPU has them (default true; false: plain Conv, for comparisons). */
+  nchwc?: boolean;
   /** Injected module loader (tests pretend onnxruntime-node is absent or broken). */
   requireModule?: (id: string) => unknown;
 }
@@ -219,17 +229,19 @@ export interface OrtConvOptions {
  * (call after registerWasmTrainingShims). Throws, leaving the wasm kernels in place, when
  * onnxruntime-node cannot load. Calling again changes the thread count.
  */
-export function registerOrtConvKernels({ threads, requireModule }: OrtConvOptions): void {
+export function registerOrtConvKernels({ threads, nchwc = true, requireModule }: OrtConvOptions): void {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(
       `onnxruntime conv kernels: threads must be a whole number ≥ 1, got ${threads} (--threads / PORTRAIT_FORGE_THREADS).`,
     );
   }
   if (state) {
-    state.threads = threads; // sessions are cached per thread count too
+    state.threads = threads; // sessions are cached per thread count and block size too
+    state.stats.nchwcBlock = nchwc ? state.cpuNchwcBlock : 1;
     return;
   }
   const ort = loadOrtRuntime(requireModule);
+  const cpuNchwcBlock = nchwcBlockSize(ort);
   const previous = new Map<OrtKernel, tf.KernelConfig | undefined>();
   for (const kernelName of ORT_KERNELS) {
     const current = tf.getKernel(kernelName, 'wasm');
@@ -248,8 +260,27 @@ export function registerOrtConvKernels({ threads, requireModule }: OrtConvOption
     threads,
     sessions: new Map(),
     previous,
-    stats: { runs: 0, sessions: 0, copiedValues: 0, fallbacks: 0 },
+    stats: { runs: 0, sessions: 0, copiedValues: 0, fallbacks: 0, nchwcBlock: nchwc ? cpuNchwcBlock : 1 },
+    cpuNchwcBlock,
   };
+}
+
+/**
+ * MLAS' NCHWc block size on this CPU (MlasNchwcGetBlockSize: 16 with AVX-512, 8 with AVX2; 1 when the
+ * library has no NCHWc kernels): the channel count ReorderInput pads 4 channels to.
+ */
+function nchwcBlockSize(ort: OrtRuntime): number {
+  let session: SyncSession | undefined;
+  try {
+    session = ort.createSession(nchwcProbeModel(), { intraOpNumThreads: 1 });
+    const { y } = session.run({ x: ort.tensor(Float32Array.of(1, 2, 3, 4), [1, 4, 1, 1]) }, { y: null });
+    const block = y.dims[1];
+    return Number.isInteger(block) && block > 4 ? block : 1; // 4: padded to nothing, no blocks
+  } catch {
+    return 1; // an onnxruntime build without the com.microsoft.nchwc kernels: plain Conv graphs
+  } finally {
+    session?.dispose();
+  }
 }
 
 function disposeSessions(s: OrtConvState): void {
