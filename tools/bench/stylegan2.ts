@@ -3,7 +3,7 @@
  * (amortised: t = Gmain + Dmain + Greg/4 + Dreg/16) — at batch 8, for the tiny and small configs at 32² and
  * 64², on the tfjs backend from initTf() (wasm, plain and with the onnxruntime conv kernels) and in NVlabs'
  * PyTorch-CPU code in the same run, at the same thread count.
- * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 5] [--threads 1,2] [--configs tiny:32,small:64] [--no-torch]
+ * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 5] [--warmup 3] [--threads 1,2] [--configs tiny:32,small:64] [--no-torch]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -38,10 +38,16 @@ type Tf = typeof import('@tensorflow/tfjs');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Median seconds per phase of one StyleGAN2 (first call untimed: it builds kernels and sessions).
+ * Median seconds per phase of one StyleGAN2 after `warmup` untimed calls (the first builds kernels and
+ * sessions; ours reach their steady time by the third: small 32² Gmain 287, 129, 77, 86, 72, 69, 68 ms).
  * Medians on both sides: torch's 2-thread runs here are bimodal (the same phase 76 or 333 ms).
  */
-async function phaseTimes(tf: Tf, config: ReturnType<typeof stylegan2Config>, repeats: number) {
+async function phaseTimes(
+  tf: Tf,
+  config: ReturnType<typeof stylegan2Config>,
+  repeats: number,
+  warmup: number,
+) {
   const sg = createStyleGAN2(config, 1);
   const real = tf.randomUniform(
     [8, config.resolution, config.resolution, 3],
@@ -50,7 +56,7 @@ async function phaseTimes(tf: Tf, config: ReturnType<typeof stylegan2Config>, re
   ) as import('@tensorflow/tfjs').Tensor4D;
   const times: Record<string, number> = {};
   for (const phase of PHASES) {
-    await sg.trainPhase(phase, { real });
+    for (let i = 0; i < warmup; i++) await sg.trainPhase(phase, { real });
     const each: number[] = [];
     for (let i = 0; i < repeats; i++) {
       const t0 = performance.now();
@@ -73,12 +79,14 @@ function torchPhaseTimes(
   config: object,
   threads: number,
   repeats: number,
+  warmup: number,
 ): Record<string, number> {
   const out = execFileSync('/usr/bin/python3', [
     'tools/parity/bench_reference.py',
     src,
     JSON.stringify({ ...config, threads }),
     String(repeats),
+    String(warmup),
   ]).toString();
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>;
 }
@@ -93,11 +101,12 @@ const perPhase = (ours: Record<string, number>, ref: Record<string, number> | nu
 async function main(): Promise<void> {
   const { tf, backendName } = await initTf({ ortConv: false });
   const repeats = Number(arg('--repeats', '5'));
+  const warmup = Number(arg('--warmup', '3'));
   const threadCounts = arg('--threads', '1,2').split(',').map(Number);
   const configs = arg('--configs', 'tiny:32,tiny:64,small:32,small:64').split(',');
   const src = process.argv.includes('--no-torch') ? null : torchSource();
   console.log(
-    `StyleGAN2 iteration benchmark: batch 8, median of ${repeats} timed repeats per phase, tfjs ${backendName} (plain, and + onnxruntime conv kernels), torch, threads ${threadCounts.join(' and ')}`,
+    `StyleGAN2 iteration benchmark: batch 8, median of ${repeats} timed repeats per phase after ${warmup} untimed, tfjs ${backendName} (plain, and + onnxruntime conv kernels), torch, threads ${threadCounts.join(' and ')}`,
   );
   console.log(
     'config  res  params(G+D)  tfjs           threads  tfjs s/iter  torch s/iter  ratio  (per phase tfjs/torch ms: Gmain Greg Dmain Dreg)',
@@ -119,12 +128,12 @@ async function main(): Promise<void> {
       );
     };
     unregisterOrtConvKernels();
-    const plain = await phaseTimes(tf, config, repeats);
+    const plain = await phaseTimes(tf, config, repeats, warmup);
     for (const threads of threadCounts) {
       registerOrtConvKernels({ threads });
-      const ort = await phaseTimes(tf, config, repeats);
+      const ort = await phaseTimes(tf, config, repeats, warmup);
       unregisterOrtConvKernels();
-      const ref = src ? torchPhaseTimes(src, config, threads, repeats) : null;
+      const ref = src ? torchPhaseTimes(src, config, threads, repeats, warmup) : null;
       if (threads === threadCounts[0]) row('wasm', 1, plain.times, plain.params, null);
       row('wasm+ort', threads, ort.times, ort.params, ref);
       if (ref)

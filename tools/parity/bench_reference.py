@@ -2,7 +2,7 @@
 """PyTorch-CPU reference timing for tools/bench/stylegan2.ts: NVlabs stylegan2-ada-pytorch networks and
 StyleGAN2Loss, one phase at a time as in training/training_loop.py (requires_grad toggles, zero_grad,
 accumulate_gradients with gain = interval, Adam step with the lazy-regularisation correction).
-Usage: python3 bench_reference.py NVLABS_SRC_DIR '<config json>' REPEATS  → prints JSON {phase: median seconds}.
+Usage: python3 bench_reference.py NVLABS_SRC_DIR '<config json>' REPEATS [WARMUP=1]  → prints JSON {phase: median seconds}.
 """
 import json
 import sys
@@ -16,6 +16,7 @@ from training.loss import StyleGAN2Loss  # noqa: E402
 
 cfg = json.loads(sys.argv[2])
 repeats = int(sys.argv[3])
+warmup = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 torch.set_num_threads(int(cfg.get('threads', 1)))
 torch.manual_seed(0)
 res, ch, n = cfg['resolution'], cfg['channels'], cfg['batch']
@@ -60,7 +61,8 @@ def run(name):
 
 times = {}
 for name in phases:
-    run(name)  # warm-up
+    for _ in range(warmup):  # untimed, as tools/bench/stylegan2.ts
+        run(name)
     each = []
     for _ in range(repeats):
         t0 = time.perf_counter()
