@@ -9,6 +9,7 @@ import {
 import { isOrtKernelFunc } from './ort-conv-kernels';
 import { collapsedSliceKernel } from './wasm-slice';
 import { blockSumKernel } from './wasm-sum';
+import { heapTileKernel } from './wasm-tile';
 import { resizeAdjoint, type ResizeFlags, type ResizeMode } from './resize-adjoint';
 
 /**
@@ -184,6 +185,7 @@ function registerMissingKernels(): void {
     Cast: castSharingKernel,
     Slice: (native) => shimKernel(collapsedSliceKernel(native)),
     Sum: (native) => shimKernel(blockSumKernel(native)),
+    Tile: (native) => shimKernel(heapTileKernel(native)),
     ResizeBilinearGrad: (native) => resizeGradKernel('bilinear', native),
     ResizeNearestNeighborGrad: (native) => resizeGradKernel('nearest', native),
   };
