@@ -130,6 +130,42 @@ const CASES: KernelCase[] = [
     attrs: { ...nhwc, strides: 1, pad: 'same', inputShape: [2, 6, 7, 16] },
   },
   {
+    name: 'Conv2DBackpropInput stride 2 valid 3×3, 16→32 channels (NCHWc phases)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 4, 4, 32], filter: [3, 3, 16, 32] },
+    attrs: { ...nhwc, strides: 2, pad: 'valid', inputShape: [2, 9, 9, 16] },
+  },
+  {
+    name: 'Conv2DBackpropInput stride 2 same odd, 32→16 channels (NCHWc phases)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 4, 4, 16], filter: [3, 3, 32, 16] },
+    attrs: { ...nhwc, strides: 2, pad: 'same', inputShape: [2, 7, 7, 32] },
+  },
+  {
+    name: 'Conv2DBackpropInput stride 2 valid even (output_padding), 16 channels (NCHWc phases)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 3, 3, 16], filter: [3, 3, 16, 16] },
+    attrs: { ...nhwc, strides: 2, pad: 'valid', inputShape: [2, 8, 8, 16] },
+  },
+  {
+    name: 'Conv2DBackpropInput stride 2 same 4×4, 16 channels (NCHWc phases)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 4, 4, 16], filter: [4, 4, 16, 16] },
+    attrs: { ...nhwc, strides: 2, pad: 'same', inputShape: [2, 8, 8, 16] },
+  },
+  {
+    name: 'Conv2DBackpropInput stride [2, 3] explicit padding 5×3, 16 channels (NCHWc phases)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 4, 3, 16], filter: [5, 3, 16, 16] },
+    attrs: { ...nhwc, strides: [2, 3], pad: explicitPad([1, 2], [0, 1]), inputShape: [2, 9, 10, 16] },
+  },
+  {
+    name: 'Conv2DBackpropInput stride 2 1×1, 16 channels (a phase without taps: ConvTranspose)',
+    kernel: 'Conv2DBackpropInput',
+    inputs: { dy: [2, 4, 4, 16], filter: [1, 1, 16, 16] },
+    attrs: { ...nhwc, strides: 2, pad: 'valid', inputShape: [2, 7, 7, 16] },
+  },
+  {
     name: 'Conv2DBackpropInput stride 1 valid, 32→16 channels (NCHWc flipped conv)',
     kernel: 'Conv2DBackpropInput',
     inputs: { dy: [2, 4, 4, 16], filter: [3, 3, 32, 16] },
@@ -216,7 +252,7 @@ describe('onnxruntime conv kernels on wasm', () => {
   });
 
   it("finds the CPU's NCHWc block (x64: 8 or 16) and gives the plain Conv graphs' results with it", () => {
-    const blocked = CASES.filter((c) => c.name.includes('(NCHWc'));
+    const blocked = CASES.filter((c) => c.name.includes('(NCHWc') || c.name.includes('ConvTranspose)'));
     registerOrtConvKernels({ threads: 2, nchwc: false });
     expect(ortConvStats()?.nchwcBlock).toBe(1);
     const plain = blocked.map((c) => runCase(c, 3));

@@ -71,6 +71,12 @@ const CASES: OpCase[] = [
     op: (x, w) => tf.conv2dTranspose(x as T4, w as T4, [2, 8, 8, 3], 2, 'same'),
   },
   {
+    name: 'conv2dTranspose 3×3 stride 2 valid, 16→16 channels (33² from 16² as in StyleGAN2)',
+    xShape: [2, 3, 3, 16],
+    thetaShape: [3, 3, 16, 16],
+    op: (x, w) => tf.conv2dTranspose(x as T4, w as T4, [2, 7, 7, 16], 2, 'valid'),
+  },
+  {
     name: 'conv2dTranspose 3×3 stride 1 valid',
     xShape: [2, 4, 5, 2],
     thetaShape: [3, 3, 3, 2],
@@ -236,19 +242,23 @@ describe('a deliberately wrong onnxruntime kernel (filter kh and kw swapped) fai
 
   // 3→4 channels: the plain Conv graphs; 16→16: the NCHWc blocked ones where the CPU has them.
   const FAULT_CASES = ORT_CONV_KERNELS.flatMap((k) => [
-    [k, 3, 4],
-    [k, 16, 16],
-  ]) as [string, number, number][];
+    [k, 3, 4, 1],
+    [k, 16, 16, 1],
+    [k, 16, 16, 2],
+  ]) as [string, number, number, number][];
 
-  it.each(FAULT_CASES)('%s, %i→%i channels', (kernel, cin, cout) => {
+  it.each(FAULT_CASES)('%s, %i→%i channels, stride %i', (kernel, cin, cout, stride) => {
     registerOrtConvKernels({ threads: 2 });
     setOrtConvFaultForTests(kernel as (typeof ORT_CONV_KERNELS)[number]);
     const rng = makeRng(11);
-    const x = randomTensor(tf, rng, [2, 6, 6, cin]);
+    const x = randomTensor(tf, rng, [2, 7, 7, cin]);
     const w = randomTensor(tf, rng, [3, 3, cin, cout]);
-    const y = randomTensor(tf, rng, [2, 6, 6, cout]);
+    const outSize = stride === 1 ? 7 : 3; // stride 2 'valid': dx runs as the phase convs
+    const y = randomTensor(tf, rng, [2, outSize, outSize, cout]);
     const loss = (xv: Tensor, wv: Tensor) =>
-      tf.sum(tf.mul(y, tf.conv2d(xv as T4, wv as T4, 1, 'same'))) as tfType.Scalar;
+      tf.sum(
+        tf.mul(y, tf.conv2d(xv as T4, wv as T4, stride, stride === 1 ? 'same' : 'valid')),
+      ) as tfType.Scalar;
     // A wrong forward no longer matches the (right) backprop kernels; a wrong backprop kernel no longer
     // matches finite differences of the forward: first or second order shows either.
     const first = directionalCheck(tf, loss, [x, w], rng, 0.5);
@@ -260,6 +270,6 @@ describe('a deliberately wrong onnxruntime kernel (filter kh and kw swapped) fai
       ) as tfType.Scalar;
     const second = directionalCheck(tf, penalty, [x, w], rng, 0.5);
     expect(Math.max(first.relError, second.relError)).toBeGreaterThan(TOL);
-    if (cin === 3) expect(r1ThroughDiscriminator().relError).toBeGreaterThan(TOL);
+    if (cin === 3 && stride === 1) expect(r1ThroughDiscriminator().relError).toBeGreaterThan(TOL);
   });
 });
