@@ -166,6 +166,25 @@ export class Discriminator {
     return this.epilogue.apply(x);
   }
 
+  /**
+   * D of two batches of the same size n in one pass — the logits of `apply(a)` and of `apply(b)`, to
+   * float rounding: b's samples are interleaved so that every minibatch-std group holds the same
+   * samples as in its own pass (sample k of n is in group k mod n/G, see minibatchStd). One pass of 2n
+   * makes half the kernel calls and longer GEMMs than two of n (small 32², Dmain: ~14 dW calls instead of 28).
+   * Batches it cannot pair (other sizes, n below the group size) run as two passes.
+   */
+  applyPair(a: tf.Tensor4D, b: tf.Tensor4D): [tf.Tensor2D, tf.Tensor2D] {
+    const n = a.shape[0];
+    const g = this.config.mbstdGroupSize;
+    if (b.shape[0] !== n || n < g || n % g !== 0) return [this.apply(a), this.apply(b)];
+    const q = n / g;
+    const grouped = (x: tf.Tensor) => tf.reshape(x, [g, q, ...x.shape.slice(1)]);
+    const both = tf.reshape(tf.concat([grouped(a), grouped(b)], 1), [2 * n, ...a.shape.slice(1)]);
+    const logits = tf.reshape(this.apply(both as tf.Tensor4D), [g, 2 * q, 1]);
+    const [la, lb] = tf.split(logits, 2, 1);
+    return [tf.reshape(la, [n, 1]), tf.reshape(lb, [n, 1])];
+  }
+
   /** Level of detail of progressive growing; the input stays full size (NVlabs feeds upscaled images). */
   get lod(): number {
     return this.lodValue;

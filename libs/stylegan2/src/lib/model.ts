@@ -196,9 +196,16 @@ export class StyleGAN2 {
       stats['plPenalty'] = tf.mean(penalty);
       terms.push(tf.mul(tf.mean(penalty), cfg.plWeight * gain));
     }
+    let pairedRealLogits: tf.Tensor2D | undefined;
     if (doDmain) {
       const fake = inputs.fake ?? this.fakeImages(phase, inputs);
-      const logits = this.runD(fake, inputs.augment);
+      let logits: tf.Tensor2D;
+      if (doDr1) logits = this.runD(fake, inputs.augment);
+      else {
+        // Without R1 the reals need no graph of their own: one D pass for fakes and reals (D.applyPair).
+        const augment = inputs.augment ?? ((img: tf.Tensor4D) => img);
+        [logits, pairedRealLogits] = this.D.applyPair(augment(fake), augment(real()));
+      }
       stats['scoresFake'] = tf.mean(logits);
       terms.push(tf.mean(dLossFake(logits)));
     }
@@ -206,7 +213,7 @@ export class StyleGAN2 {
       // One forward of the reals serves the D loss, R1 and the ADA signs, as in NVlabs' Dmain/Dr1 block.
       const gain = phase === 'Dreg' ? (cfg.dRegInterval ?? 1) : 1;
       const r1 = doDr1 ? r1Penalty(this.D, real(), inputs.augment) : undefined;
-      const realLogits = r1?.logits ?? this.runD(real(), inputs.augment);
+      const realLogits = r1?.logits ?? pairedRealLogits ?? this.runD(real(), inputs.augment);
       stats['scoresReal'] = tf.mean(realLogits);
       stats['signsReal'] = tf.mean(tf.sign(realLogits));
       if (doDmain) {
