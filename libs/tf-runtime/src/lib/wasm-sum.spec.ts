@@ -71,3 +71,38 @@ describe('wasm Sum kernel', () => {
     got.forEach((a, i) => expect(a).toBeCloseTo(cpuExpected[i], 4));
   });
 });
+
+describe('wasm Mean kernel (the block sum divided by the count)', () => {
+  const MEAN_CASES = [
+    ...CASES.filter((c) => c.dtype === 'float32'),
+    // StyleGAN2's minibatch std: the group axis of [G, N/G, H, W, F, C].
+    { shape: [4, 4, 4, 4, 1, 64], axis: [0], keepDims: false, dtype: 'float32' as const },
+  ];
+
+  it.each(MEAN_CASES)('equals the cpu backend on $shape over $axis (keepDims $keepDims)', async (c) => {
+    const n = c.shape.reduce((a, b) => a * b, 1);
+    const values = Array.from({ length: n }, (_, i) => (((i * 7919) % 1009) - 500) / 7);
+    const meanOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const x = tf.tensor(values, c.shape, c.dtype);
+      const y = tf.mean(x, c.axis, c.keepDims);
+      const out = { shape: y.shape, dtype: y.dtype, data: Array.from(await y.data()) };
+      tf.dispose([x, y]);
+      return out;
+    };
+    const cpu = await meanOn('cpu');
+    const before = tf.memory().numTensors;
+    const wasm = await meanOn('wasm');
+    expect(wasm.shape).toEqual(cpu.shape);
+    expect(wasm.dtype).toBe(cpu.dtype);
+    const scale = Math.max(...cpu.data.map(Math.abs), 1e-3);
+    expect(Math.max(...wasm.data.map((v, i) => Math.abs(v - cpu.data[i])))).toBeLessThan(1e-5 * scale);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gives the mean gradient (1 / count everywhere)', () => {
+    const x = tf.randomNormal([8, 16, 8, 4]);
+    const g = tf.grad((t: tfType.Tensor) => tf.sum(tf.mean(t, [0, 1, 2])))(x);
+    expect(Math.max(...Array.from(g.dataSync()).map((v) => Math.abs(v - 1 / 1024)))).toBeLessThan(1e-9);
+  });
+});

@@ -185,6 +185,7 @@ function registerMissingKernels(): void {
     Cast: castSharingKernel,
     Slice: (native) => shimKernel(collapsedSliceKernel(native)),
     Sum: (native) => shimKernel(blockSumKernel(native)),
+    Mean: (native) => shimKernel(blockSumKernel(native, { mean: true })),
     Tile: (native) => shimKernel(heapTileKernel(native)),
     ResizeBilinearGrad: (native) => resizeGradKernel('bilinear', native),
     ResizeNearestNeighborGrad: (native) => resizeGradKernel('nearest', native),
