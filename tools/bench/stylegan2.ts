@@ -3,7 +3,7 @@
  * (amortised: t = Gmain + Dmain + Greg/4 + Dreg/16) — at batch 8, for the tiny and small configs at 32² and
  * 64², on the tfjs backend from initTf() (wasm, plain and with the onnxruntime conv kernels) and in NVlabs'
  * PyTorch-CPU code in the same run, at the same thread count.
- * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 5] [--warmup 3] [--threads 1,2] [--configs tiny:32,small:64] [--no-torch]
+ * Usage: npx tsx tools/bench/stylegan2.ts [--repeats 5] [--warmup 10] [--threads 1,2] [--configs tiny:32,small:64] [--no-torch]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -38,8 +38,10 @@ type Tf = typeof import('@tensorflow/tfjs');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Median seconds per phase of one StyleGAN2 after `warmup` untimed calls (the first builds kernels and
- * sessions; ours reach their steady time by the third: small 32² Gmain 287, 129, 77, 86, 72, 69, 68 ms).
+ * Median seconds per phase of one StyleGAN2 after `warmup` untimed calls: the first builds kernels and
+ * sessions, and ours (JIT-compiled JS around every kernel) reach their steady time by about the eighth —
+ * small 32², 2 threads, fresh process: Gmain 287, 129, 77, 86, 72, 69, 68, 63, 65, 70, 67, 66 ms.
+ * What a training run sees after its first seconds; torch gets the same warm-up.
  * Medians on both sides: torch's 2-thread runs here are bimodal (the same phase 76 or 333 ms).
  */
 async function phaseTimes(
@@ -98,10 +100,47 @@ const perPhase = (ours: Record<string, number>, ref: Record<string, number> | nu
  * For each config: plain wasm (single-threaded), then wasm + onnxruntime conv kernels and torch at each
  * thread count of --threads, so every tfjs/torch ratio compares the same thread count.
  */
+interface ChildRun {
+  spec: string;
+  /** 0: plain wasm. */
+  ortThreads: number;
+  repeats: number;
+  warmup: number;
+}
+
+/**
+ * Our phase times in a fresh process per mode, as a training run starts: in one process, the ORT pass
+ * after the plain-wasm one stayed ~10 % slower for 20+ iterations than a second ORT pass (small 32²,
+ * Gmain 57 vs 54 ms, Dmain 65 vs 57 ms at iterations 13–24).
+ */
+function ourPhaseTimes(run: ChildRun): { times: Record<string, number>; params: number } {
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1], '--child', JSON.stringify(run)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  ).toString();
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+    times: Record<string, number>;
+    params: number;
+  };
+}
+
+async function child(run: ChildRun): Promise<void> {
+  const { tf } = await initTf({ ortConv: false, log: () => undefined });
+  if (run.ortThreads > 0) registerOrtConvKernels({ threads: run.ortThreads });
+  const [name, res] = run.spec.split(':');
+  const config = stylegan2Config(name as ConfigName, { resolution: Number(res), channels: 3, batch: 8 });
+  console.log(JSON.stringify(await phaseTimes(tf, config, run.repeats, run.warmup)));
+}
+
 async function main(): Promise<void> {
+  const childRun = arg('--child', '');
+  if (childRun) return child(JSON.parse(childRun) as ChildRun);
   const { tf, backendName } = await initTf({ ortConv: false });
   const repeats = Number(arg('--repeats', '5'));
-  const warmup = Number(arg('--warmup', '3'));
+  const warmup = Number(arg('--warmup', '10'));
   const threadCounts = arg('--threads', '1,2').split(',').map(Number);
   const configs = arg('--configs', 'tiny:32,tiny:64,small:32,small:64').split(',');
   const src = process.argv.includes('--no-torch') ? null : torchSource();
@@ -127,12 +166,9 @@ async function main(): Promise<void> {
         `${name.padEnd(6)} ${res.padStart(4)}  ${String(params).padStart(11)}  ${mode.padEnd(13)}  ${String(threads).padStart(7)}  ${t.toFixed(3).padStart(11)}  ${r.toFixed(3).padStart(12)}  ${(t / r).toFixed(2).padStart(5)}×  (${perPhase(ours, ref)})`,
       );
     };
-    unregisterOrtConvKernels();
-    const plain = await phaseTimes(tf, config, repeats, warmup);
+    const plain = ourPhaseTimes({ spec, ortThreads: 0, repeats, warmup });
     for (const threads of threadCounts) {
-      registerOrtConvKernels({ threads });
-      const ort = await phaseTimes(tf, config, repeats, warmup);
-      unregisterOrtConvKernels();
+      const ort = ourPhaseTimes({ spec, ortThreads: threads, repeats, warmup });
       const ref = src ? torchPhaseTimes(src, config, threads, repeats, warmup) : null;
       if (threads === threadCounts[0]) row('wasm', 1, plain.times, plain.params, null);
       row('wasm+ort', threads, ort.times, ort.params, ref);
