@@ -391,24 +391,12 @@ function backpropInputFlippedGraph({
       { image: dy, filter: 'flipped', output: 'dx', use: 'dx', swapFilterAxes, attributes },
       { nodes, initializer },
     );
-    return finish(
-      'Conv2DBackpropInput',
-      nodes,
-      [info.outShape, filterShapeOf(info)],
-      ['dy', 'filter'],
-      info.inShape,
-      initializer,
-    );
+  } else {
+    // [kh, kw, in, out] → ONNX weights [in (now the output), out, kh, kw].
+    nodes.push(transpose('flipped', 'w', swapFilterAxes ? [2, 3, 1, 0] : [2, 3, 0, 1]));
+    nodes.push({ opType: 'Conv', input: [dy, 'w'], output: ['dx_nchw'], attribute: attributes });
+    imageOut(info, 'dx_nchw', 'dx', nodes);
   }
-  // [kh, kw, in, out] → ONNX weights [in (now the output), out, kh, kw].
-  nodes.push(transpose('flipped', 'w', swapFilterAxes ? [2, 3, 1, 0] : [2, 3, 0, 1]));
-  nodes.push({
-    opType: 'Conv',
-    input: [dy, 'w'],
-    output: ['dx_nchw'],
-    attribute: attributes,
-  });
-  imageOut(info, 'dx_nchw', 'dx', nodes);
   return finish(
     'Conv2DBackpropInput',
     nodes,
@@ -551,14 +539,16 @@ function backpropInputPhasesGraph({
   for (const ph of alongH.phases) {
     for (const pw of alongW.phases) {
       const name = `phase_${ph.rho}_${pw.rho}`;
-      // Taps rho + j·stride, last first (the correlation's flip): Slice with a negative step.
+      // Taps rho + j·stride, last first (the correlation's flip): Slice with a negative step, ending
+      // just before rho (for rho 0 that is "past index 0", which ONNX spells −size − 1).
       const lastH = ph.rho + (ph.taps - 1) * sh;
       const lastW = pw.rho + (pw.taps - 1) * sw;
+      const endBefore = (rho: number, size: number) => (rho === 0 ? -size - 1 : rho - 1);
       initializer.push(
         int64Initializer(`${name}_starts`, [lastH, lastW]),
         int64Initializer(`${name}_ends`, [
-          ph.rho - 1 - info.filterHeight * (ph.rho === 0 ? 1 : 0),
-          pw.rho - 1 - info.filterWidth * (pw.rho === 0 ? 1 : 0),
+          endBefore(ph.rho, info.filterHeight),
+          endBefore(pw.rho, info.filterWidth),
         ]),
         int64Initializer(`${name}_axes`, [0, 1]),
         int64Initializer(`${name}_steps`, [-sh, -sw]),
