@@ -107,12 +107,19 @@ describe('initTf', () => {
       process.env['PORTRAIT_FORGE_THREADS'] = '1';
       const lines: string[] = [];
       const rt = await initTf({ backend: 'wasm', log: (l) => lines.push(l) });
-      expect(lines).toEqual(['backend: wasm + onnxruntime conv kernels (1 thread)']);
+      // The NCHWc block is the CPU's (x64: 8 or 16; none elsewhere).
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^backend: wasm \+ onnxruntime conv kernels \(1 thread(, NCHWc blocks of (8|16))?\)$/,
+      );
+      if (process.arch === 'x64') expect(lines[0]).toContain('NCHWc blocks of');
       expect(rt.ortConvThreads).toBe(1);
       expect(ortConvThreads()).toBe(1);
       // A later call asking for another thread count reconfigures them and says so.
       await initTf({ threads: 2, log: (l) => lines.push(l) });
-      expect(lines[1]).toBe('backend: wasm + onnxruntime conv kernels (2 threads)');
+      expect(lines[1]).toMatch(
+        /^backend: wasm \+ onnxruntime conv kernels \(2 threads(, NCHWc blocks of (8|16))?\)$/,
+      );
       expect(ortConvThreads()).toBe(2);
       // They are process-wide: a later `ortConv: false` cannot take them away, and says so.
       await initTf({ ortConv: false, log: (l) => lines.push(l) });

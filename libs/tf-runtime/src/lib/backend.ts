@@ -1,7 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { ortConvThreads, registerOrtConvKernels, unregisterOrtConvKernels } from './ort-conv-kernels';
+import {
+  ortConvStats,
+  ortConvThreads,
+  registerOrtConvKernels,
+  unregisterOrtConvKernels,
+} from './ort-conv-kernels';
 import { registerWasmTrainingShims } from './wasm-training-shims';
 
 /** tfjs backends in order of preference. `tensorflow` is what tfjs-node(-gpu) registers. */
@@ -138,7 +143,9 @@ function applyOrtConv(runtime: TfRuntime, threads: number | undefined, options: 
     registerOrtConvKernels({ threads, requireModule: options.requireModule });
     runtime.ortConvThreads = ortConvThreads();
     runtime.ortConvUnavailable = undefined;
-    return `wasm + onnxruntime conv kernels (${threads} thread${threads === 1 ? '' : 's'})`;
+    const block = ortConvStats()?.nchwcBlock ?? 1;
+    const blocks = block > 1 ? `, NCHWc blocks of ${block}` : '';
+    return `wasm + onnxruntime conv kernels (${threads} thread${threads === 1 ? '' : 's'}${blocks})`;
   } catch (err) {
     runtime.ortConvUnavailable = firstLine(err);
     return 'wasm';
