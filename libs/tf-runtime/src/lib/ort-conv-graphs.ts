@@ -263,13 +263,7 @@ function backpropInputTransposedGraph({ info, swapFilterAxes = false }: ConvGrap
     attribute: [...geometryAttributes(info), intsAttribute('output_padding', outputPadding)],
   });
   imageOut(info, 'dx_nchw', 'dx', nodes);
-  return finish(
-    'Conv2DBackpropInput',
-    nodes,
-    [info.outShape, filterShapeOf(info)],
-    ['dy', 'filter'],
-    info.inShape,
-  );
+  return finishDx(info, nodes);
 }
 
 /**
@@ -397,14 +391,13 @@ function backpropInputFlippedGraph({
     nodes.push({ opType: 'Conv', input: [dy, 'w'], output: ['dx_nchw'], attribute: attributes });
     imageOut(info, 'dx_nchw', 'dx', nodes);
   }
-  return finish(
-    'Conv2DBackpropInput',
-    nodes,
-    [info.outShape, filterShapeOf(info)],
-    ['dy', 'filter'],
-    info.inShape,
-    initializer,
-  );
+  return finishDx(info, nodes, initializer);
+}
+
+/** A Conv2DBackpropInput graph: inputs dy and the filter, output dx of the forward input's shape. */
+function finishDx(info: Info, nodes: Node[], initializer: onnx.ITensorProto[] = []): ConvGraph {
+  const shapes: [number[], number[]] = [info.outShape, filterShapeOf(info)];
+  return finish('Conv2DBackpropInput', nodes, shapes, ['dy', 'filter'], info.inShape, initializer);
 }
 
 function finish(
@@ -601,14 +594,7 @@ function backpropInputPhasesGraph({
     { opType: 'Reshape', input: ['interleaved_5d', 'interleaved_shape'], output: ['interleaved'] },
     { opType: 'Slice', input: ['interleaved', 'crop_starts', 'crop_ends', 'crop_axes'], output: ['dx'] },
   );
-  return finish(
-    'Conv2DBackpropInput',
-    nodes,
-    [info.outShape, filterShapeOf(info)],
-    ['dy', 'filter'],
-    info.inShape,
-    initializer,
-  );
+  return finishDx(info, nodes, initializer);
 }
 
 const BUILDERS: Record<OrtConvKernel, (spec: ConvGraphSpec) => ConvGraph> = {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { WasmHeapBackend } from './wasm-heap';
+import { heapCopyKernel, type HeapValues } from './wasm-heap';
 
 /**
  * wasm's Slice copies a non-contiguous slice one innermost row at a time (`set(subarray(…))` per
@@ -38,10 +38,8 @@ export function collapseSlice(shape: number[], begin: number[], size: number[]):
   return out;
 }
 
-type Floats = Float32Array | Int32Array | Uint8Array;
-
 /** Copies the slice of `src` (row-major, collapsed geometry) into `dst`, one contiguous run at a time. */
-export function copySlice(src: Floats, dst: Floats, { shape, begin, size }: SliceRuns): void {
+export function copySlice(src: HeapValues, dst: HeapValues, { shape, begin, size }: SliceRuns): void {
   const rank = shape.length;
   const strides = new Array<number>(rank);
   strides[rank - 1] = 1;
@@ -65,24 +63,12 @@ export function copySlice(src: Floats, dst: Floats, { shape, begin, size }: Slic
 
 /** The Slice kernel over collapsed runs; strings and complex numbers go to wasm's own kernel. */
 export function collapsedSliceKernel(native: tf.KernelConfig | undefined): tf.KernelFunc {
-  return (params) => {
-    const { inputs, attrs = {}, backend } = params;
-    const x = inputs['x'];
-    if (!x) throw new Error('wasm Slice: missing kernel input "x"');
-    if (x.dtype === 'string' || x.dtype === 'complex64') {
-      if (!native) throw new Error(`wasm Slice: no native kernel for ${x.dtype} tensors`);
-      return native.kernelFunc(params);
-    }
+  return heapCopyKernel('Slice', native, (x, attrs) => {
     const [begin, size] = tf.slice_util.parseSliceParams(
       x as tf.Tensor,
       attrs['begin'] as number[],
       attrs['size'] as number[],
     );
-    const wasm = backend as unknown as WasmHeapBackend<Floats>;
-    const out = wasm.makeOutput(size, x.dtype); // first: heap growth detaches older views
-    const src = wasm.typedArrayFromHeap(x); // a view: readSync would copy the whole input first
-    if (size.every((s) => s > 0))
-      copySlice(src, wasm.typedArrayFromHeap(out), collapseSlice(x.shape, begin, size));
-    return out;
-  };
+    return { shape: size, copy: (src, dst) => copySlice(src, dst, collapseSlice(x.shape, begin, size)) };
+  });
 }

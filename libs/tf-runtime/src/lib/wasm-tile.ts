@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { WasmHeapBackend } from './wasm-heap';
+import { heapCopyKernel, type HeapValues } from './wasm-heap';
 
 /**
  * wasm's Tile costs ~40 ns per output element (tools: [1, 4, 4, 64] × [8, 1, 1, 1] 340 µs, the
@@ -7,10 +7,8 @@ import type { WasmHeapBackend } from './wasm-heap';
  * output row along the last axis is `reps[last]` copies of one input row, copied as runs.
  */
 
-type Values = Float32Array | Int32Array | Uint8Array;
-
 /** Fills `dst` (shape `xShape[i] · reps[i]`, row-major) with `src` (shape `xShape`) tiled `reps` times. */
-export function copyTiled(src: Values, dst: Values, xShape: number[], reps: number[]): void {
+export function copyTiled(src: HeapValues, dst: HeapValues, xShape: number[], reps: number[]): void {
   const rank = xShape.length;
   if (rank === 0) {
     dst[0] = src[0];
@@ -40,22 +38,11 @@ export function copyTiled(src: Values, dst: Values, xShape: number[], reps: numb
 
 /** The Tile kernel on the wasm heap in place; strings and complex numbers go to wasm's own kernel. */
 export function heapTileKernel(native: tf.KernelConfig | undefined): tf.KernelFunc {
-  return (params) => {
-    const { inputs, attrs = {}, backend } = params;
-    const x = inputs['x'];
-    if (!x) throw new Error('wasm Tile: missing kernel input "x"');
-    if (x.dtype === 'string' || x.dtype === 'complex64') {
-      if (!native) throw new Error(`wasm Tile: no native kernel for ${x.dtype} tensors`);
-      return native.kernelFunc(params);
-    }
+  return heapCopyKernel('Tile', native, (x, attrs) => {
     const reps = attrs['reps'] as number[];
-    const wasm = backend as unknown as WasmHeapBackend<Values>;
-    const out = wasm.makeOutput(
-      x.shape.map((d, i) => d * reps[i]),
-      x.dtype,
-    ); // first: heap growth detaches older views
-    if (out.shape.every((d) => d > 0))
-      copyTiled(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape, reps);
-    return out;
-  };
+    return {
+      shape: x.shape.map((d, i) => d * reps[i]),
+      copy: (src, dst) => copyTiled(src, dst, x.shape, reps),
+    };
+  });
 }
