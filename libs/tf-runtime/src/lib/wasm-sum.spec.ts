@@ -33,25 +33,32 @@ const CASES: { shape: number[]; axis: number[]; keepDims: boolean; dtype: tfType
   { shape: [4, 16, 24, 3], axis: [0, 1], keepDims: false, dtype: 'int32' },
 ];
 
+type Case = (typeof CASES)[number];
+type Reduce = (x: tfType.Tensor, axis: number[], keepDims: boolean) => tfType.Tensor;
+
+/** `reduce` of `values` in case `c`'s shape on `backend`: shape, dtype and values of the result. */
+async function reduceOn(backend: string, reduce: Reduce, c: Case, values: number[]) {
+  await tf.setBackend(backend);
+  const x = tf.tensor(values, c.shape, c.dtype);
+  const y = reduce(x, c.axis, c.keepDims);
+  const out = { shape: y.shape, dtype: y.dtype, data: Array.from(await y.data()) };
+  tf.dispose([x, y]);
+  return out;
+}
+
+const valuesFor = (c: Case, scale = 1) =>
+  Array.from({ length: c.shape.reduce((a, b) => a * b, 1) }, (_, i) => (((i * 7919) % 1009) - 500) / scale);
+
 describe('wasm Sum kernel', () => {
   it('is the block-sum kernel once the shims are registered', () => {
     expect(tf.getKernel('Sum', 'wasm')?.kernelFunc.name).not.toBe('sum');
   });
 
   it.each(CASES)('equals the cpu backend on $shape over $axis (keepDims $keepDims, $dtype)', async (c) => {
-    const n = c.shape.reduce((a, b) => a * b, 1);
-    const values = Array.from({ length: n }, (_, i) => ((i * 7919) % 1009) - 500);
-    const sumOn = async (backend: string) => {
-      await tf.setBackend(backend);
-      const x = tf.tensor(values, c.shape, c.dtype);
-      const y = tf.sum(x, c.axis, c.keepDims);
-      const out = { shape: y.shape, dtype: y.dtype, data: Array.from(await y.data()) };
-      tf.dispose([x, y]);
-      return out;
-    };
-    const cpu = await sumOn('cpu');
+    const sum: Reduce = (x, axis, keepDims) => tf.sum(x, axis, keepDims);
+    const cpu = await reduceOn('cpu', sum, c, valuesFor(c));
     const before = tf.memory().numTensors;
-    const wasm = await sumOn('wasm');
+    const wasm = await reduceOn('wasm', sum, c, valuesFor(c));
     expect(wasm).toEqual(cpu);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -76,23 +83,14 @@ describe('wasm Mean kernel (the block sum divided by the count)', () => {
   const MEAN_CASES = [
     ...CASES.filter((c) => c.dtype === 'float32'),
     // StyleGAN2's minibatch std: the group axis of [G, N/G, H, W, F, C].
-    { shape: [4, 4, 4, 4, 1, 64], axis: [0], keepDims: false, dtype: 'float32' as const },
+    { shape: [4, 4, 4, 4, 1, 64], axis: [0], keepDims: false, dtype: 'float32' as tfType.DataType },
   ];
 
   it.each(MEAN_CASES)('equals the cpu backend on $shape over $axis (keepDims $keepDims)', async (c) => {
-    const n = c.shape.reduce((a, b) => a * b, 1);
-    const values = Array.from({ length: n }, (_, i) => (((i * 7919) % 1009) - 500) / 7);
-    const meanOn = async (backend: string) => {
-      await tf.setBackend(backend);
-      const x = tf.tensor(values, c.shape, c.dtype);
-      const y = tf.mean(x, c.axis, c.keepDims);
-      const out = { shape: y.shape, dtype: y.dtype, data: Array.from(await y.data()) };
-      tf.dispose([x, y]);
-      return out;
-    };
-    const cpu = await meanOn('cpu');
+    const mean: Reduce = (x, axis, keepDims) => tf.mean(x, axis, keepDims);
+    const cpu = await reduceOn('cpu', mean, c, valuesFor(c, 7));
     const before = tf.memory().numTensors;
-    const wasm = await meanOn('wasm');
+    const wasm = await reduceOn('wasm', mean, c, valuesFor(c, 7));
     expect(wasm.shape).toEqual(cpu.shape);
     expect(wasm.dtype).toBe(cpu.dtype);
     const scale = Math.max(...cpu.data.map(Math.abs), 1e-3);
