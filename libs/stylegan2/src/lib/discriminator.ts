@@ -170,7 +170,7 @@ export class Discriminator {
    * D of two batches of the same size n in one pass — the logits of `apply(a)` and of `apply(b)`, to
    * float rounding: b's samples are interleaved so that every minibatch-std group holds the same
    * samples as in its own pass (sample k of n is in group k mod n/G, see minibatchStd). One pass of 2n
-   * makes half the kernel calls and longer GEMMs than two of n (small 32², Dmain: ~14 dW calls instead of 28).
+   * makes half the kernel calls and longer GEMMs than two of n (small 32², Dmain: 7 dW calls instead of 14).
    * Batches it cannot pair (other sizes, n below the group size) run as two passes.
    */
   applyPair(a: tf.Tensor4D, b: tf.Tensor4D): [tf.Tensor2D, tf.Tensor2D] {
